@@ -1,0 +1,24 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+namespace newswatch::app {
+
+/// Options every subcommand shares, filled in by CLI11 before a subcommand callback runs.
+struct GlobalOptions {
+  std::string config_path;  ///< --config; empty: NEWSWATCH_CONFIG, then the default path.
+  std::string log_level;    ///< --log-level; empty: the config's, else "info".
+};
+
+/// The default main config file.
+inline constexpr const char* default_config_path = "/etc/newswatch/newswatch.toml";
+
+/// --config, else $NEWSWATCH_CONFIG, else /etc/newswatch/newswatch.toml.
+std::string resolve_config_path(const GlobalOptions& globals);
+
+/// Each subcommand registers itself on the root app; its callback stores the exit code.
+void register_check_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
+
+}  // namespace newswatch::app

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace newswatch {
+
+/// Wall-clock instants in UTC, second precision (feeds carry no more).
+using TimePoint = std::chrono::sys_seconds;
+
+/// Formats an instant as RFC 3339 UTC, e.g. "2015-08-25T12:00:00Z".
+std::string format_rfc3339(TimePoint instant);
+
+/// Formats an optional instant; nullopt stays nullopt.
+std::optional<std::string> format_rfc3339(const std::optional<TimePoint>& instant);
+
+}  // namespace newswatch

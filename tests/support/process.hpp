@@ -1,0 +1,33 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace newswatch::testing {
+
+/// What a finished child process left behind.
+struct ProcessResult {
+  int exit_code = -1;  ///< Exit status, or 128 + signal when killed by a signal.
+  std::string out;
+  std::string err;
+};
+
+/// Options for run_process.
+struct ProcessOptions {
+  std::map<std::string, std::string> env;  ///< Added to (or replacing in) the inherited environment.
+  std::vector<std::string> unset_env;      ///< Removed from the inherited environment.
+  std::string stdin_data;
+  std::string working_dir;
+  std::chrono::seconds timeout{60};  ///< The child is killed after this.
+};
+
+/// Runs `program` with `args` to completion and captures its output.
+ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
+                          const ProcessOptions& options = {});
+
+/// Runs the built `newswatch` binary.
+ProcessResult run_newswatch(const std::vector<std::string>& args, const ProcessOptions& options = {});
+
+}  // namespace newswatch::testing
