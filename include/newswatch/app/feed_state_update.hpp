@@ -16,6 +16,7 @@ enum class PollVerdict {
   not_modified,  ///< 304.
   gone,          ///< 410: the feed is now disabled.
   failed,        ///< HTTP error, transport error, or a body that is not a feed.
+  skipped,       ///< Not polled: disabled after a 410, or a server's Retry-After is pending.
 };
 
 /// What update_feed_state() changed that deserves a log line of its own.
