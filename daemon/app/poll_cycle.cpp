@@ -11,9 +11,13 @@
 namespace newswatch::app {
 namespace {
 
-TimePoint wall_clock_now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+TimePoint wall_clock_now() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
 
-bool is_file_url(const std::string& url) { return url.rfind("file://", 0) == 0; }
+bool is_file_url(const std::string& url) {
+  return url.rfind("file://", 0) == 0;
+}
 
 }  // namespace
 
@@ -79,8 +83,8 @@ void PollCycle::start(MatchSink on_match, DoneHandler on_done) {
       continue;
     }
     if (state.retry_after && *state.retry_after > now) {
-      report.detail = fmt::format("the server asked for no request before {} (Retry-After)",
-                                  format_rfc3339(*state.retry_after));
+      report.detail =
+          fmt::format("the server asked for no request before {} (Retry-After)", format_rfc3339(*state.retry_after));
       summary_.feeds.push_back(std::move(report));
       continue;
     }
@@ -109,8 +113,7 @@ void PollCycle::do_fetch(std::size_t job) {
   request.headers = entry.feed->headers;
   // Only a feed its operator configured as file:// may read files, never one redirected there.
   request.allow_file = is_file_url(entry.feed->url);
-  parts_.fetch(std::move(request),
-               [this, job](fetch::FetchResult result) { on_fetched(job, std::move(result)); });
+  parts_.fetch(std::move(request), [this, job](fetch::FetchResult result) { on_fetched(job, std::move(result)); });
 }
 
 void PollCycle::on_fetched(std::size_t job, fetch::FetchResult result) {
@@ -131,8 +134,8 @@ void PollCycle::on_fetched(std::size_t job, fetch::FetchResult result) {
   // The worker gets its own copies and the immutable parse/match functions; nothing it touches is
   // shared with the loop, and its result comes back as a posted message.
   boost::asio::post(parts_.workers, [this, job, feed = *jobs_[job].feed, body = std::move(body),
-                                     content_type = std::move(content_type), url = std::move(url),
-                                     parse = parts_.parse, match = parts_.match]() mutable {
+                                     content_type = std::move(content_type), url = std::move(url), parse = parts_.parse,
+                                     match = parts_.match]() mutable {
     auto work = parse_and_match(feed, body, content_type, url, parse, match);
     boost::asio::post(parts_.io, [this, job, work = std::move(work)]() mutable { on_processed(job, std::move(work)); });
   });
@@ -159,7 +162,9 @@ void PollCycle::on_processed(std::size_t job, WorkResult work) {
                  *change.moved_to, entry.result.status);
   }
   switch (change.verdict) {
-    case PollVerdict::gone: spdlog::error("fetch: feed={} url={}: {}", entry.feed->name, report.url, change.error); break;
+    case PollVerdict::gone:
+      spdlog::error("fetch: feed={} url={}: {}", entry.feed->name, report.url, change.error);
+      break;
     case PollVerdict::failed:
       spdlog::debug("fetch: feed={} url={}: {}, retrying in {} ({})", entry.feed->name, report.url, change.error,
                     format_duration(next.delay), to_string(next.basis));
@@ -201,8 +206,7 @@ void PollCycle::flush_states() {
 
 void PollCycle::finish() {
   flush_states();
-  summary_.elapsed =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
+  summary_.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
   if (on_done_) {
     auto done = std::move(on_done_);
     on_done_ = nullptr;

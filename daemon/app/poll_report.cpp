@@ -35,7 +35,8 @@ std::string match_to_json_line(const MatchRecord& match) {
 }
 
 std::string match_to_text(const MatchRecord& match) {
-  std::string text = fmt::format("[{}] {}: {}", match.rule, match.feed, match.title.empty() ? "(untitled)" : match.title);
+  std::string text =
+      fmt::format("[{}] {}: {}", match.rule, match.feed, match.title.empty() ? "(untitled)" : match.title);
   if (match.published) {
     text += fmt::format(" ({})", format_rfc3339(*match.published));
   }

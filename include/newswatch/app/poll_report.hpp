@@ -15,9 +15,9 @@ namespace newswatch::app {
 
 /// Where a rule matched in one field, with the matched text for readers.
 struct MatchEvidence {
-  std::string field;                                                ///< "title", "summary", "category[0]"...
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> spans;       ///< Byte offsets [begin, end).
-  std::vector<std::string> text;                                    ///< The bytes of each span.
+  std::string field;                                           ///< "title", "summary", "category[0]"...
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> spans;  ///< Byte offsets [begin, end).
+  std::vector<std::string> text;                               ///< The bytes of each span.
 };
 
 /// One rule that matched one item, ready to print.
