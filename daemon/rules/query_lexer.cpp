@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <optional>
 #include <utility>
 
+#include "newswatch/text/suggest.hpp"
 #include "newswatch/text/tokenizer.hpp"
 
 namespace newswatch::rules {
@@ -42,24 +44,6 @@ std::string lowered(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), lower_ascii);
   return out;
-}
-
-// Levenshtein distance, for "did you mean" on short field names.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) {
-    row[j] = j;
-  }
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0U : 1U)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 class Lexer {
@@ -307,20 +291,14 @@ class Lexer {
     }
   }
 
-  void unknown_field(std::string_view::size_type start, std::string_view name) {
-    const std::string lower = lowered(name);
-    const FieldName* best = nullptr;
-    std::size_t best_distance = 3;
-    for (const FieldName& field : field_names) {
-      const std::size_t distance = edit_distance(lower, field.name);
-      if (distance < best_distance) {
-        best_distance = distance;
-        best = &field;
-      }
-    }
-    std::string hint = best != nullptr ? "did you mean `" + std::string(best->name) + ":`?"
-                                       : "fields are title, summary, content, author, category, site, feed, "
-                                         "lang; put text with a colon in quotes to search for it";
+  void unknown_field(std::size_t start, std::string_view name) {
+    std::array<std::string_view, field_names.size()> names{};
+    std::transform(field_names.begin(), field_names.end(), names.begin(),
+                   [](const FieldName& field) { return field.name; });
+    const std::optional<std::string> best = text::closest_match(name, names);
+    std::string hint = best ? "did you mean `" + *best + ":`?"
+                            : "fields are title, summary, content, author, category, site, feed, lang; put text "
+                              "with a colon in quotes to search for it";
     fail(start, "unknown field `" + std::string(name) + ":`", std::move(hint));
   }
 

@@ -117,6 +117,12 @@ TEST(QueryErrors, UnknownFieldSuggestsTheNearestOne) {
   EXPECT_EQ(query.error().hint, "did you mean `title:`?");
 }
 
+TEST(QueryErrors, UnknownFieldInWrongCaseSuggestsLowerCase) {
+  const auto query = parse_query("Title:assad");
+  ASSERT_FALSE(query.has_value());
+  EXPECT_EQ(query.error().hint, "did you mean `title:`?");
+}
+
 TEST(QueryErrors, BadRegexCarriesRe2Message) {
   const auto query = parse_query("/a(/");
   ASSERT_FALSE(query.has_value());
