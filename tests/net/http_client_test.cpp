@@ -11,6 +11,7 @@
 
 #include "newswatch/version.hpp"
 #include "support/http_server.hpp"
+#include "support/run_loop.hpp"
 #include "support/temp_dir.hpp"
 
 namespace newswatch::net {
@@ -18,20 +19,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::HttpServer;
+using testing::run_until;
 using testing::ScriptedResponse;
-
-/// Runs `io` until `done()` or the deadline; false when the deadline passed first.
-template <typename Predicate>
-bool run_until(boost::asio::io_context& io, Predicate done, std::chrono::steady_clock::duration deadline) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (!done() && std::chrono::steady_clock::now() < until) {
-    if (io.stopped()) {
-      io.restart();
-    }
-    io.run_one_until(until);
-  }
-  return done();
-}
 
 HttpRequest get(std::string url) {
   HttpRequest request;
