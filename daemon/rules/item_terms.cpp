@@ -45,6 +45,7 @@ std::string url_host(std::string_view url) {
 ItemTerms::ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
                      const std::vector<std::uint32_t>& prefix_lengths) {
   const Item& item = input.item;
+  occurrences_.reserve(64);
   segments_.push_back(Segment{field_title, 0, item.title});
   segments_.push_back(Segment{field_summary, 0, item.summary});
   segments_.push_back(Segment{field_content, 0, item.content});
@@ -102,23 +103,23 @@ void ItemTerms::add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap
     const std::string_view token = tokens.token_text(i);
     const text::TokenRef& ref = tokens.tokens[i];
     const auto position = static_cast<std::uint32_t>(i);
-    if (const auto found = words.find(token); found != words.end()) {
-      occurrences_.push_back(Occurrence{found->second, segment, position, ref.begin, ref.end});
+    if (const std::uint32_t id = words.find(token); id != TermDictionary::npos) {
+      occurrences_.push_back(Occurrence{id, segment, position, ref.begin, ref.end});
     }
     for (const std::uint32_t length : prefix_lengths) {
       if (length > token.size()) {
         break;
       }
-      if (const auto found = prefixes.find(token.substr(0, length)); found != prefixes.end()) {
-        occurrences_.push_back(Occurrence{found->second, segment, position, ref.begin, ref.end});
+      if (const std::uint32_t id = prefixes.find(token.substr(0, length)); id != TermDictionary::npos) {
+        occurrences_.push_back(Occurrence{id, segment, position, ref.begin, ref.end});
       }
     }
   }
 }
 
 void ItemTerms::add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value) {
-  if (const auto found = words.find(filter_key(kind, value)); found != words.end()) {
-    occurrences_.push_back(Occurrence{found->second, static_cast<std::uint32_t>(segments_.size() - 1), 0, 0, 0});
+  if (const std::uint32_t id = words.find(filter_key(kind, value)); id != TermDictionary::npos) {
+    occurrences_.push_back(Occurrence{id, static_cast<std::uint32_t>(segments_.size() - 1), 0, 0, 0});
   }
 }
 

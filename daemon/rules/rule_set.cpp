@@ -84,12 +84,12 @@ std::optional<Keys> presearch_keys(const RuleSet::CompiledRule& rule, std::uint3
   }
 }
 
-std::uint32_t intern(RuleSet::TermMap& map, std::string key, std::uint32_t& next_id) {
-  const auto [it, inserted] = map.try_emplace(std::move(key), next_id);
-  if (inserted) {
+std::uint32_t intern(TermDictionary& dictionary, std::string_view key, std::uint32_t& next_id) {
+  const std::uint32_t id = dictionary.insert(key, next_id);
+  if (id == next_id) {
     ++next_id;
   }
-  return it->second;
+  return id;
 }
 
 std::string lower_ascii(std::string_view text) {
@@ -233,12 +233,7 @@ Expected<RuleSet, std::vector<RuleSetError>> RuleSet::compile(const std::vector<
     set.index_rules_.push_back(posting.second);
   }
 
-  for (const auto& [stem, id] : set.prefixes_) {
-    set.prefix_lengths_.push_back(static_cast<std::uint32_t>(stem.size()));
-  }
-  std::sort(set.prefix_lengths_.begin(), set.prefix_lengths_.end());
-  set.prefix_lengths_.erase(std::unique(set.prefix_lengths_.begin(), set.prefix_lengths_.end()),
-                            set.prefix_lengths_.end());
+  set.prefix_lengths_ = set.prefixes_.lengths();
   set.all_rules_.resize(set.rules_.size());
   std::iota(set.all_rules_.begin(), set.all_rules_.end(), 0U);
   return set;

@@ -2,6 +2,8 @@
 
 #include <utf8proc.h>
 
+#include <array>
+
 #include "newswatch/text/normalize.hpp"
 
 namespace newswatch::text {
@@ -50,9 +52,23 @@ CharClass classify(char32_t code_point) noexcept {
   return is_letter_or_digit(code_point) ? CharClass::word : CharClass::separator;
 }
 
+// ASCII bytes that belong to tokens, case-folded; 0 for separators.
+constexpr std::array<char, 128> ascii_token_bytes = [] {
+  std::array<char, 128> table{};
+  for (int c = '0'; c <= '9'; ++c) {
+    table[static_cast<std::size_t>(c)] = static_cast<char>(c);
+  }
+  for (int c = 'a'; c <= 'z'; ++c) {
+    table[static_cast<std::size_t>(c)] = static_cast<char>(c);
+    table[static_cast<std::size_t>(c - 'a' + 'A')] = static_cast<char>(c);
+  }
+  return table;
+}();
+
 void tokenize_into(std::string_view utf8, TokenList& out) {
   out.text.clear();
   out.tokens.clear();
+  out.text.reserve(utf8.size());
   bool in_token = false;
   TokenRef current;
   const auto close = [&] {
@@ -62,25 +78,53 @@ void tokenize_into(std::string_view utf8, TokenList& out) {
       in_token = false;
     }
   };
-  for_each_normalized(utf8, [&](char32_t code_point, std::uint32_t begin, std::uint32_t end) {
-    switch (classify(code_point)) {
-      case CharClass::separator: close(); return;
-      case CharClass::ideograph: close(); break;
-      case CharClass::word:
-        if (in_token) {
-          current.end = end;
-          append_utf8(out.text, code_point);
-          return;
-        }
-        break;
-    }
+  const auto open = [&](std::uint32_t begin, std::uint32_t end) {
     current = TokenRef{static_cast<std::uint32_t>(out.text.size()), 0, begin, end};
     in_token = true;
-    append_utf8(out.text, code_point);
-    if (classify(code_point) == CharClass::ideograph) {
-      close();
+  };
+  NormalizedChars chars;
+  std::size_t offset = 0;
+  while (offset < utf8.size()) {
+    const auto byte = static_cast<unsigned char>(utf8[offset]);
+    if (byte < 0x80) {
+      // Fast path: most feed text is ASCII, which needs only a table lookup per byte.
+      const char folded = ascii_token_bytes[byte];
+      if (folded == 0) {
+        close();
+      } else {
+        if (!in_token) {
+          open(static_cast<std::uint32_t>(offset), 0);
+        }
+        out.text.push_back(folded);
+        current.end = static_cast<std::uint32_t>(offset + 1);
+      }
+      ++offset;
+      continue;
     }
-  });
+    const std::size_t length = normalize_next(utf8, offset, chars);
+    const auto begin = static_cast<std::uint32_t>(offset);
+    const auto end = static_cast<std::uint32_t>(offset + length);
+    for (std::size_t i = 0; i < chars.count; ++i) {
+      const char32_t code_point = chars.code_points[i];
+      switch (classify(code_point)) {
+        case CharClass::separator: close(); break;
+        case CharClass::ideograph:
+          close();
+          open(begin, end);
+          append_utf8(out.text, code_point);
+          close();
+          break;
+        case CharClass::word:
+          if (!in_token) {
+            open(begin, end);
+          }
+          current.end = end;
+          append_utf8(out.text, code_point);
+          break;
+      }
+    }
+    offset += length;
+  }
   close();
 }
 

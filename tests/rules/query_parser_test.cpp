@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "newswatch/rules/query.hpp"
@@ -189,6 +192,25 @@ TEST(RenderQueryError, ShowsRuleLocationQueryAndCaret) {
 TEST(RenderQueryError, LeavesOutRuleWhenUnnamedAndFlattensNewlines) {
   const QueryError error{3, "unbalanced \"(\"", ""};
   EXPECT_EQ(render_query_error("", "a\n(b", error), "query:1:3: unbalanced \"(\"\n  a (b\n    ^");
+}
+
+TEST(ReadmeExamples, EveryRuleQueryInTheReadmeParses) {
+  std::ifstream readme(std::filesystem::path(NEWSWATCH_SOURCE_DIR) / "README.md");
+  ASSERT_TRUE(readme) << "README.md not found";
+  std::string line;
+  int checked = 0;
+  while (std::getline(readme, line)) {
+    const std::string prefix = "query = '";
+    const std::size_t start = line.find(prefix);
+    if (start == std::string::npos || line.back() != '\'') {
+      continue;
+    }
+    const std::string query = line.substr(start + prefix.size(), line.size() - start - prefix.size() - 1);
+    const auto parsed = parse_query(query);
+    EXPECT_TRUE(parsed.has_value()) << query << ": " << (parsed ? "" : parsed.error().message);
+    ++checked;
+  }
+  EXPECT_GE(checked, 3);
 }
 
 }  // namespace

@@ -2,11 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "newswatch/model/expected.hpp"
@@ -14,6 +12,7 @@
 #include "newswatch/model/match.hpp"
 #include "newswatch/rules/query.hpp"
 #include "newswatch/rules/query_error.hpp"
+#include "newswatch/rules/term_dictionary.hpp"
 
 namespace newswatch::rules {
 
@@ -77,13 +76,8 @@ class RuleSet {
     std::vector<std::string> feed_tags;   ///< Lower case.
   };
 
-  /// Hash for heterogeneous string lookup.
-  struct TermHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-  };
   /// Term text -> id.
-  using TermMap = std::unordered_map<std::string, std::uint32_t, TermHash, std::equal_to<>>;
+  using TermMap = TermDictionary;
 
  private:
   std::vector<Match> run(const MatchInput& input, const std::vector<std::uint32_t>* all_rules, MatchStats* stats) const;

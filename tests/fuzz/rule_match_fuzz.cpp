@@ -1,0 +1,70 @@
+// A query and a text (split at the first NUL byte; the text fills title, summary and a category):
+// when the query parses, indexed matching must agree with brute force, and every reported span
+// must lie inside its field.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "newswatch/rules/rule_set.hpp"
+
+namespace {
+
+const std::string* field_text(const newswatch::Item& item, const std::string& name) {
+  if (name == "title") {
+    return &item.title;
+  }
+  if (name == "summary") {
+    return &item.summary;
+  }
+  if (name == "content") {
+    return &item.content;
+  }
+  if (name == "category[0]") {
+    return &item.categories[0];
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const std::size_t split = input.find('\0');
+  if (split == std::string_view::npos) {
+    return 0;
+  }
+  auto set = newswatch::rules::RuleSet::compile({{"fuzz", std::string(input.substr(0, split)), {}}});
+  if (!set) {
+    return 0;
+  }
+  const std::string_view text = input.substr(split + 1);
+  newswatch::Item item;
+  item.title = std::string(text.substr(0, text.size() / 2));
+  item.summary = std::string(text.substr(text.size() / 2));
+  item.content = std::string(text);
+  item.categories = {std::string(text.substr(0, 16))};
+  item.link = "https://www.example.com/a";
+  const std::vector<std::string> tags = {"world"};
+  const newswatch::rules::MatchInput match_input{item, "feed", tags, "en"};
+  const auto indexed = set->match(match_input);
+  if (indexed != set->match_brute_force(match_input)) {
+    std::abort();
+  }
+  for (const auto& match : indexed) {
+    for (const auto& field : match.why) {
+      const std::string* source = field_text(item, field.field);
+      if (source == nullptr) {
+        std::abort();
+      }
+      for (const auto& [begin, end] : field.spans) {
+        if (begin >= end || end > source->size()) {
+          std::abort();
+        }
+      }
+    }
+  }
+  return 0;
+}
