@@ -44,6 +44,7 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
 
   int exit_code = exit_ok;
+  register_check_command(root, globals, exit_code);
   register_parse_command(root, globals, exit_code);
 
   root.parse_complete_callback(

@@ -1,0 +1,166 @@
+#include "newswatch/config/load.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "newswatch/text/suggest.hpp"
+#include "sections.hpp"
+#include "table_reader.hpp"
+
+namespace newswatch::config {
+namespace {
+
+using detail::Diagnostics;
+
+constexpr std::array<std::string_view, 4> top_level_keys{"daemon", "feed", "rule", "target"};
+
+/// Calls `read` on each table of the array-of-tables `key` ([[feed]], [[rule]], [[target]]).
+template <typename Read>
+void for_each_table(const toml::table& document, std::string_view key, Diagnostics& diagnostics, Read read) {
+  const auto* node = document.get(key);
+  if (node == nullptr) {
+    return;
+  }
+  const auto* array = node->as_array();
+  if (array == nullptr) {
+    diagnostics.error(
+        Diagnostics::location(node->source()),
+        fmt::format("\"{}\" must be written as [[{}]] tables, not {}", key, key, detail::type_name(*node)),
+        fmt::format("start each one with a line [[{}]]", key));
+    return;
+  }
+  for (const auto& element : *array) {
+    if (const auto* table = element.as_table()) {
+      read(*table);
+    } else {
+      diagnostics.error(Diagnostics::location(element.source()),
+                        fmt::format("each [[{}]] must be a table, not {}", key, detail::type_name(element)));
+    }
+  }
+}
+
+}  // namespace
+
+LoadOutcome load_config(const std::vector<SourceFile>& files, const Environment& environment) {
+  Diagnostics diagnostics(environment);
+  Config config;
+  detail::DaemonSectionReader daemon_reader(config.daemon, diagnostics);
+  std::vector<detail::Located<Rule>> rules;
+  std::vector<detail::Located<Feed>> feeds;
+  std::vector<detail::Located<Target>> targets;
+
+  for (const auto& file : files) {
+    config.files.emplace_back(file.path);
+    toml::table document;
+    try {
+      document = toml::parse(file.text, file.path);
+    } catch (const toml::parse_error& error) {
+      auto where = Diagnostics::location(error.source());
+      where.file = file.path;
+      diagnostics.error(where, fmt::format("invalid TOML: {}", error.description()),
+                        "see https://toml.io for the syntax");
+      continue;
+    }
+    for (const auto& [key, value] : document) {
+      if (std::find(top_level_keys.begin(), top_level_keys.end(), key.str()) == top_level_keys.end()) {
+        const auto suggestion = text::closest_match(key.str(), top_level_keys);
+        diagnostics.error(Diagnostics::location(key.source()), fmt::format("unknown section \"{}\"", key.str()),
+                          suggestion ? fmt::format("did you mean \"{}\"?", *suggestion)
+                                     : std::string("sections are [daemon], [[feed]], [[rule]] and [[target]]"));
+      }
+    }
+    if (const auto* daemon = document.get("daemon")) {
+      if (const auto* table = daemon->as_table()) {
+        daemon_reader.read(*table);
+      } else {
+        diagnostics.error(Diagnostics::location(daemon->source()), "\"daemon\" must be a table", "write [daemon]");
+      }
+    }
+    for_each_table(document, "feed", diagnostics,
+                   [&](const toml::table& table) { feeds.push_back(detail::read_feed(table, diagnostics)); });
+    for_each_table(document, "rule", diagnostics,
+                   [&](const toml::table& table) { rules.push_back(detail::read_rule(table, diagnostics)); });
+    for_each_table(document, "target", diagnostics,
+                   [&](const toml::table& table) { targets.push_back(detail::read_target(table, diagnostics)); });
+  }
+  daemon_reader.finish();
+
+  detail::check_unique_names(feeds, "feed", diagnostics);
+  detail::check_unique_names(rules, "rule", diagnostics);
+  detail::check_unique_names(targets, "target", diagnostics);
+  detail::check_rule_references(rules, feeds, targets, diagnostics);
+
+  LoadOutcome outcome;
+  outcome.diagnostics = std::move(diagnostics.list());
+  // Report in reading order: by file (main first, then drop-ins), then line and column.
+  const auto file_rank = [&files](const std::string& path) {
+    const auto found =
+        std::find_if(files.begin(), files.end(), [&path](const SourceFile& file) { return file.path == path; });
+    return static_cast<std::size_t>(found - files.begin());
+  };
+  std::stable_sort(outcome.diagnostics.begin(), outcome.diagnostics.end(),
+                   [&file_rank](const Diagnostic& left, const Diagnostic& right) {
+                     return std::tuple(file_rank(left.where.file), left.where.line, left.where.column) <
+                            std::tuple(file_rank(right.where.file), right.where.line, right.where.column);
+                   });
+  if (has_errors(outcome.diagnostics)) {
+    return outcome;
+  }
+  for (auto& feed : feeds) {
+    config.feeds.push_back(std::move(feed.value));
+  }
+  for (auto& rule : rules) {
+    config.rules.push_back(std::move(rule.value));
+  }
+  for (auto& target : targets) {
+    config.targets.push_back(std::move(target.value));
+  }
+  outcome.config = std::move(config);
+  return outcome;
+}
+
+LoadOutcome load_config_file(const std::filesystem::path& main_file) {
+  std::vector<std::filesystem::path> paths{main_file};
+  std::error_code error;
+  const auto drop_in_dir = main_file.parent_path() / "conf.d";
+  if (std::filesystem::is_directory(drop_in_dir, error)) {
+    std::vector<std::filesystem::path> drop_ins;
+    for (const auto& entry : std::filesystem::directory_iterator(drop_in_dir, error)) {
+      if (entry.path().extension() == ".toml" && !entry.is_directory()) {
+        drop_ins.push_back(entry.path());
+      }
+    }
+    std::sort(drop_ins.begin(), drop_ins.end());
+    paths.insert(paths.end(), drop_ins.begin(), drop_ins.end());
+  }
+
+  LoadOutcome failed;
+  std::vector<SourceFile> files;
+  for (const auto& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      failed.diagnostics.push_back({Severity::error, Location{path.string(), 0, 0},
+                                    fmt::format("cannot read config file: {}", std::strerror(errno)),
+                                    path == main_file ? "pass --config PATH or set NEWSWATCH_CONFIG" : ""});
+      continue;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    files.push_back({path.string(), text.str()});
+  }
+  if (!failed.diagnostics.empty()) {
+    return failed;
+  }
+  return load_config(files, Environment::from_process());
+}
+
+}  // namespace newswatch::config

@@ -1,0 +1,102 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace newswatch {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::run_newswatch;
+
+const std::string example_config = std::string(NEWSWATCH_SOURCE_DIR) + "/conf/newswatch.toml";
+
+TEST(CheckCommand, AcceptsTheShippedExampleConfig) {
+  const auto result = run_newswatch({"check", "--config", example_config});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("config ok: 2 feeds, 1 rules, 1 targets"));
+  EXPECT_THAT(result.out, HasSubstr("feed   trt-world"));
+  EXPECT_THAT(result.out, HasSubstr("rule   isis-coalition"));
+}
+
+TEST(CheckCommand, AcceptsTheDemoConfig) {
+  const auto result = run_newswatch({"check", "--config", std::string(NEWSWATCH_SOURCE_DIR) + "/conf/demo.toml"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+}
+
+TEST(CheckCommand, NamesEveryMistakeInEveryFile) {
+  testing::TempDir dir;
+  const auto main_file = dir.write("newswatch.toml",
+                                   "[daemon]\nfetch_timeout = \"30\"\n\n[[feed]]\nname = \"bbc\"\n"
+                                   "url = \"https://feeds.bbci.co.uk/news/world/rss.xml\"\n");
+  dir.write("conf.d/50-rules.toml",
+            "[[rule]]\nname = \"isis\"\nquery = '\"ISIS coalition\"'\nfeeds = [\"bcc\"]\n\n"
+            "[[target]]\nname = \"desk\"\ntype = \"slack\"\nurll = \"https://hooks.example/x\"\n");
+  const auto result = run_newswatch({"check", "--config", main_file.string()});
+  EXPECT_EQ(result.exit_code, 1);
+  const auto drop_in = (dir.path() / "conf.d/50-rules.toml").string();
+  EXPECT_THAT(result.err, HasSubstr(main_file.string() + ":2:17: error: bad duration \"30\" for \"fetch_timeout\""));
+  EXPECT_THAT(result.err, HasSubstr(drop_in + ":4:9: error: rule \"isis\" names unknown feed \"bcc\""));
+  EXPECT_THAT(result.err, HasSubstr("did you mean \"bbc\"?"));
+  EXPECT_THAT(result.err, HasSubstr(drop_in + ":9:1: error: unknown key \"urll\" in [[target]] \"desk\""));
+  EXPECT_THAT(result.err, HasSubstr("did you mean \"url\"?"));
+  EXPECT_THAT(result.err, HasSubstr("4 error(s)"));  // the three mistakes plus the url the typo left missing
+  EXPECT_TRUE(result.out.empty());
+}
+
+TEST(CheckCommand, PrintRedactsSecrets) {
+  testing::TempDir dir;
+  const auto main_file = dir.write("newswatch.toml",
+                                   "[[target]]\nname = \"desk\"\ntype = \"slack\"\nurl = \"env:DESK_HOOK\"\n"
+                                   "[[target]]\nname = \"raw\"\ntype = \"discord\"\n"
+                                   "url = \"https://discord.example/api/webhooks/1/inline\"\n");
+  testing::ProcessOptions options;
+  options.env["DESK_HOOK"] = "https://hooks.slack.example/T000/B000/verysecret";
+  const auto result = run_newswatch({"check", "--print", "--config", main_file.string()}, options);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("url = 'env:DESK_HOOK'"));
+  EXPECT_THAT(result.out, HasSubstr("url = '<redacted>'"));
+  EXPECT_THAT(result.out + result.err, Not(HasSubstr("verysecret")));
+  EXPECT_THAT(result.out + result.err, Not(HasSubstr("inline")));
+}
+
+TEST(CheckCommand, FindsTheConfigThroughTheEnvironment) {
+  testing::ProcessOptions options;
+  options.env["NEWSWATCH_CONFIG"] = example_config;
+  const auto result = run_newswatch({"check"}, options);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr(example_config));
+}
+
+TEST(CheckCommand, ReportsAMissingConfigFile) {
+  testing::ProcessOptions options;
+  options.unset_env = {"NEWSWATCH_CONFIG"};
+  const auto result = run_newswatch({"check", "--config", "/nonexistent/newswatch.toml"}, options);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("/nonexistent/newswatch.toml: error: cannot read config file"));
+}
+
+TEST(Cli, HelpListsSubcommandsAndVersionPrints) {
+  const auto help = run_newswatch({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("check"));
+  EXPECT_THAT(help.out, HasSubstr("--config"));
+  EXPECT_THAT(help.out, HasSubstr("Exit codes"));
+  const auto check_help = run_newswatch({"check", "--help"});
+  EXPECT_EQ(check_help.exit_code, 0);
+  EXPECT_THAT(check_help.out, HasSubstr("--print"));
+  const auto version = run_newswatch({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_THAT(version.out, ::testing::StartsWith("newswatch 0."));
+}
+
+TEST(Cli, BadUsageExitsWithOne) {
+  EXPECT_EQ(run_newswatch({"no-such-command"}).exit_code, 1);
+  EXPECT_EQ(run_newswatch({"check", "--no-such-flag"}).exit_code, 1);
+  EXPECT_EQ(run_newswatch({}).exit_code, 1);
+}
+
+}  // namespace
+}  // namespace newswatch
