@@ -5,7 +5,6 @@
 
 #include "newswatch/app/command.hpp"
 #include "newswatch/app/exit_code.hpp"
-#include "newswatch/config/load.hpp"
 #include "newswatch/config/print.hpp"
 #include "newswatch/config/units.hpp"
 
@@ -51,24 +50,15 @@ void register_check_command(CLI::App& root, const GlobalOptions& globals, int& e
   auto print = std::make_shared<bool>(false);
   command->add_flag("--print", *print, "Print the effective merged configuration as TOML, secrets redacted");
   command->callback([&globals, &exit_code, print] {
-    const auto path = resolve_config_path(globals);
-    const auto outcome = config::load_config_file(path);
-    for (const auto& diagnostic : outcome.diagnostics) {
-      std::cerr << diagnostic.to_string() << '\n';
-    }
-    if (!outcome.ok()) {
-      std::size_t errors = 0;
-      for (const auto& diagnostic : outcome.diagnostics) {
-        errors += diagnostic.severity == config::Severity::error ? 1 : 0;
-      }
-      std::cerr << fmt::format("{}: {} error(s); the configuration is not valid\n", path, errors);
+    const auto loaded = load_config_for_command(globals);
+    if (!loaded) {
       exit_code = exit_bad_input;
       return;
     }
     if (*print) {
-      std::cout << config::to_toml(*outcome.config);
+      std::cout << config::to_toml(*loaded);
     } else {
-      print_summary(*outcome.config, std::cout);
+      print_summary(*loaded, std::cout);
     }
     exit_code = exit_ok;
   });

@@ -19,12 +19,12 @@ namespace {
 class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    nlohmann::json line;
+    nlohmann::ordered_json line;
     line["ts"] = format_rfc3339(std::chrono::time_point_cast<std::chrono::seconds>(msg.time));
     const auto level = spdlog::level::to_string_view(msg.level);
     line["level"] = std::string(level.data(), level.size());
     line["msg"] = std::string(msg.payload.data(), msg.payload.size());
-    const auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const auto text = line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     dest.append(text.data(), text.data() + text.size());
     dest.push_back('\n');
   }

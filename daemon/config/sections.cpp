@@ -235,6 +235,7 @@ void check_rule_references(const std::vector<Located<Rule>>& rules, const std::v
     feed_names.push_back(feed.value.name);
     tags.insert(tags.end(), feed.value.tags.begin(), feed.value.tags.end());
   }
+  target_names.reserve(targets.size());
   for (const auto& target : targets) {
     target_names.push_back(target.value.name);
   }

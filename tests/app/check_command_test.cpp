@@ -100,3 +100,40 @@ TEST(Cli, BadUsageExitsWithOne) {
 
 }  // namespace
 }  // namespace newswatch
+
+namespace newswatch {
+namespace {
+
+TEST(Logging, WritesJsonLinesWhenTheConfigAsksForThem) {
+  testing::TempDir dir;
+  const auto main_file = dir.write("newswatch.toml", "[daemon]\nlog_format = \"json\"\nlog_level = \"debug\"\n");
+  const auto result = testing::run_newswatch({"check", "--config", main_file.string()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.err, ::testing::HasSubstr(R"("level":"debug","msg":"config: loaded file=)"));
+  EXPECT_THAT(result.err, ::testing::StartsWith(R"({"ts":")"));
+}
+
+TEST(Logging, UsesJournalPrioritiesInsteadOfTimestampsUnderSystemd) {
+  testing::TempDir dir;
+  const auto main_file = dir.write("newswatch.toml", "[daemon]\nlog_level = \"debug\"\n");
+  testing::ProcessOptions options;
+  options.env["JOURNAL_STREAM"] = "8:12345";
+  const auto journal = testing::run_newswatch({"check", "--config", main_file.string()}, options);
+  EXPECT_THAT(journal.err, ::testing::StartsWith("<7>config: loaded file="));
+  options.env.clear();
+  options.unset_env = {"JOURNAL_STREAM"};
+  const auto terminal = testing::run_newswatch({"check", "--config", main_file.string()}, options);
+  EXPECT_THAT(terminal.err,
+              ::testing::MatchesRegex(R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+ debug config: loaded file=.*)"));
+}
+
+TEST(Logging, CommandLineLevelOverridesTheConfig) {
+  testing::TempDir dir;
+  const auto main_file = dir.write("newswatch.toml", "[daemon]\nlog_level = \"debug\"\n");
+  const auto result = testing::run_newswatch({"check", "--log-level", "warn", "--config", main_file.string()});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.err, "");
+}
+
+}  // namespace
+}  // namespace newswatch

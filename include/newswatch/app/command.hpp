@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "newswatch/config/config.hpp"
+
 namespace newswatch::app {
 
 /// Options every subcommand shares, filled in by CLI11 before a subcommand callback runs.
@@ -17,6 +19,10 @@ inline constexpr const char* default_config_path = "/etc/newswatch/newswatch.tom
 
 /// --config, else $NEWSWATCH_CONFIG, else /etc/newswatch/newswatch.toml.
 std::string resolve_config_path(const GlobalOptions& globals);
+
+/// Loads the config named by the global options, prints its diagnostics to stderr and applies its
+/// log_level/log_format (--log-level wins); nullopt, after the errors are printed, when invalid.
+std::optional<config::Config> load_config_for_command(const GlobalOptions& globals);
 
 /// Each subcommand registers itself on the root app; its callback stores the exit code.
 void register_check_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);

@@ -1,0 +1,34 @@
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "newswatch/app/command.hpp"
+#include "newswatch/app/logging.hpp"
+#include "newswatch/config/load.hpp"
+
+namespace newswatch::app {
+
+std::optional<config::Config> load_config_for_command(const GlobalOptions& globals) {
+  const auto path = resolve_config_path(globals);
+  auto outcome = config::load_config_file(path);
+  for (const auto& diagnostic : outcome.diagnostics) {
+    std::cerr << diagnostic.to_string() << '\n';
+  }
+  if (!outcome.ok()) {
+    std::size_t errors = 0;
+    for (const auto& diagnostic : outcome.diagnostics) {
+      errors += diagnostic.severity == config::Severity::error ? 1 : 0;
+    }
+    std::cerr << fmt::format("{}: {} error(s); the configuration is not valid\n", path, errors);
+    return std::nullopt;
+  }
+  const auto& daemon = outcome.config->daemon;
+  configure_logging(globals.log_level.empty() ? daemon.log_level : globals.log_level,
+                    daemon.log_format == config::LogFormat::json ? LogFormat::json : LogFormat::text);
+  spdlog::debug("config: loaded file={} files={} feeds={} rules={} targets={}", path, outcome.config->files.size(),
+                outcome.config->feeds.size(), outcome.config->rules.size(), outcome.config->targets.size());
+  return std::move(outcome.config);
+}
+
+}  // namespace newswatch::app
