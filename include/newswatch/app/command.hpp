@@ -30,4 +30,7 @@ void register_check_command(CLI::App& root, const GlobalOptions& globals, int& e
 /// `newswatch parse`: feed files to JSON (README "newswatch parse" documents the output).
 void register_parse_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
 
+/// `newswatch match`: a query or the configured rules against feed files, JSON lines or --explain.
+void register_match_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
+
 }  // namespace newswatch::app
