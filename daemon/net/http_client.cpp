@@ -108,16 +108,23 @@ std::string resolve_url(const std::string& base, const std::string& reference) {
   return owned.get();
 }
 
-/// The host part of `url`, or `url` itself when it has none.
-std::string host_of(const std::string& url) {
+/// The host part of `url` (with ":port" when `with_port`), or `url` itself when it has none.
+std::string host_of(const std::string& url, bool with_port = false) {
   const CurlUrl parsed{curl_url()};
   char* host = nullptr;
   if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
       curl_url_get(parsed.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK) {
     return url;
   }
-  const CurlString owned{host};
-  return owned.get();
+  const CurlString owned_host{host};
+  std::string text = owned_host.get();
+  char* port = nullptr;
+  if (with_port && curl_url_get(parsed.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+    const CurlString owned_port{port};
+    text += ":";
+    text += owned_port.get();
+  }
+  return text;
 }
 
 std::string_view http_version_name(long version) {
@@ -294,7 +301,7 @@ void describe_failure(CURLcode result, const Transfer& transfer, HttpResponse& r
     case CURLE_COULDNT_CONNECT: {
       long os_error = 0;
       curl_easy_getinfo(transfer.easy.get(), CURLINFO_OS_ERRNO, &os_error);
-      const std::string host = host_of(response.effective_url.empty() ? response.url : response.effective_url);
+      const std::string host = host_of(response.effective_url.empty() ? response.url : response.effective_url, true);
       fail(TransportError::connect_failed, os_error != 0
                                                ? fmt::format("could not connect to {}: {}", host,
                                                              std::system_category().message(static_cast<int>(os_error)))
