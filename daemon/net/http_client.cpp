@@ -255,7 +255,9 @@ CURLcode configure(Transfer& transfer, const HttpClientOptions& options, const s
   bool appended = true;
   for (const auto& [name, value] : request.headers) {
     // "Name;" is libcurl's spelling of a header with an empty value.
-    appended = appended && append(value.empty() ? name + ";" : name + ": " + value);
+    std::string line = name;
+    line.append(value.empty() ? ";" : ": ").append(value);
+    appended = appended && append(line);
   }
   if (!request.body.empty()) {
     appended = appended && append("Expect:");  // No 100-continue round trip for small bodies.
@@ -471,9 +473,9 @@ class HttpClient::Engine : public std::enable_shared_from_this<HttpClient::Engin
     transfer->easy.reset(curl_easy_init());
     ++active_;
     const CURLcode setup = transfer->easy ? configure(*transfer, options_, user_agent_) : CURLE_FAILED_INIT;
-    boost::asio::post(io_, [weak = weak_from_this(), setup, transfer = std::move(transfer)]() mutable {
+    boost::asio::post(io_, [weak = weak_from_this(), setup, transfer = std::move(transfer)] {
       if (auto engine = weak.lock()) {
-        engine->add(setup, std::move(transfer));
+        engine->add(setup, transfer);
       }
     });
   }
@@ -491,7 +493,7 @@ class HttpClient::Engine : public std::enable_shared_from_this<HttpClient::Engin
     return 0;
   }
 
-  void add(CURLcode setup, std::shared_ptr<Transfer> transfer) {
+  void add(CURLcode setup, const std::shared_ptr<Transfer>& transfer) {
     CURLcode error = setup;
     if (error == CURLE_OK) {
       CURL* easy = transfer->easy.get();
