@@ -1,0 +1,206 @@
+#include "evaluator.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace newswatch::rules {
+namespace {
+
+// Regex hits reported per segment, so a pattern matching everywhere cannot flood an alert.
+constexpr int max_regex_spans = 64;
+
+bool has_position(std::span<const Occurrence> occurrences, std::uint32_t segment, std::uint32_t position,
+                  const Occurrence** found) {
+  const auto it =
+      std::lower_bound(occurrences.begin(), occurrences.end(), std::make_pair(segment, position),
+                       [](const Occurrence& occurrence, const std::pair<std::uint32_t, std::uint32_t>& key) {
+                         return std::tie(occurrence.segment, occurrence.position) < std::tie(key.first, key.second);
+                       });
+  if (it == occurrences.end() || it->segment != segment || it->position != position) {
+    return false;
+  }
+  *found = &*it;
+  return true;
+}
+
+}  // namespace
+
+bool Evaluator::eval(std::uint32_t index) {
+  const QueryNode& node = rule_.query.nodes()[index];
+  const std::uint32_t* operands = rule_.query.operands_of(node);
+  switch (node.kind) {
+    case QueryNodeKind::word:
+    case QueryNodeKind::prefix:
+    case QueryNodeKind::phrase: return term_hits(node, nullptr);
+    case QueryNodeKind::regex: return regex(node, nullptr);
+    case QueryNodeKind::site:
+    case QueryNodeKind::feed:
+    case QueryNodeKind::feed_tag:
+    case QueryNodeKind::lang: return !item_.find(rule_.term_ids[operands[0]]).empty();
+    case QueryNodeKind::all_of:
+      for (std::uint32_t i = 0; i < node.count; ++i) {
+        if (!eval(operands[i])) {
+          return false;
+        }
+      }
+      return true;
+    case QueryNodeKind::any_of:
+      for (std::uint32_t i = 0; i < node.count; ++i) {
+        if (eval(operands[i])) {
+          return true;
+        }
+      }
+      return false;
+    case QueryNodeKind::none_of: return !eval(operands[0]);
+    case QueryNodeKind::near: return near(node, nullptr);
+  }
+  return false;
+}
+
+std::vector<SegmentSpan> Evaluator::spans() {
+  std::vector<SegmentSpan> out;
+  collect(rule_.query.root(), out);
+  return out;
+}
+
+void Evaluator::collect(std::uint32_t index, std::vector<SegmentSpan>& out) {
+  const QueryNode& node = rule_.query.nodes()[index];
+  const std::uint32_t* operands = rule_.query.operands_of(node);
+  switch (node.kind) {
+    case QueryNodeKind::word:
+    case QueryNodeKind::prefix:
+    case QueryNodeKind::phrase: {
+      std::vector<Hit> hits;
+      term_hits(node, &hits);
+      for (const Hit& hit : hits) {
+        out.push_back(SegmentSpan{hit.segment, hit.begin, hit.end});
+      }
+      return;
+    }
+    case QueryNodeKind::regex: regex(node, &out); return;
+    case QueryNodeKind::all_of:
+    case QueryNodeKind::any_of:
+      for (std::uint32_t i = 0; i < node.count; ++i) {
+        if (node.kind == QueryNodeKind::all_of || eval(operands[i])) {
+          collect(operands[i], out);
+        }
+      }
+      return;
+    case QueryNodeKind::near: near(node, &out); return;
+    default: return;  // filters and negations point at no text
+  }
+}
+
+bool Evaluator::term_hits(const QueryNode& node, std::vector<Hit>* hits) {
+  const std::uint32_t* operands = rule_.query.operands_of(node);
+  const std::span<const Occurrence> heads = item_.find(rule_.term_ids[operands[0]]);
+  bool any = false;
+  for (const Occurrence& head : heads) {
+    if (!in_scope(node, head.segment)) {
+      continue;
+    }
+    // A phrase continues at the next positions of the same segment (words and prefixes have count 1).
+    const Occurrence* tail = &head;
+    bool complete = true;
+    for (std::uint32_t k = 1; k < node.count && complete; ++k) {
+      complete = has_position(item_.find(rule_.term_ids[operands[k]]), head.segment, head.position + k, &tail);
+    }
+    if (!complete) {
+      continue;
+    }
+    if (hits == nullptr) {
+      return true;
+    }
+    any = true;
+    hits->push_back(Hit{head.segment, head.position, tail->position, head.begin, tail->end});
+  }
+  return any;
+}
+
+bool Evaluator::operand_hits(std::uint32_t index, std::vector<Hit>& hits) {
+  const QueryNode& node = rule_.query.nodes()[index];
+  if (node.kind != QueryNodeKind::any_of) {
+    return term_hits(node, &hits);
+  }
+  const std::uint32_t* operands = rule_.query.operands_of(node);
+  for (std::uint32_t i = 0; i < node.count; ++i) {
+    term_hits(rule_.query.nodes()[operands[i]], &hits);
+  }
+  return !hits.empty();
+}
+
+bool Evaluator::near(const QueryNode& node, std::vector<SegmentSpan>* out) {
+  const std::uint32_t* operands = rule_.query.operands_of(node);
+  std::vector<Hit> left;
+  std::vector<Hit> right;
+  if (!operand_hits(operands[0], left) || !operand_hits(operands[1], right)) {
+    return false;
+  }
+  std::sort(right.begin(), right.end(),
+            [](const Hit& a, const Hit& b) { return std::tie(a.segment, a.first) < std::tie(b.segment, b.first); });
+  std::uint32_t longest = 0;
+  for (const Hit& hit : right) {
+    longest = std::max(longest, hit.last - hit.first);
+  }
+  const std::uint32_t distance = node.distance;
+  bool any = false;
+  for (const Hit& a : left) {
+    // Only right hits starting in [a.first - distance - longest, a.last + distance] can qualify.
+    const std::uint32_t reach = distance + longest;
+    const std::uint32_t low = a.first > reach ? a.first - reach : 0;
+    auto it = std::lower_bound(right.begin(), right.end(), std::make_pair(a.segment, low),
+                               [](const Hit& hit, const std::pair<std::uint32_t, std::uint32_t>& key) {
+                                 return std::tie(hit.segment, hit.first) < std::tie(key.first, key.second);
+                               });
+    for (; it != right.end() && it->segment == a.segment && it->first <= a.last + distance; ++it) {
+      const bool after = it->first > a.last && it->first - a.last <= distance;
+      const bool before = !node.ordered && it->last < a.first && a.first - it->last <= distance;
+      if (!after && !before) {
+        continue;
+      }
+      if (out == nullptr) {
+        return true;
+      }
+      any = true;
+      out->push_back(SegmentSpan{a.segment, a.begin, a.end});
+      out->push_back(SegmentSpan{it->segment, it->begin, it->end});
+    }
+  }
+  return any;
+}
+
+bool Evaluator::regex(const QueryNode& node, std::vector<SegmentSpan>* out) {
+  const re2::RE2& pattern = *rule_.query.regexes()[rule_.query.operands_of(node)[0]];
+  bool any = false;
+  const auto segment_count = static_cast<std::uint32_t>(item_.segments().size());
+  for (std::uint32_t segment = 0; segment < segment_count; ++segment) {
+    if (!in_scope(node, segment)) {
+      continue;
+    }
+    const NormalizedSegment& normalized = item_.normalized(segment);
+    const re2::StringPiece text(normalized.text);
+    if (out == nullptr) {
+      if (re2::RE2::PartialMatch(text, pattern)) {
+        return true;
+      }
+      continue;
+    }
+    std::size_t from = 0;
+    re2::StringPiece found;
+    for (int count = 0; count < max_regex_spans && from <= text.size(); ++count) {
+      if (!pattern.Match(text, from, text.size(), re2::RE2::UNANCHORED, &found, 1)) {
+        break;
+      }
+      const auto begin = static_cast<std::size_t>(found.data() - text.data());
+      const std::size_t end = begin + found.size();
+      if (end > begin) {
+        any = true;
+        out->push_back(SegmentSpan{segment, normalized.origin_begin[begin], normalized.origin_end[end - 1]});
+      }
+      from = end > begin ? end : end + 1;
+    }
+  }
+  return any;
+}
+
+}  // namespace newswatch::rules

@@ -1,0 +1,150 @@
+#include "item_terms.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "newswatch/text/normalize.hpp"
+#include "newswatch/text/tokenizer.hpp"
+
+namespace newswatch::rules {
+namespace {
+
+std::string lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string url_host(std::string_view url) {
+  // RFC 3986 §3.2: authority = [ userinfo "@" ] host [ ":" port ], after "//".
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) {
+    return {};
+  }
+  std::string_view authority = url.substr(scheme_end + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority = authority.substr(at + 1);
+  }
+  if (!authority.empty() && authority.front() == '[') {
+    return lower_ascii(authority.substr(0, authority.find(']') + 1));
+  }
+  authority = authority.substr(0, authority.find(':'));
+  while (!authority.empty() && authority.back() == '.') {
+    authority.remove_suffix(1);
+  }
+  return lower_ascii(authority);
+}
+
+ItemTerms::ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
+                     const std::vector<std::uint32_t>& prefix_lengths) {
+  const Item& item = input.item;
+  segments_.push_back(Segment{field_title, 0, item.title});
+  segments_.push_back(Segment{field_summary, 0, item.summary});
+  segments_.push_back(Segment{field_content, 0, item.content});
+  for (std::size_t i = 0; i < item.authors.size(); ++i) {
+    segments_.push_back(Segment{field_author, static_cast<std::uint32_t>(i), item.authors[i]});
+  }
+  for (std::size_t i = 0; i < item.categories.size(); ++i) {
+    segments_.push_back(Segment{field_category, static_cast<std::uint32_t>(i), item.categories[i]});
+  }
+  for (std::uint32_t s = 0; s < segments_.size(); ++s) {
+    add_segment_tokens(s, words, prefixes, prefix_lengths);
+  }
+  segments_.push_back(Segment{0, 0, {}});
+
+  // site:example.com matches the link host and every parent domain of it.
+  const std::string host = url_host(item.link);
+  for (std::size_t dot = 0; dot != std::string::npos && dot < host.size();) {
+    add_filter(words, QueryNodeKind::site, std::string_view(host).substr(dot));
+    dot = host.find('.', dot);
+    dot = dot == std::string::npos ? dot : dot + 1;
+  }
+  feed_name_ = lower_ascii(input.feed_name);
+  add_filter(words, QueryNodeKind::feed, feed_name_);
+  for (const std::string& tag : input.feed_tags) {
+    feed_tags_.push_back(lower_ascii(tag));
+    add_filter(words, QueryNodeKind::feed_tag, feed_tags_.back());
+  }
+  // lang:en matches "en", "en-US", "en-GB": every prefix of the tag at a subtag boundary (RFC 4647 §3.3.1).
+  const std::string language = lower_ascii(input.language);
+  for (std::size_t dash = language.find('-'); !language.empty(); dash = language.find('-', dash + 1)) {
+    add_filter(words, QueryNodeKind::lang, std::string_view(language).substr(0, dash));
+    if (dash == std::string::npos) {
+      break;
+    }
+  }
+
+  std::sort(occurrences_.begin(), occurrences_.end(), [](const Occurrence& a, const Occurrence& b) {
+    return std::tie(a.term, a.segment, a.position) < std::tie(b.term, b.segment, b.position);
+  });
+  for (std::size_t i = 0; i < occurrences_.size(); ++i) {
+    if (i == 0 || occurrences_[i].term != occurrences_[i - 1].term) {
+      terms_.push_back(occurrences_[i].term);
+      term_starts_.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+  term_starts_.push_back(static_cast<std::uint32_t>(occurrences_.size()));
+  normalized_.resize(segments_.size());
+}
+
+void ItemTerms::add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap& words,
+                                   const RuleSet::TermMap& prefixes, const std::vector<std::uint32_t>& prefix_lengths) {
+  text::TokenList& tokens = scratch_;
+  text::tokenize_into(segments_[segment].text, tokens);
+  for (std::size_t i = 0; i < tokens.tokens.size(); ++i) {
+    const std::string_view token = tokens.token_text(i);
+    const text::TokenRef& ref = tokens.tokens[i];
+    const auto position = static_cast<std::uint32_t>(i);
+    if (const auto found = words.find(token); found != words.end()) {
+      occurrences_.push_back(Occurrence{found->second, segment, position, ref.begin, ref.end});
+    }
+    for (const std::uint32_t length : prefix_lengths) {
+      if (length > token.size()) {
+        break;
+      }
+      if (const auto found = prefixes.find(token.substr(0, length)); found != prefixes.end()) {
+        occurrences_.push_back(Occurrence{found->second, segment, position, ref.begin, ref.end});
+      }
+    }
+  }
+}
+
+void ItemTerms::add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value) {
+  if (const auto found = words.find(filter_key(kind, value)); found != words.end()) {
+    occurrences_.push_back(Occurrence{found->second, static_cast<std::uint32_t>(segments_.size() - 1), 0, 0, 0});
+  }
+}
+
+std::span<const Occurrence> ItemTerms::find(std::uint32_t term) const {
+  const auto found = std::lower_bound(terms_.begin(), terms_.end(), term);
+  if (found == terms_.end() || *found != term) {
+    return {};
+  }
+  const auto index = static_cast<std::size_t>(found - terms_.begin());
+  return std::span<const Occurrence>(occurrences_.data() + term_starts_[index],
+                                     term_starts_[index + 1] - term_starts_[index]);
+}
+
+const NormalizedSegment& ItemTerms::normalized(std::uint32_t segment) {
+  std::optional<NormalizedSegment>& slot = normalized_[segment];
+  if (!slot) {
+    NormalizedSegment result;
+    text::for_each_normalized(segments_[segment].text,
+                              [&result](char32_t code_point, std::uint32_t begin, std::uint32_t end) {
+                                text::append_utf8(result.text, code_point);
+                                result.origin_begin.resize(result.text.size(), begin);
+                                result.origin_end.resize(result.text.size(), end);
+                              });
+    slot = std::move(result);
+  }
+  return *slot;
+}
+
+}  // namespace newswatch::rules

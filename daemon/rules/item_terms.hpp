@@ -1,0 +1,76 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "newswatch/rules/rule_set.hpp"
+#include "newswatch/text/tokenizer.hpp"
+
+namespace newswatch::rules {
+
+/// One searchable piece of an item: a field, or one entry of the authors/categories lists.
+struct Segment {
+  std::uint8_t field = 0;   ///< A FieldBit; 0 for the site/feed/lang pseudo segment.
+  std::uint32_t index = 0;  ///< Entry number in a list field.
+  std::string_view text;
+};
+
+/// A dictionary term found in an item.
+struct Occurrence {
+  std::uint32_t term = 0;
+  std::uint32_t segment = 0;
+  std::uint32_t position = 0;  ///< Token number in the segment.
+  std::uint32_t begin = 0;     ///< Byte range in the segment's text.
+  std::uint32_t end = 0;
+};
+
+/// A segment's normalised text, with the original byte range behind every normalised byte.
+struct NormalizedSegment {
+  std::string text;
+  std::vector<std::uint32_t> origin_begin;
+  std::vector<std::uint32_t> origin_end;
+};
+
+/// Everything the rules need from one item, computed once per match call: the dictionary terms it
+/// contains with their positions, sorted by term. Per call, so never shared between threads.
+class ItemTerms {
+ public:
+  /// Tokenizes every field of the item and keeps the tokens the dictionaries know.
+  ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
+            const std::vector<std::uint32_t>& prefix_lengths);
+
+  /// Occurrences of a term, sorted by (segment, position); empty when absent.
+  [[nodiscard]] std::span<const Occurrence> find(std::uint32_t term) const;
+  /// Distinct terms present, ascending.
+  [[nodiscard]] const std::vector<std::uint32_t>& terms() const noexcept { return terms_; }
+  /// The segments.
+  [[nodiscard]] const std::vector<Segment>& segments() const noexcept { return segments_; }
+  /// Normalised text of a segment, computed on first use (regexes only).
+  const NormalizedSegment& normalized(std::uint32_t segment);
+  /// Lower-cased feed name and tags, for rule feed filters.
+  [[nodiscard]] const std::string& feed_name() const noexcept { return feed_name_; }
+  [[nodiscard]] const std::vector<std::string>& feed_tags() const noexcept { return feed_tags_; }
+
+ private:
+  void add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
+                          const std::vector<std::uint32_t>& prefix_lengths);
+  void add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value);
+
+  std::vector<Segment> segments_;
+  std::vector<Occurrence> occurrences_;
+  std::vector<std::uint32_t> terms_;
+  std::vector<std::uint32_t> term_starts_;  ///< terms_[i] occupies [term_starts_[i], term_starts_[i+1]).
+  std::vector<std::optional<NormalizedSegment>> normalized_;
+  text::TokenList scratch_;
+  std::string feed_name_;
+  std::vector<std::string> feed_tags_;
+};
+
+/// The host of an absolute URL, lower case, without userinfo, port or trailing dot; empty if none.
+std::string url_host(std::string_view url);
+
+}  // namespace newswatch::rules

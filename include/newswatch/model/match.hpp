@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace newswatch {
+
+/// Where a rule matched inside one field of an item.
+struct FieldSpans {
+  /// "title", "summary", "content", or "author[i]" / "category[i]" for the i-th entry of a list.
+  std::string field;
+  /// [begin, end) byte offsets in that field's plain text, sorted, not overlapping.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> spans;
+
+  friend bool operator==(const FieldSpans&, const FieldSpans&) = default;
+};
+
+/// One rule that matched an item, and why (empty when only site:/feed:/lang: filters matched).
+struct Match {
+  std::string rule;
+  std::vector<FieldSpans> why;
+
+  friend bool operator==(const Match&, const Match&) = default;
+};
+
+}  // namespace newswatch

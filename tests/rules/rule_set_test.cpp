@@ -1,0 +1,344 @@
+#include "newswatch/rules/rule_set.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace newswatch::rules {
+namespace {
+
+Item seed_item() {
+  Item item;
+  item.title = "Little hope for Syrian regime to join anti-ISIS coalition";
+  item.summary = "Assad's government says it is ready to cooperate, but Washington rules out working with Damascus.";
+  item.content =
+      "The US-led coalition has carried out sanctions and airstrikes against ISIS targets in Syria and Iraq.";
+  item.authors = {"Jane Doe"};
+  item.categories = {"Middle East", "Syria"};
+  item.link = "https://www.trtworld.com/mea/little-hope-for-syrian-regime-1234";
+  return item;
+}
+
+Item isis_k_item() {
+  Item item;
+  item.title = "ISIS-K claims attack; coalition forces respond";
+  item.link = "https://example.org/isis-k";
+  return item;
+}
+
+Item unicode_item() {
+  Item item;
+  item.title = "İSTANBUL'da büyük toplantı";
+  item.summary = "Die Straße in Zürich. L'Élysée confirme.";
+  item.content = "مدرسة أحمد الجديدة — 東京タワーで会議";
+  item.categories = {"Türkiye"};
+  return item;
+}
+
+Item marvel_item() {
+  Item item;
+  item.title = "A marvellous day";
+  return item;
+}
+
+const std::vector<std::string> seed_tags = {"World", "mideast"};
+const std::vector<std::string> no_tags;
+
+bool matches(const std::string& query, const Item& item, std::string_view feed = "trt-world",
+             const std::vector<std::string>& tags = seed_tags, std::string_view language = "en-GB") {
+  auto set = RuleSet::compile({RuleDefinition{"r", query, {}}});
+  EXPECT_TRUE(set.has_value()) << (set ? "" : set.error().front().error.message);
+  if (!set) {
+    return false;
+  }
+  const MatchInput input{item, feed, tags, language};
+  const auto result = set->match(input);
+  EXPECT_EQ(result, set->match_brute_force(input)) << query;
+  return !result.empty();
+}
+
+enum class Sample { seed, isis_k, unicode, marvel };
+
+struct SemanticsCase {
+  const char* name;
+  std::string query;
+  Sample item;
+  bool expected;
+};
+
+Item sample(Sample which) {
+  switch (which) {
+    case Sample::seed: return seed_item();
+    case Sample::isis_k: return isis_k_item();
+    case Sample::unicode: return unicode_item();
+    case Sample::marvel: return marvel_item();
+  }
+  return {};
+}
+
+class Semantics : public ::testing::TestWithParam<SemanticsCase> {};
+
+TEST_P(Semantics, Matches) {
+  const SemanticsCase& param = GetParam();
+  EXPECT_EQ(matches(param.query, sample(param.item)), param.expected) << param.query;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Seed, Semantics,
+    ::testing::Values(SemanticsCase{"Phrase", "\"ISIS coalition\"", Sample::seed, true},
+                      SemanticsCase{"AndAcrossFields", "Assad AND coalition", Sample::seed, true},
+                      SemanticsCase{"Near", "ISIS NEAR/3 coalition", Sample::seed, true},
+                      SemanticsCase{"Site", "site:trtworld.com", Sample::seed, true},
+                      SemanticsCase{"PhraseNotAssad", "\"ISIS coalition\" NOT Assad", Sample::seed, false},
+                      SemanticsCase{"SiteExactHost", "site:www.trtworld.com", Sample::seed, true},
+                      SemanticsCase{"SiteIsNotASuffixMatch", "site:rtworld.com", Sample::seed, false},
+                      SemanticsCase{"SiteOtherDomain", "site:bbc.co.uk", Sample::seed, false},
+                      SemanticsCase{"WholeWordOnly", "syr", Sample::seed, false},
+                      SemanticsCase{"PluralIsAnotherWord", "coalitions", Sample::seed, false},
+                      SemanticsCase{"PrefixFindsLongerWord", "syr*", Sample::seed, true},
+                      SemanticsCase{"PrefixFindsPlural", "sanction*", Sample::seed, true},
+                      SemanticsCase{"PrefixMatchesTheStemItself", "coalition*", Sample::seed, true},
+                      SemanticsCase{"TitleScope", "title:coalition", Sample::seed, true},
+                      SemanticsCase{"SummaryScopeMisses", "summary:coalition", Sample::seed, false},
+                      SemanticsCase{"ContentScope", "content:sanctions", Sample::seed, true},
+                      SemanticsCase{"TitleScopeMisses", "title:sanctions", Sample::seed, false},
+                      SemanticsCase{"AuthorScope", "author:jane", Sample::seed, true},
+                      SemanticsCase{"AuthorNotSearchedUnscoped", "jane", Sample::seed, false},
+                      SemanticsCase{"CategoryScope", "category:\"middle east\"", Sample::seed, true},
+                      SemanticsCase{"CategorySearchedUnscoped", "\"middle east\"", Sample::seed, true},
+                      SemanticsCase{"CategoriesDoNotRunTogether", "east NEAR/1 syria AND category:east", Sample::seed,
+                                    false},
+                      SemanticsCase{"ScopedGroup", "title:(sanctions OR regime)", Sample::seed, true},
+                      SemanticsCase{"ScopedGroupMisses", "title:(sanctions OR airstrikes)", Sample::seed, false},
+                      SemanticsCase{"FeedName", "feed:trt-world", Sample::seed, true},
+                      SemanticsCase{"FeedNameIgnoresCase", "feed:TRT-World", Sample::seed, true},
+                      SemanticsCase{"OtherFeed", "feed:bbc", Sample::seed, false},
+                      SemanticsCase{"FeedTag", "feed:tag:world", Sample::seed, true},
+                      SemanticsCase{"OtherFeedTag", "feed:tag:sports", Sample::seed, false},
+                      SemanticsCase{"LanguagePrimarySubtag", "lang:en", Sample::seed, true},
+                      SemanticsCase{"LanguageFullTag", "lang:en-gb", Sample::seed, true},
+                      SemanticsCase{"LanguageOtherRegion", "lang:en-us", Sample::seed, false},
+                      SemanticsCase{"LanguageOther", "lang:fr", Sample::seed, false},
+                      SemanticsCase{"OrderedNear", "ISIS ONEAR/3 coalition", Sample::seed, true},
+                      SemanticsCase{"OrderedNearWrongOrder", "coalition ONEAR/3 ISIS", Sample::seed, false},
+                      SemanticsCase{"NearEitherOrder", "coalition NEAR/3 ISIS", Sample::seed, true},
+                      SemanticsCase{"NearAdjacent", "hope NEAR/1 little", Sample::seed, true},
+                      SemanticsCase{"NearTooFar", "little NEAR/1 for", Sample::seed, false},
+                      SemanticsCase{"NearJustInReach", "little NEAR/2 for", Sample::seed, true},
+                      SemanticsCase{"NearWithOrGroup", "(iraqi OR syrian) NEAR/2 regime", Sample::seed, true},
+                      SemanticsCase{"NearWithPhrase", "\"syrian regime\" ONEAR/5 coalition", Sample::seed, true},
+                      SemanticsCase{"NearWithPhraseTooFar", "\"syrian regime\" ONEAR/4 coalition", Sample::seed, false},
+                      SemanticsCase{"NearNeedsTwoOccurrences", "hope NEAR/5 hope", Sample::seed, false},
+                      SemanticsCase{"HyphenatedPhrase", "\"anti ISIS\"", Sample::seed, true},
+                      SemanticsCase{"HyphenatedWord", "anti-ISIS", Sample::seed, true},
+                      SemanticsCase{"OrOneBranch", "isis OR nonexistent", Sample::seed, true},
+                      SemanticsCase{"OrNoBranch", "nonexistent OR other", Sample::seed, false},
+                      SemanticsCase{"NotAbsentWord", "isis -nonexistent", Sample::seed, true},
+                      SemanticsCase{"NotPresentWord", "washington -damascus", Sample::seed, false},
+                      SemanticsCase{"NotGroup", "washington -(damascus OR beirut)", Sample::seed, false},
+                      SemanticsCase{"NotOtherWord", "washington -beirut", Sample::seed, true},
+                      SemanticsCase{"AndBindsTighterThanOr", "beirut isis OR coalition", Sample::seed, true},
+                      SemanticsCase{"NotBindsTighterThanAnd", "NOT assad isis", Sample::seed, false},
+                      SemanticsCase{"LowercaseAndIsAWord", "sanctions and airstrikes", Sample::seed, true},
+                      SemanticsCase{"LowercaseOrIsAWord", "sanctions or beirut", Sample::seed, false},
+                      SemanticsCase{"ApostropheSplits", "assad AND s", Sample::seed, true},
+                      SemanticsCase{"RegexOverNormalisedText", "/isis\\s+coalition/", Sample::seed, true},
+                      SemanticsCase{"RegexIsCaseInsensitive", "/SYRIAN REGIME/", Sample::seed, true},
+                      SemanticsCase{"RegexScoped", "title:/sanctions/", Sample::seed, false},
+                      SemanticsCase{"RegexOrWord", "/zzz/ OR hope", Sample::seed, true}),
+    [](const ::testing::TestParamInfo<SemanticsCase>& param_info) { return std::string(param_info.param.name); });
+
+INSTANTIATE_TEST_SUITE_P(
+    Others, Semantics,
+    ::testing::Values(SemanticsCase{"IsisKIsNotTheIsisCoalition", "\"ISIS coalition\"", Sample::isis_k, false},
+                      SemanticsCase{"IsisKNotWithinThree", "ISIS NEAR/3 coalition", Sample::isis_k, false},
+                      SemanticsCase{"IsisKWithinFour", "ISIS NEAR/4 coalition", Sample::isis_k, true},
+                      SemanticsCase{"IsisKAsPhrase", "ISIS-K", Sample::isis_k, true},
+                      SemanticsCase{"MarvelIsNotMarvellous", "marvel", Sample::marvel, false},
+                      SemanticsCase{"MarvelPrefix", "marvel*", Sample::marvel, true},
+                      SemanticsCase{"Marvellous", "marvellous", Sample::marvel, true},
+                      SemanticsCase{"TurkishPlain", "istanbul", Sample::unicode, true},
+                      SemanticsCase{"TurkishUpper", "ISTANBUL", Sample::unicode, true},
+                      SemanticsCase{"TurkishDottedCapital", "İstanbul", Sample::unicode, true},
+                      SemanticsCase{"TurkishDotless", "ıstanbul", Sample::unicode, true},
+                      SemanticsCase{"TurkishDiacritics", "buyuk", Sample::unicode, true},
+                      SemanticsCase{"TurkishCategory", "category:turkiye", Sample::unicode, true},
+                      SemanticsCase{"GermanSharpS", "straße", Sample::unicode, true},
+                      SemanticsCase{"GermanDoubleS", "STRASSE", Sample::unicode, true},
+                      SemanticsCase{"GermanUmlaut", "zurich", Sample::unicode, true},
+                      SemanticsCase{"FrenchAccentsDropped", "elysee", Sample::unicode, true},
+                      SemanticsCase{"FrenchAccentsInRule", "Élysée", Sample::unicode, true},
+                      SemanticsCase{"FrenchElision", "\"l elysee\"", Sample::unicode, true},
+                      SemanticsCase{"ArabicTehMarbutaInRule", "مدرسة", Sample::unicode, true},
+                      SemanticsCase{"ArabicHehForm", "مدرسه", Sample::unicode, true},
+                      SemanticsCase{"ArabicAlefHamza", "احمد", Sample::unicode, true},
+                      SemanticsCase{"ArabicAlefHamzaInRule", "أحمد", Sample::unicode, true},
+                      SemanticsCase{"CjkPhrase", "\"東京タワー\"", Sample::unicode, true},
+                      SemanticsCase{"CjkBareWordIsAPhrase", "東京", Sample::unicode, true},
+                      SemanticsCase{"CjkWrongOrder", "\"京東\"", Sample::unicode, false},
+                      SemanticsCase{"CjkSingleCharacter", "会", Sample::unicode, true}),
+    [](const ::testing::TestParamInfo<SemanticsCase>& param_info) { return std::string(param_info.param.name); });
+
+using Spans = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+
+std::pair<std::uint32_t, std::uint32_t> span_of(const std::string& text, const std::string& part) {
+  const auto begin = static_cast<std::uint32_t>(text.find(part));
+  return {begin, static_cast<std::uint32_t>(begin + part.size())};
+}
+
+TEST(RuleSetWhy, PhraseSpansTheTokensInTheOriginalTitle) {
+  const Item item = seed_item();
+  auto set = RuleSet::compile({RuleDefinition{"isis-coalition", "\"ISIS coalition\"", {}}});
+  ASSERT_TRUE(set.has_value());
+  const auto result = set->match(MatchInput{item, "trt-world", seed_tags, "en"});
+  ASSERT_EQ(result.size(), 1U);
+  EXPECT_EQ(result[0].rule, "isis-coalition");
+  ASSERT_EQ(result[0].why.size(), 1U);
+  EXPECT_EQ(result[0].why[0].field, "title");
+  EXPECT_EQ(result[0].why[0].spans, (Spans{span_of(item.title, "ISIS coalition")}));
+}
+
+TEST(RuleSetWhy, AndReportsEveryFieldInItemOrder) {
+  const Item item = seed_item();
+  auto set = RuleSet::compile({RuleDefinition{"r", "coalition AND Assad", {}}});
+  ASSERT_TRUE(set.has_value());
+  const auto result = set->match(MatchInput{item, "trt-world", seed_tags, "en"});
+  ASSERT_EQ(result.size(), 1U);
+  const std::vector<FieldSpans> expected = {
+      {"title", {span_of(item.title, "coalition")}},
+      {"summary", {span_of(item.summary, "Assad")}},
+      {"content", {span_of(item.content, "coalition")}},
+  };
+  EXPECT_EQ(result[0].why, expected);
+}
+
+TEST(RuleSetWhy, RegexSpansMapBackToOriginalBytes) {
+  const Item item = unicode_item();
+  auto set = RuleSet::compile({RuleDefinition{"r", "/strasse/", {}}});
+  ASSERT_TRUE(set.has_value());
+  const auto result = set->match(MatchInput{item, "f", no_tags, ""});
+  ASSERT_EQ(result.size(), 1U);
+  const std::vector<FieldSpans> expected = {{"summary", {span_of(item.summary, "Straße")}}};
+  EXPECT_EQ(result[0].why, expected);
+}
+
+TEST(RuleSetWhy, ListFieldsAreNamedWithTheirIndex) {
+  const Item item = seed_item();
+  auto set = RuleSet::compile({RuleDefinition{"r", "category:syria OR author:doe", {}}});
+  ASSERT_TRUE(set.has_value());
+  const auto result = set->match(MatchInput{item, "trt-world", seed_tags, "en"});
+  ASSERT_EQ(result.size(), 1U);
+  const std::vector<FieldSpans> expected = {{"author[0]", {{5, 8}}}, {"category[1]", {{0, 5}}}};
+  EXPECT_EQ(result[0].why, expected);
+}
+
+TEST(RuleSetWhy, NegatedTermsAndFiltersPointAtNothing) {
+  const Item item = seed_item();
+  auto set = RuleSet::compile({RuleDefinition{"r", "site:trtworld.com -beirut", {}}});
+  ASSERT_TRUE(set.has_value());
+  const auto result = set->match(MatchInput{item, "trt-world", seed_tags, "en"});
+  ASSERT_EQ(result.size(), 1U);
+  EXPECT_TRUE(result[0].why.empty());
+}
+
+TEST(RuleSetWhy, NearReportsBothOperands) {
+  const Item item = seed_item();
+  auto set = RuleSet::compile({RuleDefinition{"r", "title:(isis NEAR/3 syrian*)", {}}});
+  ASSERT_TRUE(set.has_value());
+  const auto result = set->match(MatchInput{item, "trt-world", seed_tags, "en"});
+  ASSERT_TRUE(result.empty());  // syrian is 5 tokens before isis
+  auto wider = RuleSet::compile({RuleDefinition{"r", "title:(isis NEAR/5 syrian*)", {}}});
+  const auto found = wider->match(MatchInput{item, "trt-world", seed_tags, "en"});
+  ASSERT_EQ(found.size(), 1U);
+  const std::vector<FieldSpans> expected = {{"title", {span_of(item.title, "Syrian"), span_of(item.title, "ISIS")}}};
+  EXPECT_EQ(found[0].why, expected);
+}
+
+TEST(RuleSetFeeds, RuleFeedListLimitsWhereItApplies) {
+  const Item item = seed_item();
+  auto set = RuleSet::compile(
+      {RuleDefinition{"only-bbc", "isis", {"bbc"}}, RuleDefinition{"world-tag", "isis", {"tag:WORLD"}},
+       RuleDefinition{"by-name", "isis", {"bbc", "TRT-World"}}, RuleDefinition{"everywhere", "isis", {}}});
+  ASSERT_TRUE(set.has_value());
+  const auto result = set->match(MatchInput{item, "trt-world", seed_tags, "en"});
+  std::vector<std::string> names;
+  for (const auto& match : result) {
+    names.push_back(match.rule);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"world-tag", "by-name", "everywhere"}));
+}
+
+TEST(RuleSetCompile, ReportsEveryBrokenRule) {
+  auto set = RuleSet::compile(
+      {RuleDefinition{"good", "isis", {}}, RuleDefinition{"bad1", "isis)", {}}, RuleDefinition{"bad2", "titel:x", {}}});
+  ASSERT_FALSE(set.has_value());
+  ASSERT_EQ(set.error().size(), 2U);
+  EXPECT_EQ(set.error()[0].rule, "bad1");
+  EXPECT_EQ(set.error()[0].error.column, 5U);
+  EXPECT_EQ(set.error()[1].rule, "bad2");
+  EXPECT_EQ(set.error()[1].error.message, "unknown field `titel:`");
+}
+
+TEST(RuleSetCompile, IndexesWhatItCanAndChecksTheRestAlways) {
+  auto set = RuleSet::compile({RuleDefinition{"word", "isis", {}}, RuleDefinition{"regex", "/isis/", {}},
+                               RuleDefinition{"or-with-regex", "a OR /b/", {}},
+                               RuleDefinition{"and-with-regex", "a /b/", {}}});
+  ASSERT_TRUE(set.has_value());
+  EXPECT_EQ(set->size(), 4U);
+  EXPECT_EQ(set->always_checked(), 2U);
+}
+
+TEST(RuleSetMatch, ResultsInDefinitionOrderAndStatsCountCandidates) {
+  const Item item = seed_item();
+  auto set = RuleSet::compile(
+      {RuleDefinition{"b", "coalition", {}}, RuleDefinition{"a", "isis", {}}, RuleDefinition{"none", "beirut", {}}});
+  ASSERT_TRUE(set.has_value());
+  MatchStats stats;
+  const auto result = set->match(MatchInput{item, "trt-world", seed_tags, "en"}, stats);
+  ASSERT_EQ(result.size(), 2U);
+  EXPECT_EQ(result[0].rule, "b");
+  EXPECT_EQ(result[1].rule, "a");
+  EXPECT_EQ(stats.candidates, 2U);  // beirut is not in the item, so its rule is never evaluated
+  EXPECT_EQ(stats.matches, 2U);
+}
+
+TEST(RuleSetMatch, EmptySetMatchesNothing) {
+  const RuleSet set;
+  const Item item = seed_item();
+  EXPECT_TRUE(set.match(MatchInput{item, "", no_tags, ""}).empty());
+  EXPECT_EQ(set.size(), 0U);
+}
+
+TEST(RuleSetMatch, IsSafeToShareBetweenThreads) {
+  auto set = RuleSet::compile({RuleDefinition{"a", "\"ISIS coalition\"", {}}, RuleDefinition{"b", "/syri\\w+/", {}},
+                               RuleDefinition{"c", "istanbul", {}}});
+  ASSERT_TRUE(set.has_value());
+  const Item seed = seed_item();
+  const Item unicode = unicode_item();
+  const auto expected_seed = set->match(MatchInput{seed, "f", no_tags, ""});
+  const auto expected_unicode = set->match(MatchInput{unicode, "f", no_tags, ""});
+  std::vector<int> failures(2, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        const Item& item = (i + t) % 2 == 0 ? seed : unicode;
+        const auto& expected = (i + t) % 2 == 0 ? expected_seed : expected_unicode;
+        if (set->match(MatchInput{item, "f", no_tags, ""}) != expected) {
+          ++failures[static_cast<std::size_t>(t)];
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(failures, (std::vector<int>{0, 0}));
+  EXPECT_EQ(expected_seed.size(), 2U);
+  EXPECT_EQ(expected_unicode.size(), 1U);
+}
+
+}  // namespace
+}  // namespace newswatch::rules

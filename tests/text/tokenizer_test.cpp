@@ -1,0 +1,86 @@
+#include "newswatch/text/tokenizer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace newswatch::text {
+namespace {
+
+std::vector<std::string> texts(std::string_view input) {
+  std::vector<std::string> out;
+  for (const Token& token : tokenize(input)) {
+    out.push_back(token.text);
+  }
+  return out;
+}
+
+struct TokenizeCase {
+  const char* name;
+  std::string input;
+  std::vector<std::string> expected;
+};
+
+class TokenizeTable : public ::testing::TestWithParam<TokenizeCase> {};
+
+TEST_P(TokenizeTable, Splits) {
+  EXPECT_EQ(texts(GetParam().input), GetParam().expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, TokenizeTable,
+    ::testing::Values(TokenizeCase{"SeedTitle",
+                                   "Little hope for Syrian regime to join anti-ISIS coalition",
+                                   {"little", "hope", "for", "syrian", "regime", "to", "join", "anti", "isis",
+                                    "coalition"}},
+                      TokenizeCase{"ApostropheSeparates", "Assad's forces", {"assad", "s", "forces"}},
+                      TokenizeCase{"CurlyApostropheSeparates", "Assad\xE2\x80\x99s", {"assad", "s"}},
+                      TokenizeCase{"DotsAndDigits", "U.S. spent $2,000.50", {"u", "s", "spent", "2", "000", "50"}},
+                      TokenizeCase{"OnlySeparators", " -- !!! ", {}},
+                      TokenizeCase{"TurkishForms", "İstanbul ISTANBUL istanbul", {"istanbul", "istanbul", "istanbul"}},
+                      TokenizeCase{"JapaneseOneTokenPerCharacter", "東京タワー", {"東", "京", "タ", "ワ", "ー"}},
+                      TokenizeCase{"ChineseBetweenLatin", "在Paris开会", {"在", "paris", "开", "会"}},
+                      TokenizeCase{"HangulWordsStayWhole", "서울 시장", {"서울", "시장"}},
+                      TokenizeCase{"ArabicWords", "الرئيس بشار الأسد", {"الرييس", "بشار", "الاسد"}},
+                      TokenizeCase{"TatweelDoesNotSplit", "كـتاب", {"كتاب"}},
+                      TokenizeCase{"SoftHyphenDoesNotSplit", "news\xC2\xADpaper", {"newspaper"}}),
+    [](const ::testing::TestParamInfo<TokenizeCase>& param_info) { return std::string(param_info.param.name); });
+
+TEST(Tokenize, OffsetsPointIntoTheOriginal) {
+  const std::string input = "Élysée: İstanbul's";
+  const std::vector<Token> tokens = tokenize(input);
+  ASSERT_EQ(tokens.size(), 3U);
+  EXPECT_EQ(tokens[0], (Token{"elysee", 0, 8}));
+  EXPECT_EQ(input.substr(tokens[1].begin, tokens[1].end - tokens[1].begin), "İstanbul");
+  EXPECT_EQ(tokens[1].text, "istanbul");
+  EXPECT_EQ(input.substr(tokens[2].begin, tokens[2].end - tokens[2].begin), "s");
+}
+
+TEST(Tokenize, IdeographOffsetsCoverOneCharacter) {
+  const std::vector<Token> tokens = tokenize("東京");
+  ASSERT_EQ(tokens.size(), 2U);
+  EXPECT_EQ(tokens[0], (Token{"東", 0, 3}));
+  EXPECT_EQ(tokens[1], (Token{"京", 3, 6}));
+}
+
+TEST(TokenizeInto, ReusesTheListAndAgreesWithTokenize) {
+  TokenList list;
+  tokenize_into("first text here", list);
+  tokenize_into("Zweite Straße", list);
+  ASSERT_EQ(list.tokens.size(), 2U);
+  EXPECT_EQ(list.token_text(0), "zweite");
+  EXPECT_EQ(list.token_text(1), "strasse");
+  EXPECT_EQ(list.tokens[1].begin, 7U);
+  EXPECT_EQ(list.tokens[1].end, 14U);
+}
+
+TEST(CountCodePoints, CountsCharactersNotBytes) {
+  EXPECT_EQ(count_code_points(""), 0U);
+  EXPECT_EQ(count_code_points("abc"), 3U);
+  EXPECT_EQ(count_code_points("İst"), 3U);
+  EXPECT_EQ(count_code_points("東京"), 2U);
+}
+
+}  // namespace
+}  // namespace newswatch::text
