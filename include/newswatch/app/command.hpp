@@ -29,4 +29,7 @@ void register_check_command(CLI::App& root, const GlobalOptions& globals, int& e
 /// `newswatch fetch URL`: one verbose fetch (status, redirects, cache headers, timing, feed summary).
 void register_fetch_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
 
+/// `newswatch parse`: feed files to JSON (README "newswatch parse" documents the output).
+void register_parse_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
+
 }  // namespace newswatch::app

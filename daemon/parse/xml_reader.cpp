@@ -1,0 +1,231 @@
+#include "newswatch/parse/xml_reader.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "newswatch/parse/date.hpp"
+#include "newswatch/parse/url.hpp"
+#include "newswatch/text/entities.hpp"
+#include "newswatch/text/html_to_text.hpp"
+
+namespace newswatch::parse {
+namespace {
+
+struct KnownNamespace {
+  std::string_view uri;  ///< Without scheme and trailing '/' or '#'.
+  XmlNamespace space;
+};
+constexpr std::array<KnownNamespace, 10> known_namespaces{{
+    {"www.w3.org/2005/Atom", XmlNamespace::atom10},
+    {"purl.org/atom/ns", XmlNamespace::atom03},
+    {"purl.org/rss/1.0", XmlNamespace::rss10},
+    {"my.netscape.com/rdf/simple/0.9", XmlNamespace::rss090},
+    {"www.w3.org/1999/02/22-rdf-syntax-ns", XmlNamespace::rdf},
+    {"purl.org/dc/elements/1.1", XmlNamespace::dublin_core},
+    {"purl.org/rss/1.0/modules/content", XmlNamespace::content},
+    {"search.yahoo.com/mrss", XmlNamespace::media},
+    {"purl.org/rss/1.0/modules/syndication", XmlNamespace::syndication},
+    {"www.itunes.com/dtds/podcast-1.0.dtd", XmlNamespace::itunes},
+}};
+
+/// Prefixes feeds use without declaring them.
+constexpr std::array<std::pair<std::string_view, XmlNamespace>, 8> conventional_prefixes{{
+    {"dc", XmlNamespace::dublin_core},
+    {"content", XmlNamespace::content},
+    {"media", XmlNamespace::media},
+    {"sy", XmlNamespace::syndication},
+    {"atom", XmlNamespace::atom10},
+    {"itunes", XmlNamespace::itunes},
+    {"rdf", XmlNamespace::rdf},
+    {"dcterms", XmlNamespace::dublin_core},
+}};
+
+/// Appends everything pugixml serializes to a string.
+class StringWriter : public pugi::xml_writer {
+ public:
+  explicit StringWriter(std::string& out) : out_(out) {}
+  void write(const void* data, size_t size) override { out_.append(static_cast<const char*>(data), size); }
+
+ private:
+  std::string& out_;
+};
+
+void append_node_text(std::string& out, pugi::xml_node node) {
+  switch (node.type()) {
+    case pugi::node_pcdata: text::append_decoded_entities(out, node.value()); break;
+    case pugi::node_cdata: out.append(node.value()); break;
+    case pugi::node_element: {
+      StringWriter writer(out);
+      node.print(writer, "", pugi::format_raw | pugi::format_no_escapes, pugi::encoding_utf8);
+      break;
+    }
+    default: break;
+  }
+}
+
+}  // namespace
+
+XmlNamespace namespace_from_uri(std::string_view uri) noexcept {
+  while (!uri.empty() && (uri.front() == ' ' || uri.front() == '\t' || uri.front() == '\n' || uri.front() == '\r')) {
+    uri.remove_prefix(1);
+  }
+  while (!uri.empty() && (uri.back() == ' ' || uri.back() == '\t' || uri.back() == '\n' || uri.back() == '\r' ||
+                          uri.back() == '/' || uri.back() == '#')) {
+    uri.remove_suffix(1);
+  }
+  if (uri.starts_with("http://")) {
+    uri.remove_prefix(7);
+  } else if (uri.starts_with("https://")) {
+    uri.remove_prefix(8);
+  }
+  for (const KnownNamespace& known : known_namespaces) {
+    if (known.uri == uri) {
+      return known.space;
+    }
+  }
+  return XmlNamespace::other;
+}
+
+NamespaceMap::NamespaceMap(pugi::xml_node root, XmlNamespace default_space) : default_space_(default_space) {
+  for (const pugi::xml_attribute attribute : root.attributes()) {
+    const std::string_view name = attribute.name();
+    if (name == "xmlns") {
+      // The root's own vocabulary: an unknown default namespace on <rss> (userland.com/rss2 and the
+      // like) still means the format's elements.
+      if (const XmlNamespace declared = namespace_from_uri(attribute.value()); declared != XmlNamespace::other) {
+        default_space_ = declared;
+      }
+    } else if (name.starts_with("xmlns:")) {
+      prefixes_.emplace_back(name.substr(6), namespace_from_uri(attribute.value()));
+    }
+  }
+  for (const auto& conventional : conventional_prefixes) {
+    prefixes_.push_back(conventional);
+  }
+}
+
+QualifiedName NamespaceMap::resolve(pugi::xml_node element) const {
+  const std::string_view name = element.name();
+  const std::size_t colon = name.find(':');
+  if (colon == std::string_view::npos) {
+    // A default namespace declared on the element itself (atom:link written as <link xmlns="...Atom">).
+    const pugi::xml_attribute first = element.first_attribute();
+    if (first && std::strcmp(first.name(), "xmlns") == 0) {
+      return {namespace_from_uri(first.value()), name};
+    }
+    if (const pugi::xml_attribute declared = element.attribute("xmlns")) {
+      return {namespace_from_uri(declared.value()), name};
+    }
+    return {default_space_, name};
+  }
+  const std::string_view prefix = name.substr(0, colon);
+  const std::string_view local = name.substr(colon + 1);
+  for (const auto& [known_prefix, space] : prefixes_) {
+    if (known_prefix == prefix) {
+      return {space, local};
+    }
+  }
+  return {XmlNamespace::other, local};
+}
+
+std::string xml_text(pugi::xml_node element) {
+  std::string out;
+  const std::string_view embedded = element.value();  // pugi::parse_embed_pcdata puts the first text here
+  const pugi::xml_node first = element.first_child();
+  if (!first) {
+    text::append_decoded_entities(out, embedded);
+    return out;
+  }
+  text::append_decoded_entities(out, embedded);
+  for (pugi::xml_node child = first; child; child = child.next_sibling()) {
+    append_node_text(out, child);
+  }
+  return out;
+}
+
+std::string inner_xml(pugi::xml_node element) {
+  std::string out(element.value());
+  StringWriter writer(out);
+  for (const pugi::xml_node child : element.children()) {
+    child.print(writer, "", pugi::format_raw | pugi::format_no_escapes, pugi::encoding_utf8);
+  }
+  return out;
+}
+
+std::string attribute_text(pugi::xml_node element, const char* name) {
+  const pugi::xml_attribute attribute = element.attribute(name);
+  if (!attribute) {
+    return {};
+  }
+  return text::collapse_text(attribute.value());
+}
+
+XmlFeedReader::XmlFeedReader(pugi::xml_node root, XmlNamespace default_space, const ParseHints& hints, ParsedFeed& feed)
+    : namespaces_(root, default_space), hints_(hints), feed_(feed) {}
+
+std::optional<TimePoint> XmlFeedReader::date(pugi::xml_node element) {
+  const std::string value = text::collapse_text(xml_text(element));
+  if (value.empty()) {
+    return std::nullopt;
+  }
+  std::optional<TimePoint> parsed = parse_date(value);
+  if (!parsed) {
+    warn("unparseable date \"" + value.substr(0, 80) + "\" in <" + element.name() + ">");
+  }
+  return parsed;
+}
+
+std::string XmlFeedReader::with_xml_base(const std::string& base, pugi::xml_node element) const {
+  const pugi::xml_attribute attribute = element.attribute("xml:base");
+  if (!attribute) {
+    return base;
+  }
+  return resolve_url(base, text::collapse_text(attribute.value()));
+}
+
+std::string XmlFeedReader::html_text(pugi::xml_node element) {
+  return text::html_to_text(xml_text(element));
+}
+
+bool XmlFeedReader::read_media(pugi::xml_node element, QualifiedName qualified, const std::string& base, Item& item) {
+  if (qualified.space != XmlNamespace::media) {
+    return false;
+  }
+  if (qualified.local == "group") {
+    for (const pugi::xml_node child : element.children()) {
+      read_media(child, name(child), base, item);
+    }
+    return true;
+  }
+  if (qualified.local != "content" && qualified.local != "thumbnail") {
+    return qualified.local == "category" || qualified.local == "title" || qualified.local == "description";
+  }
+  std::string url = attribute_text(element, "url");
+  if (url.empty()) {
+    return true;
+  }
+  url = resolve_url(base, url);
+  const bool known = std::any_of(item.enclosures.begin(), item.enclosures.end(),
+                                 [&url](const Enclosure& enclosure) { return enclosure.url == url; });
+  if (known) {
+    return true;
+  }
+  Enclosure enclosure{std::move(url), attribute_text(element, "type"), std::nullopt};
+  const std::string size = attribute_text(element, "fileSize");
+  if (!size.empty() && std::all_of(size.begin(), size.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+      size.size() < 20) {
+    enclosure.length = std::stoull(size);
+  }
+  item.enclosures.push_back(std::move(enclosure));
+  return true;
+}
+
+void append_unique(std::vector<std::string>& list, std::string value) {
+  if (value.empty() || std::find(list.begin(), list.end(), value) != list.end()) {
+    return;
+  }
+  list.push_back(std::move(value));
+}
+
+}  // namespace newswatch::parse

@@ -1,0 +1,324 @@
+#include "newswatch/text/html_to_text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+#include "newswatch/text/entities.hpp"
+#include "newswatch/text/utf8.hpp"
+
+namespace newswatch::text {
+namespace {
+
+/// What a byte means to the scanner; everything not listed is plain ASCII text copied in runs.
+enum class ByteClass : std::uint8_t { plain, space, open_angle, ampersand, non_ascii };
+
+constexpr std::array<ByteClass, 256> make_byte_classes() {
+  std::array<ByteClass, 256> classes{};
+  for (std::size_t byte = 0; byte < 0x20; ++byte) {
+    classes[byte] = ByteClass::space;  // control characters read as whitespace
+  }
+  classes[' '] = ByteClass::space;
+  classes[0x7F] = ByteClass::space;
+  classes['<'] = ByteClass::open_angle;
+  classes['&'] = ByteClass::ampersand;
+  for (std::size_t byte = 0x80; byte < 0x100; ++byte) {
+    classes[byte] = ByteClass::non_ascii;
+  }
+  return classes;
+}
+
+constexpr std::array<ByteClass, 256> byte_classes = make_byte_classes();
+
+/// Elements that end a line (HTML Living Standard §15.3.3 display: block, plus br and li).
+constexpr std::array<std::string_view, 38> block_elements{
+    "address", "article", "aside", "blockquote", "br",         "center", "dd",     "details", "dialog", "dir",
+    "div",     "dl",      "dt",    "fieldset",   "figcaption", "figure", "footer", "form",    "h1",     "h2",
+    "h3",      "h4",      "h5",    "h6",         "header",     "hr",     "li",     "main",    "menu",   "nav",
+    "ol",      "p",       "pre",   "section",    "summary",    "table",  "tr",     "ul"};
+
+/// Elements whose content is not text at all.
+constexpr std::array<std::string_view, 5> dropped_elements{"head", "noscript", "script", "style", "template"};
+
+bool contains(const auto& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+char lower_ascii(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool is_ascii_alpha(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/// Unicode White_Space characters beyond ASCII that collapse like a space (NBSP, the U+2000 block, ...).
+bool is_unicode_space(char32_t code_point) noexcept {
+  return code_point == 0x85 || code_point == 0xA0 || code_point == 0x1680 ||
+         (code_point >= 0x2000 && code_point <= 0x200A) || code_point == 0x2028 || code_point == 0x2029 ||
+         code_point == 0x202F || code_point == 0x205F || code_point == 0x3000 ||
+         (code_point >= 0x80 && code_point <= 0x9F);
+}
+
+/// Writes text into `out` collapsing whitespace: pending separators are written only between words.
+class TextSink {
+ public:
+  explicit TextSink(std::string& out) : out_(out), start_(out.size()) {}
+
+  void space() noexcept {
+    if (pending_ == Pending::none) {
+      pending_ = Pending::space;
+    }
+  }
+  void line_break() noexcept { pending_ = Pending::line_break; }
+
+  void text(std::string_view run) {
+    if (run.empty()) {
+      return;
+    }
+    if (pending_ != Pending::none && out_.size() > start_) {
+      out_.push_back(pending_ == Pending::line_break ? '\n' : ' ');
+    }
+    pending_ = Pending::none;
+    out_.append(run);
+  }
+
+ private:
+  enum class Pending : std::uint8_t { none, space, line_break };
+  std::string& out_;
+  std::size_t start_;
+  Pending pending_ = Pending::none;
+};
+
+class HtmlTextExtractor {
+ public:
+  HtmlTextExtractor(TextSink& sink, bool markup) : sink_(sink), markup_(markup) {}
+
+  void run(std::string_view input) {
+    input_ = input;
+    pos_ = 0;
+    while (pos_ < input_.size()) {
+      switch (byte_classes[static_cast<unsigned char>(input_[pos_])]) {
+        case ByteClass::plain: plain_run(); break;
+        case ByteClass::space:
+          sink_.space();
+          ++pos_;
+          break;
+        case ByteClass::open_angle:
+          if (markup_) {
+            tag();
+          } else {
+            sink_.text("<");
+            ++pos_;
+          }
+          break;
+        case ByteClass::ampersand: reference(); break;
+        case ByteClass::non_ascii: non_ascii(); break;
+      }
+    }
+  }
+
+ private:
+  void plain_run() {
+    const std::size_t start = pos_;
+    while (pos_ < input_.size() && byte_classes[static_cast<unsigned char>(input_[pos_])] == ByteClass::plain) {
+      ++pos_;
+    }
+    sink_.text(input_.substr(start, pos_ - start));
+  }
+
+  void non_ascii() {
+    const DecodedCodePoint decoded = decode_utf8(input_, pos_);
+    if (!decoded.valid) {
+      sink_.text("\xEF\xBF\xBD");
+    } else if (is_unicode_space(decoded.code_point)) {
+      sink_.space();
+    } else {
+      sink_.text(input_.substr(pos_, decoded.length));
+    }
+    pos_ += decoded.length;
+  }
+
+  void reference() {
+    scratch_.clear();
+    const std::size_t consumed = decode_one_entity(scratch_, input_.substr(pos_));
+    if (consumed == 0) {
+      sink_.text("&");
+      ++pos_;
+      return;
+    }
+    pos_ += consumed;
+    // The decoded characters are text, never markup: classify them like input bytes but without tags.
+    std::size_t at = 0;
+    while (at < scratch_.size()) {
+      const DecodedCodePoint decoded = decode_utf8(scratch_, at);
+      const char32_t code_point = decoded.code_point;
+      if (code_point <= 0x20 || code_point == 0x7F || is_unicode_space(code_point)) {
+        sink_.space();
+      } else {
+        sink_.text(std::string_view(scratch_).substr(at, decoded.length));
+      }
+      at += decoded.length;
+    }
+  }
+
+  /// Handles markup at input_[pos_] == '<': comments, CDATA, declarations, start and end tags.
+  void tag() {
+    const std::string_view rest = input_.substr(pos_);
+    if (rest.starts_with("<!--")) {
+      skip_past("-->", pos_ + 4);
+      return;
+    }
+    if (rest.starts_with("<![CDATA[")) {
+      const std::size_t end = input_.find("]]>", pos_ + 9);
+      const std::size_t stop = end == std::string_view::npos ? input_.size() : end;
+      const std::size_t resume = end == std::string_view::npos ? input_.size() : end + 3;
+      HtmlTextExtractor inner(sink_, false);
+      inner.run_plain(input_.substr(pos_ + 9, stop - pos_ - 9));
+      pos_ = resume;
+      return;
+    }
+    if (rest.size() > 1 && (rest[1] == '!' || rest[1] == '?')) {
+      skip_past(">", pos_ + 2);
+      return;
+    }
+    const bool closing = rest.size() > 1 && rest[1] == '/';
+    const std::size_t name_start = pos_ + (closing ? 2 : 1);
+    if (name_start >= input_.size() || !is_ascii_alpha(input_[name_start])) {
+      sink_.text("<");  // "a < b" is text, not a tag (HTML5 §13.2.5.6)
+      ++pos_;
+      return;
+    }
+    std::array<char, 16> name_buffer{};
+    std::size_t name_length = 0;
+    std::size_t at = name_start;
+    while (at < input_.size() && (is_ascii_alpha(input_[at]) || (input_[at] >= '0' && input_[at] <= '9'))) {
+      if (name_length < name_buffer.size()) {
+        name_buffer[name_length++] = lower_ascii(input_[at]);
+      }
+      ++at;
+    }
+    const std::string_view name(name_buffer.data(), name_length);
+    pos_ = tag_end(at);
+    if (contains(block_elements, name)) {
+      sink_.line_break();
+    } else if (name == "td" || name == "th" || name == "img") {
+      sink_.space();
+    } else if (!closing && contains(dropped_elements, name)) {
+      skip_element_content(name);
+    }
+  }
+
+  /// Position just past the '>' closing a tag whose attributes start at `at`; quoted values may hold '>'.
+  std::size_t tag_end(std::size_t at) const noexcept {
+    char quote = 0;
+    for (; at < input_.size(); ++at) {
+      const char c = input_[at];
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '>') {
+        return at + 1;
+      }
+    }
+    return input_.size();
+  }
+
+  /// Skips to just after the end tag of `name` (matched case-insensitively), or to the end of input.
+  void skip_element_content(std::string_view name) {
+    while (pos_ < input_.size()) {
+      const void* found = std::memchr(input_.data() + pos_, '<', input_.size() - pos_);
+      if (found == nullptr) {
+        break;
+      }
+      const auto open = static_cast<std::size_t>(static_cast<const char*>(found) - input_.data());
+      pos_ = open + 1;
+      if (open + 2 + name.size() > input_.size() || input_[open + 1] != '/') {
+        continue;
+      }
+      bool same = true;
+      for (std::size_t i = 0; i < name.size() && same; ++i) {
+        same = lower_ascii(input_[open + 2 + i]) == name[i];
+      }
+      if (same) {
+        pos_ = tag_end(open + 2 + name.size());
+        return;
+      }
+    }
+    pos_ = input_.size();
+  }
+
+  void skip_past(std::string_view terminator, std::size_t from) {
+    const std::size_t end = input_.find(terminator, from);
+    pos_ = end == std::string_view::npos ? input_.size() : end + terminator.size();
+  }
+
+  /// Text without markup or references (a CDATA section): only whitespace and UTF-8 handling.
+ public:
+  void run_plain(std::string_view text) {
+    input_ = text;
+    pos_ = 0;
+    while (pos_ < input_.size()) {
+      const ByteClass kind = byte_classes[static_cast<unsigned char>(input_[pos_])];
+      if (kind == ByteClass::space) {
+        sink_.space();
+        ++pos_;
+      } else if (kind == ByteClass::non_ascii) {
+        non_ascii();
+      } else {
+        const std::size_t start = pos_++;
+        while (pos_ < input_.size() && byte_classes[static_cast<unsigned char>(input_[pos_])] != ByteClass::space &&
+               byte_classes[static_cast<unsigned char>(input_[pos_])] != ByteClass::non_ascii) {
+          ++pos_;
+        }
+        sink_.text(input_.substr(start, pos_ - start));
+      }
+    }
+  }
+
+ private:
+  TextSink& sink_;
+  bool markup_;
+  std::string_view input_;
+  std::size_t pos_ = 0;
+  std::string scratch_;
+};
+
+}  // namespace
+
+void append_html_to_text(std::string& out, std::string_view html) {
+  TextSink sink(out);
+  HtmlTextExtractor extractor(sink, true);
+  extractor.run(html);
+}
+
+std::string html_to_text(std::string_view html) {
+  std::string out;
+  out.reserve(html.size());
+  append_html_to_text(out, html);
+  return out;
+}
+
+std::string collapse_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  TextSink sink(out);
+  HtmlTextExtractor extractor(sink, false);
+  extractor.run(text);
+  return out;
+}
+
+std::string collapse_whitespace(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  TextSink sink(out);
+  HtmlTextExtractor extractor(sink, false);
+  extractor.run_plain(text);
+  return out;
+}
+
+}  // namespace newswatch::text
