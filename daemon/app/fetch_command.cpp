@@ -14,6 +14,7 @@
 #include "newswatch/fetch/conditional_get.hpp"
 #include "newswatch/net/http_client.hpp"
 #include "newswatch/net/http_headers.hpp"
+#include "newswatch/parse/parse_feed.hpp"
 
 namespace newswatch::app {
 namespace {
@@ -115,6 +116,31 @@ void print_result(const fetch::FetchResult& result, std::ostream& out) {
   out << fmt::format("result: {}{}\n", outcome_name(result.outcome), result.error.empty() ? "" : ": " + result.error);
 }
 
+/// How many item titles the summary lists.
+constexpr std::size_t summary_titles = 5;
+
+/// Parses the body as the pipeline would and prints format, title, item count and first titles;
+/// false when the body is not a feed.
+bool print_feed_summary(const fetch::FetchResult& result, std::ostream& out) {
+  const auto parsed = parse::parse_feed(result.body, parse::ParseHints{result.content_type, result.final_url});
+  if (!parsed) {
+    out << fmt::format("feed: not a feed: {}\n", parsed.error().message);
+    return false;
+  }
+  out << fmt::format("feed: {} \"{}\", {} item{}\n", parse::format_name(parsed->format), parsed->title,
+                     parsed->items.size(), parsed->items.size() == 1 ? "" : "s");
+  for (std::size_t index = 0; index < parsed->items.size() && index < summary_titles; ++index) {
+    out << fmt::format("  - {}\n", parsed->items[index].title);
+  }
+  if (parsed->items.size() > summary_titles) {
+    out << fmt::format("  ... and {} more\n", parsed->items.size() - summary_titles);
+  }
+  for (const auto& warning : parsed->warnings) {
+    out << fmt::format("  warning: {}\n", warning);
+  }
+  return true;
+}
+
 int run_fetch(const FetchOptions& options) {
   fetch::FetchRequest request;
   request.url = options.url;
@@ -165,6 +191,10 @@ int run_fetch(const FetchOptions& options) {
     std::cerr << fmt::format("newswatch fetch: {}: {}\n", options.url, result.error);
     return exit_runtime_failure;
   }
+  if (result.outcome == fetch::FetchOutcome::ok && !print_feed_summary(result, std::cout)) {
+    std::cerr << fmt::format("newswatch fetch: {}: the body is not a feed\n", options.url);
+    return exit_bad_input;
+  }
   return exit_ok;
 }
 
@@ -175,7 +205,7 @@ void register_fetch_command(CLI::App& root, const GlobalOptions& /*globals*/, in
       "fetch",
       "Fetch one feed URL verbosely: status, every redirect, cache headers, timing, sizes, and the parsed\n"
       "feed's summary. Uses the same limits and headers as polling; reads no config.\n"
-      "Exit 0 when fetched, 1 on bad options, 2 when the fetch failed.");
+      "Exit 0 when fetched, 1 on bad options or a body that is not a feed, 2 when the fetch failed.");
   auto options = std::make_shared<FetchOptions>();
   command->add_option("url", options->url, "http://, https:// or file:// URL")->required();
   command->add_option("-H,--header", options->headers, "Extra request header \"Name: value\" (repeatable)");

@@ -46,6 +46,39 @@ TEST(FetchCommand, ShowsRedirectsCacheHeadersTimingAndResult) {
   EXPECT_THAT(result.out, HasSubstr("cache: fresh for 10m"));
   EXPECT_THAT(result.out, HasSubstr("timing: dns "));
   EXPECT_THAT(result.out, HasSubstr("result: ok\n"));
+  EXPECT_THAT(result.out, HasSubstr("feed: rss2.0 \"Newsroom Wire\", 3 items\n"
+                                    "  - Little hope for Syrian regime to join anti-ISIS coalition\n"
+                                    "  - Second story\n"
+                                    "  - Third story\n"));
+}
+
+TEST(FetchCommand, SummarisesAGzippedAtomFeed) {
+  HttpServer server;
+  auto atom = ScriptedResponse::text(200, R"(<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Desk</title><id>urn:x</id><updated>2026-11-28T10:00:00Z</updated>
+  <entry><title>Only entry</title><id>urn:x:1</id><updated>2026-11-28T10:00:00Z</updated></entry>
+</feed>)",
+                                     "application/atom+xml");
+  atom.gzip = true;
+  server.on("/atom", atom);
+
+  const auto result = run_newswatch({"fetch", server.url("/atom")});
+
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("  Content-Encoding: gzip\n"));
+  EXPECT_THAT(result.out, HasSubstr("feed: atom1.0 \"Atom Desk\", 1 item\n  - Only entry\n"));
+}
+
+TEST(FetchCommand, SaysWhenTheBodyIsNotAFeed) {
+  HttpServer server;
+  server.on("/page", ScriptedResponse::text(200, "<!DOCTYPE html><html><body>Hello</body></html>", "text/html"));
+
+  const auto result = run_newswatch({"fetch", server.url("/page")});
+
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.out, HasSubstr("result: ok\n"));
+  EXPECT_THAT(result.out, HasSubstr("feed: not a feed: "));
+  EXPECT_THAT(result.err, HasSubstr(server.url("/page") + ": the body is not a feed"));
 }
 
 TEST(FetchCommand, SendsHeadersAndValidators) {
