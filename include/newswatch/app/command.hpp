@@ -31,6 +31,8 @@ void register_fetch_command(CLI::App& root, const GlobalOptions& globals, int& e
 
 /// `newswatch parse`: feed files to JSON (README "newswatch parse" documents the output).
 void register_parse_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
+/// `newswatch once`: one poll cycle over every enabled feed, matches on stdout.
+void register_once_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
 
 /// `newswatch match`: a query or the configured rules against feed files, JSON lines or --explain.
 void register_match_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
