@@ -131,7 +131,9 @@ class RssReader {
           alternate = href;
         }
       } else if (qualified.space == XmlNamespace::dublin_core) {
-        if (local == "date") {
+        if (local == "title" && feed_.title.empty()) {
+          feed_.title = reader_.html_text(child);
+        } else if (local == "date") {
           dc_date = reader_.date(child);
         } else if (local == "language" && feed_.language.empty()) {
           feed_.language = text::collapse_text(xml_text(child));
@@ -194,6 +196,8 @@ class RssReader {
     std::optional<TimePoint> dc_date;
     std::optional<TimePoint> atom_published;
     std::string atom_alternate;
+    std::string dc_title;
+    std::string dc_description;
     for (const pugi::xml_node child : node.children()) {
       if (child.type() != pugi::node_element) {
         continue;
@@ -230,7 +234,11 @@ class RssReader {
           item.content_html = xml_text(child);
         }
       } else if (qualified.space == XmlNamespace::dublin_core) {
-        if (local == "creator" || local == "contributor") {
+        if (local == "title") {
+          dc_title = reader_.html_text(child);
+        } else if (local == "description") {
+          dc_description = xml_text(child);
+        } else if (local == "creator" || local == "contributor") {
           append_unique(item.authors, text::collapse_text(xml_text(child)));
         } else if (local == "date") {
           dc_date = reader_.date(child);
@@ -261,6 +269,13 @@ class RssReader {
     // RSS 2.0: a guid is a permalink unless isPermaLink="false".
     if (item.link.empty() && guid_is_permalink && (guid.starts_with("http://") || guid.starts_with("https://"))) {
       item.link = guid;
+    }
+    // Dublin Core stands in for the RSS elements a feed left out.
+    if (item.title.empty()) {
+      item.title = std::move(dc_title);
+    }
+    if (item.summary_html.empty()) {
+      item.summary_html = std::move(dc_description);
     }
     item.published = published ? published : dc_date ? dc_date : atom_published;
     item.summary = text::html_to_text(item.summary_html);
