@@ -158,7 +158,11 @@ std::string attribute_text(pugi::xml_node element, const char* name) {
   if (!attribute) {
     return {};
   }
-  return text::collapse_text(attribute.value());
+  const std::string_view value = attribute.value();
+  // Most values (URLs, MIME types, rel names) have no references and no whitespace to collapse.
+  const bool clean = std::none_of(value.begin(), value.end(),
+                                  [](char c) { return c == '&' || static_cast<unsigned char>(c) <= 0x20; });
+  return clean ? std::string(value) : text::collapse_text(value);
 }
 
 XmlFeedReader::XmlFeedReader(pugi::xml_node root, XmlNamespace default_space, const ParseHints& hints, ParsedFeed& feed)

@@ -149,8 +149,8 @@ std::string ours_time(const std::optional<TimePoint>& instant) {
   return instant ? format_rfc3339(*instant) : std::string();
 }
 
-void compare(std::vector<Disagreement>& out, const std::string& file, const std::string& field,
-             const std::string& ours, const std::string& theirs) {
+void compare(std::vector<Disagreement>& out, const std::string& file, const std::string& field, const std::string& ours,
+             const std::string& theirs) {
   if (ours != theirs) {
     out.push_back({file + ":" + field, ours, theirs});
   }
