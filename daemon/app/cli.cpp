@@ -45,6 +45,7 @@ int run_cli(int argc, char** argv) {
 
   int exit_code = exit_ok;
   register_check_command(root, globals, exit_code);
+  register_fetch_command(root, globals, exit_code);
   register_parse_command(root, globals, exit_code);
 
   root.parse_complete_callback(

@@ -108,16 +108,23 @@ std::string resolve_url(const std::string& base, const std::string& reference) {
   return owned.get();
 }
 
-/// The host part of `url`, or `url` itself when it has none.
-std::string host_of(const std::string& url) {
+/// The host part of `url` (with ":port" when `with_port`), or `url` itself when it has none.
+std::string host_of(const std::string& url, bool with_port = false) {
   const CurlUrl parsed{curl_url()};
   char* host = nullptr;
   if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
       curl_url_get(parsed.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK) {
     return url;
   }
-  const CurlString owned{host};
-  return owned.get();
+  const CurlString owned_host{host};
+  std::string text = owned_host.get();
+  char* port = nullptr;
+  if (with_port && curl_url_get(parsed.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+    const CurlString owned_port{port};
+    text += ":";
+    text += owned_port.get();
+  }
+  return text;
 }
 
 std::string_view http_version_name(long version) {
@@ -248,7 +255,9 @@ CURLcode configure(Transfer& transfer, const HttpClientOptions& options, const s
   bool appended = true;
   for (const auto& [name, value] : request.headers) {
     // "Name;" is libcurl's spelling of a header with an empty value.
-    appended = appended && append(value.empty() ? name + ";" : name + ": " + value);
+    std::string line = name;
+    line.append(value.empty() ? ";" : ": ").append(value);
+    appended = appended && append(line);
   }
   if (!request.body.empty()) {
     appended = appended && append("Expect:");  // No 100-continue round trip for small bodies.
@@ -294,7 +303,7 @@ void describe_failure(CURLcode result, const Transfer& transfer, HttpResponse& r
     case CURLE_COULDNT_CONNECT: {
       long os_error = 0;
       curl_easy_getinfo(transfer.easy.get(), CURLINFO_OS_ERRNO, &os_error);
-      const std::string host = host_of(response.effective_url.empty() ? response.url : response.effective_url);
+      const std::string host = host_of(response.effective_url.empty() ? response.url : response.effective_url, true);
       fail(TransportError::connect_failed, os_error != 0
                                                ? fmt::format("could not connect to {}: {}", host,
                                                              std::system_category().message(static_cast<int>(os_error)))
@@ -464,9 +473,9 @@ class HttpClient::Engine : public std::enable_shared_from_this<HttpClient::Engin
     transfer->easy.reset(curl_easy_init());
     ++active_;
     const CURLcode setup = transfer->easy ? configure(*transfer, options_, user_agent_) : CURLE_FAILED_INIT;
-    boost::asio::post(io_, [weak = weak_from_this(), setup, transfer = std::move(transfer)]() mutable {
+    boost::asio::post(io_, [weak = weak_from_this(), setup, transfer = std::move(transfer)] {
       if (auto engine = weak.lock()) {
-        engine->add(setup, std::move(transfer));
+        engine->add(setup, transfer);
       }
     });
   }
@@ -484,7 +493,7 @@ class HttpClient::Engine : public std::enable_shared_from_this<HttpClient::Engin
     return 0;
   }
 
-  void add(CURLcode setup, std::shared_ptr<Transfer> transfer) {
+  void add(CURLcode setup, const std::shared_ptr<Transfer>& transfer) {
     CURLcode error = setup;
     if (error == CURLE_OK) {
       CURL* easy = transfer->easy.get();

@@ -404,3 +404,39 @@ TEST(LoadConfigFile, ReadsRealSecretFilesAndWarnsWhenWorldReadable) {
 
 }  // namespace
 }  // namespace newswatch::config
+
+namespace newswatch::config {
+namespace {
+
+TEST(LoadConfig, PlacesQueryErrorsAtTheirFileLineAndColumn) {
+  const auto outcome = load_one(R"([[rule]]
+name = "a"
+query = '"ISIS coalition" NOT (Assad'
+[[rule]]
+name = "b"
+query = "titel:ISIS"
+[[rule]]
+name = "c"
+query = '''
+ISIS AND
+  NEAR/x coalition'''
+[[rule]]
+name = "ok"
+query = '"ISIS coalition" OR (ISIS NEAR/5 coalition)'
+)");
+  ASSERT_EQ(outcome.diagnostics.size(), 3U);
+  EXPECT_EQ(outcome.diagnostics[0].to_string(),
+            "main.toml:3:31: error: rule \"a\": query:1:22: unbalanced \"(\"\n"
+            "  \"ISIS coalition\" NOT (Assad\n"
+            "                       ^\n"
+            "  hint: add the matching \")\"");
+  EXPECT_EQ(outcome.diagnostics[1].where.line, 6);
+  EXPECT_EQ(outcome.diagnostics[1].where.column, 10);
+  EXPECT_EQ(outcome.diagnostics[1].hint, "did you mean `title:`?");
+  EXPECT_EQ(outcome.diagnostics[2].where.line, 11);
+  EXPECT_EQ(outcome.diagnostics[2].where.column, 3);
+  EXPECT_THAT(outcome.diagnostics[2].message, HasSubstr("NEAR without a number"));
+}
+
+}  // namespace
+}  // namespace newswatch::config

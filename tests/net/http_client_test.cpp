@@ -266,15 +266,17 @@ TEST_F(HttpClientTest, StopsAGzipBombAtTheCap) {
 
 TEST_F(HttpClientTest, ReportsConnectionRefused) {
   std::string url;
+  unsigned short port = 0;
   {
     const HttpServer gone;
     url = gone.url("/feed");
+    port = gone.port();
   }  // Nothing listens on that port any more.
 
   const auto response = perform(get(url));
 
   EXPECT_EQ(response.error, TransportError::connect_failed);
-  EXPECT_EQ(response.error_text, "could not connect to 127.0.0.1: Connection refused");
+  EXPECT_EQ(response.error_text, "could not connect to 127.0.0.1:" + std::to_string(port) + ": Connection refused");
   EXPECT_EQ(response.status, 0);
 }
 

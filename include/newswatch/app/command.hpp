@@ -26,6 +26,8 @@ std::optional<config::Config> load_config_for_command(const GlobalOptions& globa
 
 /// Each subcommand registers itself on the root app; its callback stores the exit code.
 void register_check_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
+/// `newswatch fetch URL`: one verbose fetch (status, redirects, cache headers, timing, feed summary).
+void register_fetch_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
 
 /// `newswatch parse`: feed files to JSON (README "newswatch parse" documents the output).
 void register_parse_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
