@@ -236,6 +236,24 @@ TEST_F(HttpClientTest, AcceptsABodyExactlyAtTheCap) {
   EXPECT_EQ(response.body.size(), 4096U);
 }
 
+TEST_F(HttpClientTest, StreamsALargeBodyWithoutStalling) {
+  // Many socket reads in a row: each missed readiness edge would leave the transfer waiting a
+  // second for libcurl's next low-speed check, so a few of them blow the time budget.
+  std::string body(std::size_t{8} << 20U, 'x');
+  body.back() = 'y';
+  server_.on("/large", ScriptedResponse::text(200, body));
+  auto request = get(server_.url("/large"));
+  request.limits.max_body_bytes = std::size_t{16} << 20U;
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto response = perform(request);
+
+  ASSERT_TRUE(response.completed()) << response.error_text;
+  EXPECT_EQ(response.body.size(), body.size());
+  EXPECT_EQ(response.body.back(), 'y');
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+}
+
 TEST_F(HttpClientTest, DecodesGzip) {
   auto compressed = ScriptedResponse::text(200, std::string(10000, 'n') + "ews");
   compressed.gzip = true;
