@@ -158,8 +158,8 @@ void PollCycle::on_processed(std::size_t job, WorkResult work) {
   report.detail = change.error;
   report.next_poll = next.at;
   if (change.moved_to) {
-    spdlog::info("fetch: feed={} moved permanently to {} (HTTP {}); stored the new URL", entry.feed->name,
-                 *change.moved_to, entry.result.status);
+    spdlog::info("fetch: feed={} moved permanently (301/308) to {}; stored the new URL", entry.feed->name,
+                 *change.moved_to);
   }
   switch (change.verdict) {
     case PollVerdict::gone:

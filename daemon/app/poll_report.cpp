@@ -13,21 +13,22 @@ std::size_t PollSummary::count(PollVerdict verdict) const {
 }
 
 std::string match_to_json_line(const MatchRecord& match) {
-  nlohmann::json why = nlohmann::json::array();
+  nlohmann::ordered_json why = nlohmann::ordered_json::array();
   for (const auto& evidence : match.why) {
-    nlohmann::json spans = nlohmann::json::array();
+    nlohmann::ordered_json spans = nlohmann::ordered_json::array();
     for (const auto& [begin, end] : evidence.spans) {
       spans.push_back({begin, end});
     }
     why.push_back({{"field", evidence.field}, {"spans", std::move(spans)}, {"text", evidence.text}});
   }
-  const nlohmann::json line{
+  const nlohmann::ordered_json line{
       {"rule", match.rule},
       {"feed", match.feed},
       {"item_id", match.item_id},
       {"title", match.title},
       {"link", match.link},
-      {"published", match.published ? nlohmann::json(format_rfc3339(*match.published)) : nlohmann::json(nullptr)},
+      {"published",
+       match.published ? nlohmann::ordered_json(format_rfc3339(*match.published)) : nlohmann::ordered_json(nullptr)},
       {"why", std::move(why)},
   };
   // Feeds carry broken UTF-8 now and then; replace it rather than lose the line.

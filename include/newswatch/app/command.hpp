@@ -31,5 +31,7 @@ void register_fetch_command(CLI::App& root, const GlobalOptions& globals, int& e
 
 /// `newswatch parse`: feed files to JSON (README "newswatch parse" documents the output).
 void register_parse_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
+/// `newswatch once`: one poll cycle over every enabled feed, matches on stdout.
+void register_once_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
 
 }  // namespace newswatch::app

@@ -1,0 +1,112 @@
+#include "newswatch/app/poll_stages.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <string_view>
+
+#include "newswatch/fetch/conditional_get.hpp"
+#include "newswatch/parse/parse_feed.hpp"
+
+namespace newswatch::app {
+namespace {
+
+/// The i in "author[i]"; nullopt when `field` is not `prefix[i]`.
+std::optional<std::size_t> list_index(std::string_view field, std::string_view prefix) {
+  if (!field.starts_with(prefix) || field.size() < prefix.size() + 3 || field[prefix.size()] != '[' ||
+      field.back() != ']') {
+    return std::nullopt;
+  }
+  const auto digits = field.substr(prefix.size() + 1, field.size() - prefix.size() - 2);
+  std::size_t index = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+  if (error != std::errc{} || end != digits.data() + digits.size()) {
+    return std::nullopt;
+  }
+  return index;
+}
+
+/// The plain text a FieldSpans refers to (see model/match.hpp), or nullptr for an unknown field.
+const std::string* field_text(const Item& item, std::string_view field) {
+  if (field == "title") {
+    return &item.title;
+  }
+  if (field == "summary") {
+    return &item.summary;
+  }
+  if (field == "content") {
+    return &item.content;
+  }
+  if (const auto index = list_index(field, "author"); index && *index < item.authors.size()) {
+    return &item.authors[*index];
+  }
+  if (const auto index = list_index(field, "category"); index && *index < item.categories.size()) {
+    return &item.categories[*index];
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+PollCycle::FetchFunction make_fetch_function(net::HttpClient& client, const config::DaemonSettings& daemon) {
+  net::HttpLimits limits;
+  limits.total_timeout = daemon.fetch_timeout;
+  limits.max_body_bytes = static_cast<std::size_t>(daemon.max_feed_bytes);
+  return [&client, limits](fetch::FetchRequest request, std::function<void(fetch::FetchResult)> on_done) {
+    request.limits = limits;
+    fetch::fetch(client, request, std::move(on_done));
+  };
+}
+
+PollCycle::ParseFunction make_parse_function() {
+  return [](std::string_view body, const std::string& content_type,
+            const std::string& url) -> Expected<PollCycle::ParsedBody, std::string> {
+    auto parsed = parse::parse_feed(body, parse::ParseHints{content_type, url});
+    if (!parsed) {
+      return make_unexpected(std::move(parsed).error().message);
+    }
+    PollCycle::ParsedBody result;
+    result.items = std::move(parsed->items);
+    result.language = std::move(parsed->language);
+    if (parsed->ttl) {
+      result.hints.ttl = std::chrono::duration_cast<std::chrono::seconds>(*parsed->ttl);
+    }
+    result.hints.update_period = parsed->update_period;
+    result.hints.skip_hours = std::move(parsed->skip_hours);
+    result.hints.skip_days = std::move(parsed->skip_days);
+    result.warnings = std::move(parsed->warnings);
+    return result;
+  };
+}
+
+PollCycle::MatchFunction make_match_function(const rules::RuleSet& rules) {
+  return [&rules](const Item& item, const Feed& feed, const std::string& language) {
+    std::vector<MatchRecord> records;
+    for (auto& match : rules.match(rules::MatchInput{item, feed.name, feed.tags, language})) {
+      MatchRecord record{std::move(match.rule), feed.name, item.id.empty() ? item.link : item.id, item.title, item.link,
+                         item.published,        {}};
+      for (auto& spans : match.why) {
+        MatchEvidence evidence{std::move(spans.field), std::move(spans.spans), {}};
+        const std::string* text = field_text(item, evidence.field);
+        for (const auto& [begin, end] : evidence.spans) {
+          const bool inside = text != nullptr && begin <= end && end <= text->size();
+          evidence.text.push_back(inside ? text->substr(begin, end - begin) : std::string());
+        }
+        record.why.push_back(std::move(evidence));
+      }
+      records.push_back(std::move(record));
+    }
+    return records;
+  };
+}
+
+PollCycleSettings poll_cycle_settings(const config::DaemonSettings& daemon) {
+  PollCycleSettings settings;
+  settings.max_concurrent_fetches = static_cast<std::size_t>(std::max(1, daemon.max_concurrent_fetches));
+  settings.per_host_concurrency = static_cast<std::size_t>(std::max(1, daemon.per_host_concurrency));
+  settings.default_interval = daemon.default_interval;
+  settings.policy.min_interval = daemon.min_interval;
+  settings.policy.max_interval = daemon.max_interval;
+  return settings;
+}
+
+}  // namespace newswatch::app

@@ -1,0 +1,301 @@
+#include "newswatch/app/poll_cycle.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "newswatch/app/poll_stages.hpp"
+#include "newswatch/store/sqlite_store.hpp"
+#include "support/http_server.hpp"
+#include "support/temp_dir.hpp"
+
+namespace newswatch::app {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::HttpServer;
+using testing::ReceivedRequest;
+using testing::ScriptedResponse;
+using testing::TempDir;
+
+/// An RSS 2.0 document whose items carry these titles.
+std::string rss(const std::vector<std::string>& titles) {
+  std::string items;
+  int number = 0;
+  for (const auto& title : titles) {
+    items += "<item><title>" + title + "</title><link>https://example.org/" + std::to_string(number) +
+             "</link><guid>item-" + std::to_string(number) + "</guid>" +
+             "<pubDate>Wed, 24 Sep 2014 08:15:00 GMT</pubDate></item>";
+    ++number;
+  }
+  return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Test</title>"
+         "<link>https://example.org/</link><description>d</description>" +
+         items + "</channel></rss>";
+}
+
+const std::string matching_feed = rss({"Little hope for Syrian regime to join anti-ISIS coalition", "Markets calm"});
+
+ScriptedResponse feed_response(const std::string& body) {
+  return ScriptedResponse::text(200, body, "application/rss+xml");
+}
+
+/// A port on 127.0.0.1 where nothing listens (bound, then released).
+unsigned short refused_port() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return acceptor.local_endpoint().port();
+}
+
+Feed feed(std::string name, std::string url) {
+  Feed configured;
+  configured.name = std::move(name);
+  configured.url = std::move(url);
+  return configured;
+}
+
+struct CycleRun {
+  std::optional<PollSummary> summary;
+  std::vector<MatchRecord> matches;
+  std::map<std::string, std::chrono::milliseconds> match_arrival;  ///< Feed name -> time of its first match.
+
+  [[nodiscard]] const FeedReport& report(const std::string& name) const {
+    for (const auto& feed_report : summary->feeds) {
+      if (feed_report.feed == name) {
+        return feed_report;
+      }
+    }
+    throw std::out_of_range("no report for " + name);
+  }
+};
+
+class PollCycleTest : public ::testing::Test {
+ protected:
+  PollCycleTest() {
+    daemon_.state_dir = dir_.path() / "state";
+    daemon_.fetch_timeout = 2s;
+    daemon_.per_host_concurrency = 2;
+  }
+
+  /// One cycle with real parts: io_context, HttpClient, worker pool, SQLite store, rules.
+  CycleRun run(const std::vector<Feed>& feeds) {
+    CycleRun result;
+    auto store = store::SqliteStore::open(daemon_.state_dir);
+    if (!store) {
+      ADD_FAILURE() << store.error().message;
+      return result;
+    }
+    auto rules = rules::RuleSet::compile({rules::RuleDefinition{"isis-coalition", "\"ISIS coalition\"", {}}});
+    if (!rules) {
+      ADD_FAILURE() << "rules did not compile";
+      return result;
+    }
+    boost::asio::io_context io;
+    boost::asio::thread_pool workers(2);
+    {
+      net::HttpClient client(io);
+      PollCycle cycle({io, workers, **store, make_fetch_function(client, daemon_), make_parse_function(),
+                       make_match_function(*rules)},
+                      feeds, poll_cycle_settings(daemon_));
+      auto guard = boost::asio::make_work_guard(io);
+      const auto started = std::chrono::steady_clock::now();
+      cycle.start(
+          [&](const MatchRecord& match) {
+            result.matches.push_back(match);
+            result.match_arrival.emplace(match.feed, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                         std::chrono::steady_clock::now() - started));
+          },
+          [&](PollSummary summary) {
+            result.summary = std::move(summary);
+            guard.reset();
+          });
+      io.run_for(20s);  // A hard deadline: a hung cycle fails the test instead of blocking it.
+    }
+    workers.join();
+    EXPECT_TRUE(result.summary.has_value()) << "the cycle did not finish within its deadline";
+    return result;
+  }
+
+  std::optional<FeedState> stored_state(const std::string& name) {
+    auto store = store::SqliteStore::open(daemon_.state_dir);
+    if (!store) {
+      ADD_FAILURE() << store.error().message;
+      return std::nullopt;
+    }
+    auto state = (*store)->load_feed_state(name);
+    return state ? *state : std::nullopt;
+  }
+
+  TempDir dir_;
+  HttpServer server_;
+  config::DaemonSettings daemon_;
+};
+
+TEST_F(PollCycleTest, SecondRunSendsConditionalRequestsAndGets304) {
+  const std::string etag = "\"v1\"";
+  const std::string last_modified = "Wed, 24 Sep 2014 09:00:00 GMT";
+  server_.on("/feed", [&](const ReceivedRequest& request) {
+    if (request.header("If-None-Match") == etag) {
+      return ScriptedResponse::text(304, "").with_header("ETag", etag);
+    }
+    return feed_response(matching_feed).with_header("ETag", etag).with_header("Last-Modified", last_modified);
+  });
+  const std::vector<Feed> feeds{feed("world", server_.url("/feed"))};
+
+  const auto first = run(feeds);
+  ASSERT_TRUE(first.summary);
+  EXPECT_EQ(first.summary->count(PollVerdict::fetched), 1U);
+  EXPECT_EQ(first.summary->items, 2U);
+  ASSERT_EQ(first.matches.size(), 1U);
+  EXPECT_EQ(first.matches[0].rule, "isis-coalition");
+  EXPECT_EQ(first.matches[0].feed, "world");
+  EXPECT_EQ(first.matches[0].title, "Little hope for Syrian regime to join anti-ISIS coalition");
+
+  const auto second = run(feeds);
+  ASSERT_TRUE(second.summary);
+  EXPECT_EQ(second.summary->count(PollVerdict::not_modified), 1U);
+  EXPECT_TRUE(second.matches.empty());
+  const auto requests = server_.requests("/feed");
+  ASSERT_EQ(requests.size(), 2U);
+  EXPECT_FALSE(requests[0].has_header("If-None-Match"));
+  EXPECT_EQ(requests[1].header("If-None-Match"), etag);
+  EXPECT_EQ(requests[1].header("If-Modified-Since"), last_modified);
+
+  const auto state = stored_state("world");
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->etag, etag);
+  EXPECT_EQ(state->last_modified, last_modified);
+  EXPECT_TRUE(state->next_poll.has_value());
+}
+
+TEST_F(PollCycleTest, GoneFeedStaysDisabledAcrossRestarts) {
+  server_.on("/gone", ScriptedResponse::text(410, "gone"));
+  const std::vector<Feed> feeds{feed("old", server_.url("/gone"))};
+
+  const auto first = run(feeds);
+  ASSERT_TRUE(first.summary);
+  EXPECT_EQ(first.report("old").verdict, PollVerdict::gone);
+
+  const auto second = run(feeds);
+  ASSERT_TRUE(second.summary);
+  EXPECT_EQ(second.report("old").verdict, PollVerdict::skipped);
+  EXPECT_NE(second.report("old").detail.find("410"), std::string::npos) << second.report("old").detail;
+  EXPECT_EQ(server_.request_count("/gone"), 1U);
+  const auto state = stored_state("old");
+  ASSERT_TRUE(state);
+  EXPECT_TRUE(state->disabled);
+}
+
+TEST_F(PollCycleTest, PermanentRedirectIsPersisted) {
+  server_.on("/old", ScriptedResponse::redirect(301, server_.url("/new")));
+  server_.on("/new", feed_response(matching_feed));
+  const std::vector<Feed> feeds{feed("moved", server_.url("/old"))};
+
+  const auto first = run(feeds);
+  ASSERT_TRUE(first.summary);
+  EXPECT_EQ(first.report("moved").verdict, PollVerdict::fetched);
+  const auto state = stored_state("moved");
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->url, server_.url("/new"));
+  EXPECT_EQ(state->configured_url, server_.url("/old"));
+
+  const auto second = run(feeds);
+  ASSERT_TRUE(second.summary);
+  EXPECT_EQ(server_.request_count("/old"), 1U);
+  EXPECT_EQ(server_.request_count("/new"), 2U);
+}
+
+TEST_F(PollCycleTest, TemporaryRedirectIsNotPersisted) {
+  server_.on("/home", ScriptedResponse::redirect(302, server_.url("/elsewhere")));
+  server_.on("/elsewhere", feed_response(matching_feed));
+  const std::vector<Feed> feeds{feed("visiting", server_.url("/home"))};
+
+  const auto first = run(feeds);
+  ASSERT_TRUE(first.summary);
+  EXPECT_EQ(first.report("visiting").verdict, PollVerdict::fetched);
+  const auto state = stored_state("visiting");
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->url, server_.url("/home"));
+}
+
+TEST_F(PollCycleTest, PendingRetryAfterIsNotPolled) {
+  server_.on("/busy", ScriptedResponse::text(503, "busy").with_header("Retry-After", "3600"));
+  const std::vector<Feed> feeds{feed("busy", server_.url("/busy"))};
+
+  const auto first = run(feeds);
+  ASSERT_TRUE(first.summary);
+  EXPECT_EQ(first.report("busy").verdict, PollVerdict::failed);
+  const auto state = stored_state("busy");
+  ASSERT_TRUE(state && state->retry_after);
+  EXPECT_EQ(state->consecutive_failures, 1);
+
+  const auto second = run(feeds);
+  ASSERT_TRUE(second.summary);
+  EXPECT_EQ(second.report("busy").verdict, PollVerdict::skipped);
+  EXPECT_EQ(server_.request_count("/busy"), 1U);
+}
+
+TEST_F(PollCycleTest, PerHostLimitIsRespected) {
+  std::vector<Feed> feeds;
+  for (int i = 0; i < 8; ++i) {
+    const auto path = "/slow-" + std::to_string(i);
+    auto response = feed_response(rss({"Item " + std::to_string(i)}));
+    response.delay = 150ms;
+    server_.on(path, response);
+    feeds.push_back(feed("feed-" + std::to_string(i), server_.url(path)));
+  }
+  daemon_.per_host_concurrency = 2;
+  const auto result = run(feeds);
+  ASSERT_TRUE(result.summary);
+  EXPECT_EQ(result.summary->count(PollVerdict::fetched), 8U);
+  EXPECT_EQ(server_.total_requests(), 8U);
+  EXPECT_LE(server_.peak_connections(), 2U);
+  // Two at a time, 150 ms each: at least four rounds.
+  EXPECT_GE(result.summary->elapsed, 4 * 150ms);
+}
+
+TEST_F(PollCycleTest, BrokenFeedsNeitherDelayNorBreakTheOthers) {
+  auto slow = feed_response(matching_feed);
+  slow.delay = 10s;
+  server_.on("/slow", slow);
+  server_.on("/html", ScriptedResponse::text(200, "<!DOCTYPE html><html><body>Not a feed</body></html>", "text/html"));
+  server_.on("/good-1", feed_response(matching_feed));
+  server_.on("/good-2", feed_response(matching_feed));
+  server_.on("/good-3", feed_response(matching_feed));
+  daemon_.per_host_concurrency = 2;
+  const std::vector<Feed> feeds{
+      feed("slow", server_.url("/slow")),
+      feed("html", server_.url("/html")),
+      feed("refused", "http://127.0.0.1:" + std::to_string(refused_port()) + "/feed"),
+      feed("good-1", server_.url("/good-1")),
+      feed("good-2", server_.url("/good-2")),
+      feed("good-3", server_.url("/good-3")),
+  };
+
+  const auto result = run(feeds);
+  ASSERT_TRUE(result.summary);
+  EXPECT_EQ(result.summary->count(PollVerdict::fetched), 3U);
+  EXPECT_EQ(result.summary->count(PollVerdict::failed), 3U);
+  EXPECT_EQ(result.report("slow").verdict, PollVerdict::failed);
+  EXPECT_NE(result.report("html").detail.find("not a feed"), std::string::npos) << result.report("html").detail;
+  EXPECT_EQ(result.report("refused").verdict, PollVerdict::failed);
+  for (const auto* name : {"good-1", "good-2", "good-3"}) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(result.report(name).verdict, PollVerdict::fetched);
+    ASSERT_EQ(result.match_arrival.count(name), 1U);
+    // The slow feed holds one of the host's two slots until its 2 s timeout; the others use the
+    // second slot and finish long before that.
+    EXPECT_LT(result.match_arrival.at(name), 1500ms);
+  }
+  EXPECT_GE(result.summary->elapsed, 1900ms);
+}
+
+}  // namespace
+}  // namespace newswatch::app
