@@ -55,7 +55,7 @@ class AtomReader {
       if (local == "title") {
         feed_.title = text_construct(child).plain;
       } else if (local == "link") {
-        const std::string rel = attribute_text(child, "rel");
+        const std::string_view rel = attribute_keyword(child, "rel");
         const std::string href = resolve_url(reader_.with_xml_base(base, child), attribute_text(child, "href"));
         if ((rel.empty() || rel == "alternate") && feed_.link.empty()) {
           feed_.link = href;
@@ -97,7 +97,7 @@ class AtomReader {
       std::string plain = text::html_to_text(html);
       return {std::move(plain), std::move(html)};
     }
-    std::string plain = text::collapse_whitespace(xml_text(element));
+    std::string plain = text::collapse_whitespace(reader_.text(element));
     std::string html = escape_html(plain);
     return {std::move(plain), std::move(html)};
   }
@@ -113,7 +113,7 @@ class AtomReader {
       const std::string_view local = qualified.local;
       if (is_atom_space(qualified.space)) {
         if (local == "id") {
-          item.id = text::collapse_whitespace(xml_text(child));
+          item.id = text::collapse_whitespace(reader_.text(child));
         } else if (local == "title") {
           item.title = text_construct(child).plain;
         } else if (local == "link") {
@@ -141,9 +141,9 @@ class AtomReader {
         }
       } else if (qualified.space == XmlNamespace::dublin_core) {
         if (local == "creator") {
-          append_unique(item.authors, text::collapse_text(xml_text(child)));
+          append_unique(item.authors, text::collapse_text(reader_.text(child)));
         } else if (local == "subject") {
-          append_unique(item.categories, text::collapse_text(xml_text(child)));
+          append_unique(item.categories, text::collapse_text(reader_.text(child)));
         } else if (local == "date" && !item.published) {
           item.published = reader_.date(child);
         }
@@ -155,7 +155,7 @@ class AtomReader {
   }
 
   void read_link(pugi::xml_node link, const std::string& base, Item& item) {
-    const std::string rel = attribute_text(link, "rel");
+    const std::string_view rel = attribute_keyword(link, "rel");
     const std::string href = resolve_url(reader_.with_xml_base(base, link), attribute_text(link, "href"));
     if (href.empty()) {
       return;
@@ -184,9 +184,9 @@ class AtomReader {
     for (const pugi::xml_node child : person.children()) {
       const std::string_view local = reader_.name(child).local;
       if (local == "name") {
-        name = text::collapse_whitespace(xml_text(child));
+        name = text::collapse_whitespace(reader_.text(child));
       } else if (local == "email") {
-        email = text::collapse_whitespace(xml_text(child));
+        email = text::collapse_whitespace(reader_.text(child));
       }
     }
     append_unique(item.authors, name.empty() ? std::move(email) : std::move(name));

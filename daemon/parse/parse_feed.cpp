@@ -201,11 +201,10 @@ Expected<ParsedFeed, ParseError> parse_xml_feed(std::string_view bytes, const Pa
   if (auto html_error = html_page_error(markup)) {
     return make_unexpected(ParseError{std::move(*html_error)});
   }
-  // pugixml parses in place; keep an unparsed copy only for the rare broken document.
-  std::string buffer(markup);
+  // pugixml parses in place, overwriting `document`; a broken document is decoded again below.
   pugi::xml_document xml;
-  const pugi::xml_parse_result result =
-      xml.load_buffer_inplace(buffer.data(), buffer.size(), xml_parse_flags, pugi::encoding_utf8);
+  const pugi::xml_parse_result result = xml.load_buffer_inplace(
+      document.data() + first_tag, document.size() - first_tag, xml_parse_flags, pugi::encoding_utf8);
   const pugi::xml_node root = xml.document_element();
   if (!root) {
     return make_unexpected(ParseError{std::string("not XML: ") + result.description() + " at byte " +
@@ -230,7 +229,10 @@ Expected<ParsedFeed, ParseError> parse_xml_feed(std::string_view bytes, const Pa
     read_rss(root, reader);
   }
   if (!result) {
-    drop_unfinished_item(markup, static_cast<std::size_t>(result.offset), feed, last_item_element(root));
+    std::vector<std::string> ignored;
+    const std::string pristine = decode_xml_bytes(bytes, hints, ignored);
+    drop_unfinished_item(std::string_view(pristine).substr(first_tag), static_cast<std::size_t>(result.offset), feed,
+                         last_item_element(root));
     feed.warnings.push_back(std::string("XML error: ") + result.description() + " at byte " +
                             std::to_string(result.offset + first_tag) + "; kept the " +
                             std::to_string(feed.items.size()) + " items read before it");

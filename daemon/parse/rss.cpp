@@ -103,15 +103,15 @@ class RssReader {
         if (local == "title" && feed_.title.empty()) {
           feed_.title = reader_.html_text(child);
         } else if (local == "link" && feed_.link.empty()) {
-          feed_.link = resolve_url(base, text::collapse_text(xml_text(child)));
+          feed_.link = resolve_url(base, text::collapse_text(reader_.text(child)));
         } else if (local == "language" && feed_.language.empty()) {
-          feed_.language = text::collapse_text(xml_text(child));
+          feed_.language = text::collapse_text(reader_.text(child));
         } else if (local == "lastBuildDate") {
           last_build = reader_.date(child);
         } else if (local == "pubDate") {
           published = reader_.date(child);
         } else if (local == "ttl") {
-          if (const auto minutes = parse_unsigned(text::collapse_text(xml_text(child)));
+          if (const auto minutes = parse_unsigned(text::collapse_text(reader_.text(child)));
               minutes && *minutes < 1000000) {
             feed_.ttl = std::chrono::minutes(*minutes);
           }
@@ -121,7 +121,7 @@ class RssReader {
           read_skip_days(child);
         }
       } else if (qualified.space == XmlNamespace::atom10 && local == "link") {
-        const std::string rel = attribute_text(child, "rel");
+        const std::string_view rel = attribute_keyword(child, "rel");
         const std::string href = resolve_url(base, attribute_text(child, "href"));
         if (rel == "self" && feed_.self_url.empty()) {
           feed_.self_url = href;
@@ -131,13 +131,15 @@ class RssReader {
           alternate = href;
         }
       } else if (qualified.space == XmlNamespace::dublin_core) {
-        if (local == "date") {
+        if (local == "title" && feed_.title.empty()) {
+          feed_.title = reader_.html_text(child);
+        } else if (local == "date") {
           dc_date = reader_.date(child);
         } else if (local == "language" && feed_.language.empty()) {
-          feed_.language = text::collapse_text(xml_text(child));
+          feed_.language = text::collapse_text(reader_.text(child));
         }
       } else if (qualified.space == XmlNamespace::syndication) {
-        const std::string value = text::collapse_text(xml_text(child));
+        const std::string value = text::collapse_text(reader_.text(child));
         if (local == "updatePeriod") {
           period = period_length(value);
         } else if (local == "updateFrequency") {
@@ -165,7 +167,7 @@ class RssReader {
         continue;
       }
       // RSS 2.0 says 0..23, yet many feeds count 1..24; 24 means midnight.
-      if (const auto value = parse_unsigned(text::collapse_text(xml_text(hour))); value && *value <= 24) {
+      if (const auto value = parse_unsigned(text::collapse_text(reader_.text(hour))); value && *value <= 24) {
         const int normalized = static_cast<int>(*value % 24);
         if (std::find(feed_.skip_hours.begin(), feed_.skip_hours.end(), normalized) == feed_.skip_hours.end()) {
           feed_.skip_hours.push_back(normalized);
@@ -179,7 +181,7 @@ class RssReader {
       if (reader_.name(day).local != "day") {
         continue;
       }
-      if (const auto weekday = weekday_named(text::collapse_text(xml_text(day)))) {
+      if (const auto weekday = weekday_named(text::collapse_text(reader_.text(day)))) {
         feed_.skip_days.push_back(*weekday);
       }
     }
@@ -194,6 +196,8 @@ class RssReader {
     std::optional<TimePoint> dc_date;
     std::optional<TimePoint> atom_published;
     std::string atom_alternate;
+    std::string dc_title;
+    std::string dc_description;
     for (const pugi::xml_node child : node.children()) {
       if (child.type() != pugi::node_element) {
         continue;
@@ -207,21 +211,21 @@ class RssReader {
           }
         } else if (local == "link") {
           if (item.link.empty()) {
-            item.link = resolve_url(base, text::collapse_text(xml_text(child)));
+            item.link = resolve_url(base, text::collapse_text(reader_.text(child)));
           }
         } else if (local == "guid") {
-          guid = text::collapse_whitespace(xml_text(child));
+          guid = text::collapse_whitespace(reader_.text(child));
           guid_is_permalink = attribute_text(child, "isPermaLink") != "false";
         } else if (local == "description") {
           item.summary_html = xml_text(child);
         } else if (local == "pubDate") {
           published = reader_.date(child);
         } else if (local == "author") {
-          append_unique(item.authors, text::collapse_text(xml_text(child)));
+          append_unique(item.authors, text::collapse_text(reader_.text(child)));
         } else if (local == "category") {
-          append_unique(item.categories, text::collapse_text(xml_text(child)));
+          append_unique(item.categories, text::collapse_text(reader_.text(child)));
         } else if (local == "comments") {
-          item.comments = resolve_url(base, text::collapse_text(xml_text(child)));
+          item.comments = resolve_url(base, text::collapse_text(reader_.text(child)));
         } else if (local == "enclosure") {
           read_enclosure(child, base, item);
         }
@@ -230,18 +234,22 @@ class RssReader {
           item.content_html = xml_text(child);
         }
       } else if (qualified.space == XmlNamespace::dublin_core) {
-        if (local == "creator" || local == "contributor") {
-          append_unique(item.authors, text::collapse_text(xml_text(child)));
+        if (local == "title") {
+          dc_title = reader_.html_text(child);
+        } else if (local == "description") {
+          dc_description = xml_text(child);
+        } else if (local == "creator" || local == "contributor") {
+          append_unique(item.authors, text::collapse_text(reader_.text(child)));
         } else if (local == "date") {
           dc_date = reader_.date(child);
         } else if (local == "subject") {
-          append_unique(item.categories, text::collapse_text(xml_text(child)));
+          append_unique(item.categories, text::collapse_text(reader_.text(child)));
         } else if (local == "modified") {
           item.updated = reader_.date(child);
         }
       } else if (qualified.space == XmlNamespace::atom10) {
         if (local == "link") {
-          const std::string rel = attribute_text(child, "rel");
+          const std::string_view rel = attribute_keyword(child, "rel");
           if ((rel.empty() || rel == "alternate") && atom_alternate.empty()) {
             atom_alternate = resolve_url(base, attribute_text(child, "href"));
           }
@@ -261,6 +269,13 @@ class RssReader {
     // RSS 2.0: a guid is a permalink unless isPermaLink="false".
     if (item.link.empty() && guid_is_permalink && (guid.starts_with("http://") || guid.starts_with("https://"))) {
       item.link = guid;
+    }
+    // Dublin Core stands in for the RSS elements a feed left out.
+    if (item.title.empty()) {
+      item.title = std::move(dc_title);
+    }
+    if (item.summary_html.empty()) {
+      item.summary_html = std::move(dc_description);
     }
     item.published = published ? published : dc_date ? dc_date : atom_published;
     item.summary = text::html_to_text(item.summary_html);

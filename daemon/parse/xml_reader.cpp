@@ -129,18 +129,16 @@ QualifiedName NamespaceMap::resolve(pugi::xml_node element) const {
   return {XmlNamespace::other, local};
 }
 
-std::string xml_text(pugi::xml_node element) {
-  std::string out;
-  const std::string_view embedded = element.value();  // pugi::parse_embed_pcdata puts the first text here
-  const pugi::xml_node first = element.first_child();
-  if (!first) {
-    text::append_decoded_entities(out, embedded);
-    return out;
-  }
-  text::append_decoded_entities(out, embedded);
-  for (pugi::xml_node child = first; child; child = child.next_sibling()) {
+void append_xml_text(std::string& out, pugi::xml_node element) {
+  text::append_decoded_entities(out, element.value());  // pugi::parse_embed_pcdata puts the first text here
+  for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
     append_node_text(out, child);
   }
+}
+
+std::string xml_text(pugi::xml_node element) {
+  std::string out;
+  append_xml_text(out, element);
   return out;
 }
 
@@ -158,20 +156,47 @@ std::string attribute_text(pugi::xml_node element, const char* name) {
   if (!attribute) {
     return {};
   }
-  return text::collapse_text(attribute.value());
+  const std::string_view value = attribute.value();
+  // Most values (URLs, MIME types, rel names) have no references and no whitespace to collapse.
+  const bool clean = std::none_of(value.begin(), value.end(),
+                                  [](char c) { return c == '&' || static_cast<unsigned char>(c) <= 0x20; });
+  return clean ? std::string(value) : text::collapse_text(value);
+}
+
+std::string_view attribute_keyword(pugi::xml_node element, const char* name) {
+  std::string_view value = element.attribute(name).value();
+  while (!value.empty() && static_cast<unsigned char>(value.front()) <= 0x20) {
+    value.remove_prefix(1);
+  }
+  while (!value.empty() && static_cast<unsigned char>(value.back()) <= 0x20) {
+    value.remove_suffix(1);
+  }
+  return value;
 }
 
 XmlFeedReader::XmlFeedReader(pugi::xml_node root, XmlNamespace default_space, const ParseHints& hints, ParsedFeed& feed)
     : namespaces_(root, default_space), hints_(hints), feed_(feed) {}
 
+std::string_view XmlFeedReader::text(pugi::xml_node element) {
+  if (!element.first_child()) {
+    const std::string_view value = element.value();
+    if (value.find('&') == std::string_view::npos) {
+      return value;
+    }
+  }
+  scratch_.clear();
+  append_xml_text(scratch_, element);
+  return scratch_;
+}
+
 std::optional<TimePoint> XmlFeedReader::date(pugi::xml_node element) {
-  const std::string value = text::collapse_text(xml_text(element));
-  if (value.empty()) {
+  const std::string_view value = text(element);
+  if (value.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return std::nullopt;
   }
   std::optional<TimePoint> parsed = parse_date(value);
   if (!parsed) {
-    warn("unparseable date \"" + value.substr(0, 80) + "\" in <" + element.name() + ">");
+    warn("unparseable date \"" + text::collapse_text(value).substr(0, 80) + "\" in <" + element.name() + ">");
   }
   return parsed;
 }

@@ -88,6 +88,20 @@ bool is_semicolon_optional(std::string_view name) noexcept {
   return std::binary_search(names.begin(), names.end(), name);
 }
 
+/// The ASCII character of &amp; &lt; &gt; &quot; &apos;, else 0.
+char common_reference(std::string_view name) noexcept {
+  switch (name.size()) {
+    case 2:
+      if (name[1] == 't') {
+        return name[0] == 'l' ? '<' : name[0] == 'g' ? '>' : '\0';
+      }
+      return 0;
+    case 3: return name == "amp" ? '&' : '\0';
+    case 4: return name == "quot" ? '"' : name == "apos" ? '\'' : '\0';
+    default: return 0;
+  }
+}
+
 }  // namespace
 
 const NamedEntity* find_named_entity(std::string_view name) noexcept {
@@ -117,6 +131,11 @@ std::size_t decode_one_entity(std::string& out, std::string_view text) {
     return 0;
   }
   if (end < text.size() && text[end] == ';') {
+    // The references feeds use most, without the table search.
+    if (const char common = common_reference(name); common != 0) {
+      out.push_back(common);
+      return end + 1;
+    }
     if (const NamedEntity* entity = find_named_entity(name)) {
       append_entity(out, *entity);
       return end + 1;

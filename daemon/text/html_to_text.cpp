@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -31,18 +32,45 @@ constexpr std::array<ByteClass, 256> make_byte_classes() {
 
 constexpr std::array<ByteClass, 256> byte_classes = make_byte_classes();
 
+// skip_plain_words reads 8 bytes as one little-endian word: byte i of the text is bits 8i..8i+7.
+static_assert(std::endian::native == std::endian::little, "skip_plain_words assumes a little-endian target");
+
+/// A lower-case tag name of up to 8 ASCII bytes packed into an integer, so that looking a name up
+/// in the tables below is a handful of integer compares instead of string compares.
+constexpr std::uint64_t pack_name(std::string_view name) {
+  std::uint64_t key = 0;
+  for (std::size_t i = 0; i < name.size() && i < 8; ++i) {
+    key |= static_cast<std::uint64_t>(static_cast<unsigned char>(name[i])) << (8 * i);
+  }
+  return key;
+}
+
+template <std::size_t N>
+constexpr std::array<std::uint64_t, N> pack_names(const std::array<std::string_view, N>& names) {
+  std::array<std::uint64_t, N> keys{};
+  for (std::size_t i = 0; i < N; ++i) {
+    keys[i] = pack_name(names[i]);
+  }
+  return keys;
+}
+
 /// Elements that end a line (HTML Living Standard §15.3.3 display: block, plus br and li).
-constexpr std::array<std::string_view, 38> block_elements{
+constexpr auto block_elements = pack_names(std::array<std::string_view, 38>{
     "address", "article", "aside", "blockquote", "br",         "center", "dd",     "details", "dialog", "dir",
     "div",     "dl",      "dt",    "fieldset",   "figcaption", "figure", "footer", "form",    "h1",     "h2",
     "h3",      "h4",      "h5",    "h6",         "header",     "hr",     "li",     "main",    "menu",   "nav",
-    "ol",      "p",       "pre",   "section",    "summary",    "table",  "tr",     "ul"};
+    "ol",      "p",       "pre",   "section",    "summary",    "table",  "tr",     "ul"});
 
 /// Elements whose content is not text at all.
-constexpr std::array<std::string_view, 5> dropped_elements{"head", "noscript", "script", "style", "template"};
+constexpr auto dropped_elements =
+    pack_names(std::array<std::string_view, 5>{"head", "noscript", "script", "style", "template"});
 
-bool contains(const auto& names, std::string_view name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
+/// Elements that separate words without ending a line.
+constexpr auto spacing_elements = pack_names(std::array<std::string_view, 3>{"img", "td", "th"});
+
+template <std::size_t N>
+bool contains(const std::array<std::uint64_t, N>& keys, std::uint64_t key) noexcept {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
 char lower_ascii(char c) noexcept {
@@ -114,18 +142,73 @@ class HtmlTextExtractor {
           }
           break;
         case ByteClass::ampersand: reference(); break;
-        case ByteClass::non_ascii: non_ascii(); break;
+        case ByteClass::non_ascii: {
+          const std::size_t before = pos_;
+          plain_run();
+          if (pos_ == before) {
+            non_ascii();  // a Unicode space or an ill-formed sequence
+          }
+          break;
+        }
       }
     }
   }
 
  private:
+  /// Copies a run of text in one append: ASCII text, single spaces between words (nothing to collapse)
+  /// and well-formed UTF-8 other than Unicode spaces. Plain stretches are skipped 8 bytes at a time.
   void plain_run() {
     const std::size_t start = pos_;
-    while (pos_ < input_.size() && byte_classes[static_cast<unsigned char>(input_[pos_])] == ByteClass::plain) {
-      ++pos_;
+    const std::size_t size = input_.size();
+    while (pos_ < size) {
+      const std::size_t before = pos_;
+      pos_ = skip_plain_words(pos_);
+      if (pos_ != before && input_[pos_ - 1] == ' ') {
+        --pos_;  // a run never ends in a space: what follows decides whether it collapses
+      }
+      if (pos_ >= size) {
+        break;
+      }
+      const auto byte = static_cast<unsigned char>(input_[pos_]);
+      const ByteClass kind = byte_classes[byte];
+      if (kind == ByteClass::plain) {
+        ++pos_;
+      } else if (byte == ' ' && pos_ + 1 < size &&
+                 byte_classes[static_cast<unsigned char>(input_[pos_ + 1])] == ByteClass::plain) {
+        pos_ += 2;
+      } else if (kind == ByteClass::non_ascii) {
+        const DecodedCodePoint decoded = decode_utf8(input_, pos_);
+        if (!decoded.valid || is_unicode_space(decoded.code_point)) {
+          break;
+        }
+        pos_ += decoded.length;
+      } else {
+        break;
+      }
     }
     sink_.text(input_.substr(start, pos_ - start));
+  }
+
+  /// Advances over 8-byte blocks holding only printable ASCII other than '<' and '&', with no two
+  /// spaces in a row (bit tricks from "Bit Twiddling Hacks": determine if a word has a byte less than n).
+  [[nodiscard]] std::size_t skip_plain_words(std::size_t pos) const noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    const auto zero_bytes = [](std::uint64_t word) { return (word - ones) & ~word & highs; };
+    bool previous_ends_in_space = pos > 0 && input_[pos - 1] == ' ';
+    while (pos + 8 <= input_.size()) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, input_.data() + pos, sizeof word);
+      const std::uint64_t special = ((word - ones * 0x20) & ~word & highs) | zero_bytes(word ^ (ones * '<')) |
+                                    zero_bytes(word ^ (ones * '&')) | zero_bytes(word ^ (ones * 0x7F)) | (word & highs);
+      const std::uint64_t spaces = zero_bytes(word ^ (ones * ' '));
+      if (special != 0 || (spaces & (spaces << 8)) != 0 || (previous_ends_in_space && (spaces & 0x80) != 0)) {
+        break;
+      }
+      previous_ends_in_space = (spaces >> 63) != 0;
+      pos += 8;
+    }
+    return pos;
   }
 
   void non_ascii() {
@@ -200,12 +283,14 @@ class HtmlTextExtractor {
       ++at;
     }
     const std::string_view name(name_buffer.data(), name_length);
+    // Names longer than 8 bytes ("blockquote", "figcaption") compare by their first 8.
+    const std::uint64_t key = pack_name(name);
     pos_ = tag_end(at);
-    if (contains(block_elements, name)) {
+    if (contains(block_elements, key)) {
       sink_.line_break();
-    } else if (name == "td" || name == "th" || name == "img") {
+    } else if (contains(spacing_elements, key)) {
       sink_.space();
-    } else if (!closing && contains(dropped_elements, name)) {
+    } else if (!closing && contains(dropped_elements, key)) {
       skip_element_content(name);
     }
   }

@@ -36,6 +36,19 @@ const HtmlCase html_cases[] = {
     {"table_cells_spaced", "<table><tr><td>1</td><td>2</td></tr></table>", "1 2"},
     {"invalid_utf8_replaced", "caf\xE9", "caf\xEF\xBF\xBD"},
     {"empty", "", ""},
+    // Runs of plain text are skipped eight bytes at a time; spaces at block edges must still collapse.
+    {"double_space_inside_block", "abc  defghijklmnop", "abc defghijklmnop"},
+    {"double_space_across_blocks", "abcdefg  hijklmnop   q", "abcdefg hijklmnop q"},
+    {"space_ending_block_then_space", "abcdefg \tijklmnop", "abcdefg ijklmnop"},
+    {"long_text_then_tag", "the quick brown fox jumps over the lazy dog <p>end",
+     "the quick brown fox jumps over the lazy dog\nend"},
+    {"long_text_then_space_at_end", "the quick brown fox jumps over the lazy   ",
+     "the quick brown fox jumps over the lazy"},
+    {"multibyte_inside_long_run",
+     "caf\xC3\xA9 au lait, cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
+     "e\xC2\xA0ici",
+     "caf\xC3\xA9 au lait, cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
+     "e ici"},
 };
 
 class HtmlToText : public ::testing::TestWithParam<HtmlCase> {};

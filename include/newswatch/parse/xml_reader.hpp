@@ -58,11 +58,17 @@ class NamespaceMap {
 /// &nbsp; without a DTD), CDATA kept verbatim, and child elements kept as markup (unescaped HTML).
 std::string xml_text(pugi::xml_node element);
 
+/// Appends the character data of `element` to `out` (see xml_text).
+void append_xml_text(std::string& out, pugi::xml_node element);
+
 /// `element`'s children serialized as XML, as they were (Atom type="xhtml").
 std::string inner_xml(pugi::xml_node element);
 
 /// The decoded value of attribute `name`, or empty.
 std::string attribute_text(pugi::xml_node element, const char* name);
+
+/// The raw value of attribute `name` without surrounding whitespace, for keywords such as rel="self".
+std::string_view attribute_keyword(pugi::xml_node element, const char* name);
 
 /// State shared while reading one XML feed: the output, hints, namespaces and base URLs.
 class XmlFeedReader {
@@ -78,6 +84,9 @@ class XmlFeedReader {
 
   /// Records a recoverable problem.
   void warn(std::string message) { feed_.warnings.push_back(std::move(message)); }
+  /// The character data of `element` as xml_text has it, without copying when nothing needs
+  /// decoding; valid until the next call.
+  std::string_view text(pugi::xml_node element);
   /// The date in `element`'s text; a warning and nullopt when it cannot be read.
   std::optional<TimePoint> date(pugi::xml_node element);
   /// `base` combined with `element`'s xml:base attribute, if any (XML Base §4.2).
@@ -91,6 +100,7 @@ class XmlFeedReader {
   NamespaceMap namespaces_;
   const ParseHints& hints_;
   ParsedFeed& feed_;
+  std::string scratch_;  ///< Reused by text() so that short fields cost no allocation.
 };
 
 /// Appends `value` to `list` unless empty or already present.
