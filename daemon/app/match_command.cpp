@@ -13,6 +13,7 @@
 
 #include "newswatch/app/command.hpp"
 #include "newswatch/app/exit_code.hpp"
+#include "newswatch/app/input_file.hpp"
 #include "newswatch/parse/parse_feed.hpp"
 #include "newswatch/rules/rule_set.hpp"
 
@@ -30,18 +31,6 @@ struct MatchOptions {
 // Fields shown whole by --explain up to this size; longer ones as snippets around each span.
 constexpr std::size_t whole_field_limit = 240;
 constexpr std::size_t snippet_context = 60;
-
-Expected<std::string, std::string> read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return make_unexpected("cannot open " + path);
-  }
-  std::string contents((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  if (file.bad()) {
-    return make_unexpected("cannot read " + path);
-  }
-  return contents;
-}
 
 const std::string* field_text(const Item& item, const std::string& field) {
   if (field == "title") {
@@ -187,7 +176,7 @@ int run_match(const MatchOptions& options, const GlobalOptions& globals) {
   std::size_t items = 0;
   std::chrono::steady_clock::duration matching{};
   for (const std::string& path : options.files) {
-    const auto bytes = read_file(path);
+    const auto bytes = read_input_file(path);
     if (!bytes) {
       std::cerr << "match: " << bytes.error() << '\n';
       exit_code = exit_bad_input;

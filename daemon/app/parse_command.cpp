@@ -11,6 +11,7 @@
 
 #include "newswatch/app/command.hpp"
 #include "newswatch/app/exit_code.hpp"
+#include "newswatch/app/input_file.hpp"
 #include "newswatch/parse/feed_json.hpp"
 #include "newswatch/parse/parse_feed.hpp"
 
@@ -25,24 +26,6 @@ struct ParseOptions {
   std::vector<std::string> files;
 };
 
-/// The whole of `path` ("-" is stdin), or an error message.
-Expected<std::string, std::string> read_input(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream contents;
-    contents << std::cin.rdbuf();
-    return contents.str();
-  }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return make_unexpected("cannot open " + path);
-  }
-  std::string contents((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  if (file.bad()) {
-    return make_unexpected("cannot read " + path);
-  }
-  return contents;
-}
-
 std::string to_line(const nlohmann::json& object, bool pretty) {
   return object.dump(pretty ? 2 : -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -55,7 +38,7 @@ int run_parse(const ParseOptions& options) {
   std::chrono::steady_clock::duration total_time{};
   for (const std::string& path : options.files) {
     nlohmann::json output{{"file", path}};
-    const auto input = read_input(path);
+    const auto input = read_input_file(path);
     if (!input) {
       output["error"] = input.error();
       std::cout << to_line(output, options.pretty) << '\n';

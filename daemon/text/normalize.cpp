@@ -5,8 +5,6 @@
 namespace newswatch::text {
 namespace {
 
-constexpr char32_t replacement_character = 0xFFFD;
-
 // NFKD + full case folding + marks stripped + default-ignorables (soft hyphen, ZWJ) dropped. With
 // the marks gone, canonical recomposition has nothing left to compose except Hangul, which
 // normalize_next keeps precomposed; so the result equals NFKC_Casefold with diacritics removed.

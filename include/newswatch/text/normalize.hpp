@@ -1,5 +1,7 @@
 #pragma once
 
+#include "newswatch/text/utf8.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -50,25 +52,6 @@ void for_each_normalized(std::string_view utf8, Sink&& sink) {
       sink(chars.code_points[i], static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(offset + length));
     }
     offset += length;
-  }
-}
-
-/// Appends the UTF-8 encoding of a code point (assumed valid) to `out`.
-inline void append_utf8(std::string& out, char32_t code_point) {
-  if (code_point < 0x80) {
-    out.push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else if (code_point < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
   }
 }
 

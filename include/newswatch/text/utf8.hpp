@@ -17,7 +17,26 @@ struct DecodedCodePoint {
 };
 
 /// Appends `code_point` as UTF-8; surrogates and values above U+10FFFF become U+FFFD.
-void append_utf8(std::string& out, char32_t code_point);
+inline void append_utf8(std::string& out, char32_t code_point) {
+  if ((code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF) {
+    code_point = replacement_character;
+  }
+  if (code_point < 0x80) {
+    out.push_back(static_cast<char>(code_point));
+  } else if (code_point < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else if (code_point < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  }
+}
 
 /// Decodes the code point starting at `text[pos]` (Unicode §3.9 Table 3-7 well-formed sequences).
 /// An ill-formed sequence yields U+FFFD and the length of its maximal subpart (Unicode §3.9, U+FFFD substitution).
