@@ -9,16 +9,8 @@
 namespace newswatch::parse {
 namespace {
 
+using newswatch::testing::parse_ok;
 using newswatch::testing::read_feed_fixture;
-
-ParsedFeed parse_ok(const std::string& bytes, const ParseHints& hints = {}) {
-  auto parsed = parse_feed(bytes, hints);
-  if (!parsed) {
-    ADD_FAILURE() << parsed.error().message;
-    return {};
-  }
-  return std::move(*parsed);
-}
 
 TEST(RssParse, ReadsTrtWorldStyleItem) {
   const ParsedFeed feed = parse_ok(read_feed_fixture("trtworld.rss"));
