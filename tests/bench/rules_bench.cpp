@@ -8,6 +8,8 @@
 // <= 200 MB, on one core.
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -118,20 +120,32 @@ std::string make_query(const Vocabulary& vocabulary, std::mt19937& random) {
     case 3: return word();
     case 4:
     case 5:
-    case 6: return "\"" + word() + " " + word() + (random() % 2 == 0 ? " " + word() : "") + "\"";
+    case 6: {
+      std::string phrase = fmt::format("\"{} {}", word(), word());
+      if (random() % 2 == 0) {
+        phrase += fmt::format(" {}", word());
+      }
+      return phrase + "\"";
+    }
     case 7:
     case 8:
-    case 9: return word() + " AND " + word() + (random() % 2 == 0 ? " AND " + word() : "");
+    case 9: {
+      std::string conjunction = fmt::format("{} AND {}", word(), word());
+      if (random() % 2 == 0) {
+        conjunction += fmt::format(" AND {}", word());
+      }
+      return conjunction;
+    }
     case 10:
-    case 11: return "(" + word() + " OR " + word() + " OR " + word() + ") " + word();
-    case 12: return word() + " OR " + word();
+    case 11: return fmt::format("({} OR {} OR {}) {}", word(), word(), word(), word());
+    case 12: return fmt::format("{} OR {}", word(), word());
     case 13:
-    case 14: return word() + " NEAR/5 " + word();
-    case 15: return word() + " " + word() + " NOT " + word();
-    case 16: return word().substr(0, 5) + "* " + word();
-    case 17: return "title:" + word();
-    case 18: return "title:\"" + word() + " " + word() + "\" OR summary:" + word();
-    default: return "site:site" + std::to_string(random() % 50) + ".example " + word();
+    case 14: return fmt::format("{} NEAR/5 {}", word(), word());
+    case 15: return fmt::format("{} {} NOT {}", word(), word(), word());
+    case 16: return fmt::format("{}* {}", word().substr(0, 5), word());
+    case 17: return fmt::format("title:{}", word());
+    case 18: return fmt::format("title:\"{} {}\" OR summary:{}", word(), word(), word());
+    default: return fmt::format("site:site{}.example {}", random() % 50, word());
   }
 }
 
