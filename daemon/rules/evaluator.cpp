@@ -26,8 +26,8 @@ bool has_position(std::span<const Occurrence> occurrences, std::uint32_t segment
 }  // namespace
 
 bool Evaluator::eval(std::uint32_t index) {
-  const QueryNode& node = rule_.query.nodes()[index];
-  const std::uint32_t* operands = rule_.query.operands_of(node);
+  const QueryNode& node = program_.nodes[index];
+  const std::uint32_t* operands = operands_of(node);
   switch (node.kind) {
     case QueryNodeKind::word:
     case QueryNodeKind::prefix:
@@ -36,7 +36,7 @@ bool Evaluator::eval(std::uint32_t index) {
     case QueryNodeKind::site:
     case QueryNodeKind::feed:
     case QueryNodeKind::feed_tag:
-    case QueryNodeKind::lang: return !item_.find(rule_.term_ids[operands[0]]).empty();
+    case QueryNodeKind::lang: return !item_.find(operands[0]).empty();
     case QueryNodeKind::all_of:
       for (std::uint32_t i = 0; i < node.count; ++i) {
         if (!eval(operands[i])) {
@@ -59,13 +59,13 @@ bool Evaluator::eval(std::uint32_t index) {
 
 std::vector<SegmentSpan> Evaluator::spans() {
   std::vector<SegmentSpan> out;
-  collect(rule_.query.root(), out);
+  collect(root_, out);
   return out;
 }
 
 void Evaluator::collect(std::uint32_t index, std::vector<SegmentSpan>& out) {
-  const QueryNode& node = rule_.query.nodes()[index];
-  const std::uint32_t* operands = rule_.query.operands_of(node);
+  const QueryNode& node = program_.nodes[index];
+  const std::uint32_t* operands = operands_of(node);
   switch (node.kind) {
     case QueryNodeKind::word:
     case QueryNodeKind::prefix:
@@ -92,8 +92,8 @@ void Evaluator::collect(std::uint32_t index, std::vector<SegmentSpan>& out) {
 }
 
 bool Evaluator::term_hits(const QueryNode& node, std::vector<Hit>* hits) {
-  const std::uint32_t* operands = rule_.query.operands_of(node);
-  const std::span<const Occurrence> heads = item_.find(rule_.term_ids[operands[0]]);
+  const std::uint32_t* operands = operands_of(node);
+  const std::span<const Occurrence> heads = item_.find(operands[0]);
   bool any = false;
   for (const Occurrence& head : heads) {
     if (!in_scope(node, head.segment)) {
@@ -103,7 +103,7 @@ bool Evaluator::term_hits(const QueryNode& node, std::vector<Hit>* hits) {
     const Occurrence* tail = &head;
     bool complete = true;
     for (std::uint32_t k = 1; k < node.count && complete; ++k) {
-      complete = has_position(item_.find(rule_.term_ids[operands[k]]), head.segment, head.position + k, &tail);
+      complete = has_position(item_.find(operands[k]), head.segment, head.position + k, &tail);
     }
     if (!complete) {
       continue;
@@ -118,19 +118,19 @@ bool Evaluator::term_hits(const QueryNode& node, std::vector<Hit>* hits) {
 }
 
 bool Evaluator::operand_hits(std::uint32_t index, std::vector<Hit>& hits) {
-  const QueryNode& node = rule_.query.nodes()[index];
+  const QueryNode& node = program_.nodes[index];
   if (node.kind != QueryNodeKind::any_of) {
     return term_hits(node, &hits);
   }
-  const std::uint32_t* operands = rule_.query.operands_of(node);
+  const std::uint32_t* operands = operands_of(node);
   for (std::uint32_t i = 0; i < node.count; ++i) {
-    term_hits(rule_.query.nodes()[operands[i]], &hits);
+    term_hits(program_.nodes[operands[i]], &hits);
   }
   return !hits.empty();
 }
 
 bool Evaluator::near(const QueryNode& node, std::vector<SegmentSpan>* out) {
-  const std::uint32_t* operands = rule_.query.operands_of(node);
+  const std::uint32_t* operands = operands_of(node);
   std::vector<Hit> left;
   std::vector<Hit> right;
   if (!operand_hits(operands[0], left) || !operand_hits(operands[1], right)) {
@@ -170,7 +170,7 @@ bool Evaluator::near(const QueryNode& node, std::vector<SegmentSpan>* out) {
 }
 
 bool Evaluator::regex(const QueryNode& node, std::vector<SegmentSpan>* out) {
-  const re2::RE2& pattern = *rule_.query.regexes()[rule_.query.operands_of(node)[0]];
+  const re2::RE2& pattern = *program_.regexes[operands_of(node)[0]];
   bool any = false;
   const auto segment_count = static_cast<std::uint32_t>(item_.segments().size());
   for (std::uint32_t segment = 0; segment < segment_count; ++segment) {

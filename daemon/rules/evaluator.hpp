@@ -19,10 +19,12 @@ struct SegmentSpan {
 /// the parser bounds (max_query_depth).
 class Evaluator {
  public:
-  Evaluator(const RuleSet::CompiledRule& rule, ItemTerms& item) : rule_(rule), item_(item) {}
+  /// Evaluates the rule whose root node is program.nodes[root].
+  Evaluator(const RuleSet::Program& program, std::uint32_t root, ItemTerms& item)
+      : program_(program), root_(root), item_(item) {}
 
   /// True when the rule's query holds for the item (feed filters are the caller's business).
-  bool matches() { return eval(rule_.query.root()); }
+  bool matches() { return eval(root_); }
   /// For a matching rule: every span that satisfied it (positive terms only).
   std::vector<SegmentSpan> spans();
 
@@ -46,7 +48,12 @@ class Evaluator {
     return (item_.segments()[segment].field & node.fields) != 0;
   }
 
-  const RuleSet::CompiledRule& rule_;
+  [[nodiscard]] const std::uint32_t* operands_of(const QueryNode& node) const noexcept {
+    return program_.operands.data() + node.first;
+  }
+
+  const RuleSet::Program& program_;
+  std::uint32_t root_;
   ItemTerms& item_;
 };
 

@@ -1,7 +1,6 @@
 #include "item_terms.hpp"
 
 #include <algorithm>
-#include <tuple>
 
 #include "newswatch/text/normalize.hpp"
 #include "newswatch/text/tokenizer.hpp"
@@ -82,9 +81,19 @@ ItemTerms::ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, con
     }
   }
 
-  std::sort(occurrences_.begin(), occurrences_.end(), [](const Occurrence& a, const Occurrence& b) {
-    return std::tie(a.term, a.segment, a.position) < std::tie(b.term, b.segment, b.position);
-  });
+  // Occurrences were appended in (segment, position) order, so ordering them by (term, append
+  // index) gives (term, segment, position); sorting 64-bit keys is cheaper than sorting the structs.
+  sort_keys_.clear();
+  for (std::size_t i = 0; i < occurrences_.size(); ++i) {
+    sort_keys_.push_back((std::uint64_t{occurrences_[i].term} << 32U) | i);
+  }
+  std::sort(sort_keys_.begin(), sort_keys_.end());
+  std::vector<Occurrence> sorted;
+  sorted.reserve(occurrences_.size());
+  for (const std::uint64_t key : sort_keys_) {
+    sorted.push_back(occurrences_[key & UINT32_MAX]);
+  }
+  occurrences_ = std::move(sorted);
   for (std::size_t i = 0; i < occurrences_.size(); ++i) {
     if (i == 0 || occurrences_[i].term != occurrences_[i - 1].term) {
       terms_.push_back(occurrences_[i].term);
@@ -99,20 +108,34 @@ void ItemTerms::add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap
                                    const RuleSet::TermMap& prefixes, const std::vector<std::uint32_t>& prefix_lengths) {
   text::TokenList& tokens = scratch_;
   text::tokenize_into(segments_[segment].text, tokens);
+  // Two passes: the first hashes every token (and its prefixes of indexed stem lengths), drops
+  // what the dictionaries' filters rule out and prefetches the rest; the second resolves them.
+  // With 100,000 rules the tables outgrow the caches, and this way the misses overlap.
+  pending_.clear();
   for (std::size_t i = 0; i < tokens.tokens.size(); ++i) {
     const std::string_view token = tokens.token_text(i);
-    const text::TokenRef& ref = tokens.tokens[i];
-    const auto position = static_cast<std::uint32_t>(i);
-    if (const std::uint32_t id = words.find(token); id != TermDictionary::npos) {
-      occurrences_.push_back(Occurrence{id, segment, position, ref.begin, ref.end});
-    }
+    const auto request = [&](const RuleSet::TermMap& dictionary, std::size_t length) {
+      const std::uint64_t hash = TermDictionary::hash(token.substr(0, length));
+      if (dictionary.may_contain(hash)) {
+        dictionary.prefetch(hash);
+        pending_.push_back(PendingLookup{hash, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(length),
+                                         &dictionary == &prefixes});
+      }
+    };
+    request(words, token.size());
     for (const std::uint32_t length : prefix_lengths) {
       if (length > token.size()) {
         break;
       }
-      if (const std::uint32_t id = prefixes.find(token.substr(0, length)); id != TermDictionary::npos) {
-        occurrences_.push_back(Occurrence{id, segment, position, ref.begin, ref.end});
-      }
+      request(prefixes, length);
+    }
+  }
+  for (const PendingLookup& lookup : pending_) {
+    const RuleSet::TermMap& dictionary = lookup.prefix ? prefixes : words;
+    const std::uint32_t id = dictionary.find(tokens.token_text(lookup.token).substr(0, lookup.length), lookup.hash);
+    if (id != TermDictionary::npos) {
+      const text::TokenRef& ref = tokens.tokens[lookup.token];
+      occurrences_.push_back(Occurrence{id, segment, lookup.token, ref.begin, ref.end});
     }
   }
 }

@@ -60,8 +60,18 @@ class ItemTerms {
                           const std::vector<std::uint32_t>& prefix_lengths);
   void add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value);
 
+  // A token or token prefix that passed a dictionary's filter, waiting for the table lookup.
+  struct PendingLookup {
+    std::uint64_t hash;
+    std::uint32_t token;
+    std::uint32_t length;  ///< Bytes of the token looked up.
+    bool prefix;           ///< In the prefix dictionary rather than the word one.
+  };
+
   std::vector<Segment> segments_;
+  std::vector<PendingLookup> pending_;
   std::vector<Occurrence> occurrences_;
+  std::vector<std::uint64_t> sort_keys_;
   std::vector<std::uint32_t> terms_;
   std::vector<std::uint32_t> term_starts_;  ///< terms_[i] occupies [term_starts_[i], term_starts_[i+1]).
   std::vector<std::optional<NormalizedSegment>> normalized_;

@@ -37,9 +37,10 @@ double term_cost(const Query& query, const QueryNode& node, std::uint32_t term_i
   }
 }
 
-// Bounded by the query depth, like every walk over a query.
-std::optional<Keys> presearch_keys(const RuleSet::CompiledRule& rule, std::uint32_t index) {
-  const Query& query = rule.query;
+// Bounded by the query depth, like every walk over a query. `term_ids` maps query.terms() to the
+// set's dictionary ids.
+std::optional<Keys> presearch_keys(const Query& query, const std::vector<std::uint32_t>& term_ids,
+                                   std::uint32_t index) {
   const QueryNode& node = query.nodes()[index];
   const std::uint32_t* operands = query.operands_of(node);
   switch (node.kind) {
@@ -53,14 +54,14 @@ std::optional<Keys> presearch_keys(const RuleSet::CompiledRule& rule, std::uint3
           best = operands[i];
         }
       }
-      return Keys{{rule.term_ids[best]}, term_cost(query, node, best)};
+      return Keys{{term_ids[best]}, term_cost(query, node, best)};
     }
     case QueryNodeKind::all_of:
     case QueryNodeKind::near: {
       // Every operand is required: the cheapest indexable one will do.
       std::optional<Keys> best;
       for (std::uint32_t i = 0; i < node.count; ++i) {
-        std::optional<Keys> keys = presearch_keys(rule, operands[i]);
+        std::optional<Keys> keys = presearch_keys(query, term_ids, operands[i]);
         if (keys && (!best || keys->cost < best->cost)) {
           best = std::move(keys);
         }
@@ -71,7 +72,7 @@ std::optional<Keys> presearch_keys(const RuleSet::CompiledRule& rule, std::uint3
       // Any branch may fire: all of them are needed.
       Keys all;
       for (std::uint32_t i = 0; i < node.count; ++i) {
-        std::optional<Keys> keys = presearch_keys(rule, operands[i]);
+        std::optional<Keys> keys = presearch_keys(query, term_ids, operands[i]);
         if (!keys) {
           return std::nullopt;
         }
@@ -80,7 +81,7 @@ std::optional<Keys> presearch_keys(const RuleSet::CompiledRule& rule, std::uint3
       }
       return all;
     }
-    default: return Keys{{rule.term_ids[operands[0]]}, term_cost(query, node, operands[0])};
+    default: return Keys{{term_ids[operands[0]]}, term_cost(query, node, operands[0])};
   }
 }
 
@@ -161,40 +162,94 @@ std::string filter_key(QueryNodeKind kind, std::string_view value) {
   return key;
 }
 
+namespace {
+
+// Nodes whose operands are terms (as opposed to child nodes or a regex).
+bool is_term_node(QueryNodeKind kind) {
+  switch (kind) {
+    case QueryNodeKind::word:
+    case QueryNodeKind::prefix:
+    case QueryNodeKind::phrase:
+    case QueryNodeKind::site:
+    case QueryNodeKind::feed:
+    case QueryNodeKind::feed_tag:
+    case QueryNodeKind::lang: return true;
+    default: return false;
+  }
+}
+
+// Dictionary ids of a query's terms (parallel to query.terms()), interning new ones.
+std::vector<std::uint32_t> intern_terms(const Query& query, TermDictionary& words, TermDictionary& prefixes,
+                                        std::uint32_t& next_id) {
+  std::vector<std::uint32_t> term_ids(query.terms().size(), TermDictionary::npos);
+  for (const QueryNode& node : query.nodes()) {
+    const std::uint32_t* operands = query.operands_of(node);
+    for (std::uint32_t i = 0; is_term_node(node.kind) && i < node.count; ++i) {
+      const std::string& term = query.terms()[operands[i]];
+      switch (node.kind) {
+        case QueryNodeKind::word:
+        case QueryNodeKind::phrase: term_ids[operands[i]] = intern(words, term, next_id); break;
+        case QueryNodeKind::prefix: term_ids[operands[i]] = intern(prefixes, term, next_id); break;
+        default: term_ids[operands[i]] = intern(words, filter_key(node.kind, term), next_id); break;
+      }
+    }
+  }
+  return term_ids;
+}
+
+// Appends a query to the program, with operands rebased to the program's arrays and terms
+// replaced by their ids; returns the root's index in program.nodes.
+std::uint32_t append_program(const Query& query, const std::vector<std::uint32_t>& term_ids,
+                             RuleSet::Program& program) {
+  const auto node_base = static_cast<std::uint32_t>(program.nodes.size());
+  const auto regex_base = static_cast<std::uint32_t>(program.regexes.size());
+  for (QueryNode node : query.nodes()) {
+    const std::uint32_t* operands = query.operands_of(node);
+    for (std::uint32_t i = 0; i < node.count; ++i) {
+      if (node.kind == QueryNodeKind::regex) {
+        program.operands.push_back(regex_base + operands[i]);
+      } else if (is_term_node(node.kind)) {
+        program.operands.push_back(term_ids[operands[i]]);
+      } else {
+        program.operands.push_back(node_base + operands[i]);
+      }
+    }
+    node.first = static_cast<std::uint32_t>(program.operands.size()) - node.count;
+    program.nodes.push_back(node);
+  }
+  program.regexes.insert(program.regexes.end(), query.regexes().begin(), query.regexes().end());
+  return node_base + query.root();
+}
+
+}  // namespace
+
 Expected<RuleSet, std::vector<RuleSetError>> RuleSet::compile(const std::vector<RuleDefinition>& definitions) {
   RuleSet set;
   std::vector<RuleSetError> errors;
   std::uint32_t next_id = 0;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> postings;  // (term id, rule)
   set.rules_.reserve(definitions.size());
+  set.entries_.reserve(definitions.size());
   for (const RuleDefinition& definition : definitions) {
     auto query = parse_query(definition.query);
     if (!query) {
       errors.push_back(RuleSetError{definition.name, std::move(query.error())});
       continue;
     }
-    CompiledRule rule{definition.name, std::move(*query), {}, {}, {}};
-    rule.term_ids.resize(rule.query.terms().size());
-    for (const QueryNode& node : rule.query.nodes()) {
-      const std::uint32_t* operands = rule.query.operands_of(node);
-      const bool has_terms = node.kind != QueryNodeKind::regex && node.kind != QueryNodeKind::all_of &&
-                             node.kind != QueryNodeKind::any_of && node.kind != QueryNodeKind::none_of &&
-                             node.kind != QueryNodeKind::near;
-      for (std::uint32_t i = 0; has_terms && i < node.count; ++i) {
-        const std::string& term = rule.query.terms()[operands[i]];
-        switch (node.kind) {
-          case QueryNodeKind::word:
-          case QueryNodeKind::phrase: rule.term_ids[operands[i]] = intern(set.words_, term, next_id); break;
-          case QueryNodeKind::prefix: rule.term_ids[operands[i]] = intern(set.prefixes_, term, next_id); break;
-          case QueryNodeKind::site:
-          case QueryNodeKind::feed:
-          case QueryNodeKind::feed_tag:
-          case QueryNodeKind::lang:
-            rule.term_ids[operands[i]] = intern(set.words_, filter_key(node.kind, term), next_id);
-            break;
-          default: break;
-        }
+    CompiledRule rule{definition.name, std::move(*query), {}, {}};
+    const std::vector<std::uint32_t> term_ids = intern_terms(rule.query, set.words_, set.prefixes_, next_id);
+    std::optional<Keys> keys = presearch_keys(rule.query, term_ids, rule.query.root());
+    const auto r = static_cast<std::uint32_t>(set.rules_.size());
+    if (keys) {
+      std::sort(keys->terms.begin(), keys->terms.end());
+      keys->terms.erase(std::unique(keys->terms.begin(), keys->terms.end()), keys->terms.end());
+      for (const std::uint32_t term : keys->terms) {
+        postings.emplace_back(term, r);
       }
+    } else {
+      set.always_.push_back(r);
     }
+    set.entries_.push_back(RuleEntry{append_program(rule.query, term_ids, set.program_), !definition.feeds.empty()});
     for (const std::string& feed : definition.feeds) {
       if (feed.starts_with("tag:")) {
         rule.feed_tags.push_back(lower_ascii(std::string_view(feed).substr(4)));
@@ -209,19 +264,6 @@ Expected<RuleSet, std::vector<RuleSetError>> RuleSet::compile(const std::vector<
   }
 
   // Inverted index, in compressed rows: term id -> rules indexed under it.
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> postings;
-  for (std::uint32_t r = 0; r < set.rules_.size(); ++r) {
-    std::optional<Keys> keys = presearch_keys(set.rules_[r], set.rules_[r].query.root());
-    if (!keys) {
-      set.always_.push_back(r);
-      continue;
-    }
-    std::sort(keys->terms.begin(), keys->terms.end());
-    keys->terms.erase(std::unique(keys->terms.begin(), keys->terms.end()), keys->terms.end());
-    for (const std::uint32_t term : keys->terms) {
-      postings.emplace_back(term, r);
-    }
-  }
   std::sort(postings.begin(), postings.end());
   set.index_offsets_.assign(next_id + 1, 0);
   for (const auto& posting : postings) {
@@ -258,6 +300,14 @@ std::vector<Match> RuleSet::run(const MatchInput& input, const std::vector<std::
   if (all_rules != nullptr) {
     candidates = *all_rules;
   } else {
+    // Each pass prefetches what the next one reads: with a large rule set the index rows, rule
+    // entries, nodes and operands are all cache misses, and this way a batch of them overlaps.
+    for (const std::uint32_t term : item.terms()) {
+      __builtin_prefetch(&index_offsets_[term]);
+    }
+    for (const std::uint32_t term : item.terms()) {
+      __builtin_prefetch(index_rules_.data() + index_offsets_[term]);
+    }
     candidates = always_;
     for (const std::uint32_t term : item.terms()) {
       candidates.insert(candidates.end(), index_rules_.begin() + index_offsets_[term],
@@ -265,16 +315,24 @@ std::vector<Match> RuleSet::run(const MatchInput& input, const std::vector<std::
     }
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    for (const std::uint32_t r : candidates) {
+      __builtin_prefetch(&entries_[r]);
+    }
+    for (const std::uint32_t r : candidates) {
+      __builtin_prefetch(&program_.nodes[entries_[r].root]);
+    }
+    for (const std::uint32_t r : candidates) {
+      __builtin_prefetch(program_.operands.data() + program_.nodes[entries_[r].root].first);
+    }
   }
   std::vector<Match> matches;
   for (const std::uint32_t r : candidates) {
-    const CompiledRule& rule = rules_[r];
-    if (!feed_allowed(rule, item)) {
+    if (entries_[r].feed_filter && !feed_allowed(rules_[r], item)) {
       continue;
     }
-    Evaluator evaluator(rule, item);
+    Evaluator evaluator(program_, entries_[r].root, item);
     if (evaluator.matches()) {
-      matches.push_back(Match{rule.name, explain(evaluator.spans(), item)});
+      matches.push_back(Match{rules_[r].name, explain(evaluator.spans(), item)});
     }
   }
   if (stats != nullptr) {

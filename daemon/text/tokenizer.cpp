@@ -3,6 +3,8 @@
 #include <utf8proc.h>
 
 #include <array>
+#include <bit>
+#include <cstring>
 
 #include "newswatch/text/normalize.hpp"
 
@@ -52,80 +54,129 @@ CharClass classify(char32_t code_point) noexcept {
   return is_letter_or_digit(code_point) ? CharClass::word : CharClass::separator;
 }
 
-// ASCII bytes that belong to tokens, case-folded; 0 for separators.
-constexpr std::array<char, 128> ascii_token_bytes = [] {
-  std::array<char, 128> table{};
-  for (int c = '0'; c <= '9'; ++c) {
-    table[static_cast<std::size_t>(c)] = static_cast<char>(c);
-  }
-  for (int c = 'a'; c <= 'z'; ++c) {
-    table[static_cast<std::size_t>(c)] = static_cast<char>(c);
-    table[static_cast<std::size_t>(c - 'a' + 'A')] = static_cast<char>(c);
-  }
-  return table;
-}();
+namespace {
 
-void tokenize_into(std::string_view utf8, TokenList& out) {
-  out.text.clear();
-  out.tokens.clear();
-  out.text.reserve(utf8.size());
+constexpr std::uint64_t every_byte(std::uint8_t byte) noexcept {
+  return 0x0101010101010101ULL * byte;
+}
+
+constexpr std::uint64_t high_bits = every_byte(0x80);
+
+// The fast path reads eight bytes as one little-endian word: byte i of the text is bits 8i..8i+7.
+static_assert(std::endian::native == std::endian::little, "the ASCII fast path assumes a little-endian machine");
+
+// For eight ASCII bytes (all below 0x80): 0x80 in each byte within [low, high], 0 elsewhere.
+// Adding 0x80 - low sets a byte's high bit iff it is >= low, adding 0x7F - high iff it is > high;
+// no byte carries into the next since every sum stays below 0x100.
+constexpr std::uint64_t bytes_in_range(std::uint64_t word, std::uint8_t low, std::uint8_t high) noexcept {
+  const std::uint64_t at_least_low = word + every_byte(static_cast<std::uint8_t>(0x80 - low));
+  const std::uint64_t above_high = word + every_byte(static_cast<std::uint8_t>(0x7F - high));
+  return at_least_low & ~above_high & high_bits;
+}
+
+// A token being built: where it starts in the output text and in the input.
+struct TokenBuilder {
+  TokenList& out;
   bool in_token = false;
   TokenRef current;
-  const auto close = [&] {
+
+  void open(std::size_t text_at, std::size_t begin, std::size_t end) {
+    current = TokenRef{static_cast<std::uint32_t>(text_at), 0, static_cast<std::uint32_t>(begin),
+                       static_cast<std::uint32_t>(end)};
+    in_token = true;
+  }
+  void close(std::size_t text_at) {
     if (in_token) {
-      current.text_end = static_cast<std::uint32_t>(out.text.size());
+      current.text_end = static_cast<std::uint32_t>(text_at);
       out.tokens.push_back(current);
       in_token = false;
     }
-  };
-  const auto open = [&](std::uint32_t begin, std::uint32_t end) {
-    current = TokenRef{static_cast<std::uint32_t>(out.text.size()), 0, begin, end};
-    in_token = true;
-  };
+  }
+};
+
+}  // namespace
+
+void tokenize_into(std::string_view utf8, TokenList& out) {
+  // out.text is used as a buffer with `written` bytes in use and slack behind them, so that eight
+  // bytes can always be stored at once; it is cut to size at the end. ASCII maps byte for byte, so
+  // separators are copied along with token bytes: only the token ranges are read back.
+  static constexpr std::size_t chunk = 8;
+  static constexpr std::size_t slow_path_room = 4 * max_expansion + chunk;
+  out.tokens.clear();
+  out.text.resize(utf8.size() + slow_path_room);
+  std::size_t written = 0;
+  TokenBuilder builder{out, false, {}};
   NormalizedChars chars;
   std::size_t offset = 0;
   while (offset < utf8.size()) {
-    const auto byte = static_cast<unsigned char>(utf8[offset]);
-    if (byte < 0x80) {
-      // Fast path: most feed text is ASCII, which needs only a table lookup per byte.
-      const char folded = ascii_token_bytes[byte];
-      if (folded == 0) {
-        close();
-      } else {
-        if (!in_token) {
-          open(static_cast<std::uint32_t>(offset), 0);
+    std::uint64_t word = 0;
+    if (offset + chunk <= utf8.size()) {
+      std::memcpy(&word, utf8.data() + offset, chunk);
+    }
+    if (offset + chunk <= utf8.size() && (word & high_bits) == 0) {
+      // Fast path, eight ASCII bytes at a time: classify and case-fold them as a word, then walk
+      // only the token boundaries.
+      const std::uint64_t letters = bytes_in_range(word | every_byte(0x20), 'a', 'z');
+      const std::uint64_t token_bytes = letters | bytes_in_range(word, '0', '9');
+      const std::uint64_t folded = word | (bytes_in_range(word, 'A', 'Z') >> 2U);
+      std::memcpy(out.text.data() + written, &folded, chunk);
+      // A boundary is a byte whose token-ness differs from the byte before it.
+      const std::uint64_t before = (token_bytes << 8U) | (builder.in_token ? 0x80U : 0U);
+      for (std::uint64_t boundaries = token_bytes ^ before; boundaries != 0; boundaries &= boundaries - 1) {
+        const auto at = static_cast<std::size_t>(std::countr_zero(boundaries)) / 8;
+        if (builder.in_token) {
+          // At byte 0 the token's last character came before this chunk and already set its
+          // end (a default-ignorable such as a soft hyphen may sit between them).
+          if (at > 0) {
+            builder.current.end = static_cast<std::uint32_t>(offset + at);
+          }
+          builder.close(written + at);
+        } else {
+          builder.open(written + at, offset + at, 0);
         }
-        out.text.push_back(folded);
-        current.end = static_cast<std::uint32_t>(offset + 1);
       }
-      ++offset;
+      offset += chunk;
+      written += chunk;
+      if ((token_bytes >> 56U) != 0) {
+        builder.current.end = static_cast<std::uint32_t>(offset);
+      }
       continue;
     }
-    const std::size_t length = normalize_next(utf8, offset, chars);
-    const auto begin = static_cast<std::uint32_t>(offset);
-    const auto end = static_cast<std::uint32_t>(offset + length);
+    if (out.text.size() < written + slow_path_room) {
+      out.text.resize(2 * out.text.size() + slow_path_room);
+    }
+    const auto byte = static_cast<unsigned char>(utf8[offset]);
+    std::size_t length = 1;
+    if (byte < 0x80) {
+      chars.code_points[0] = fold_ascii(byte);
+      chars.count = 1;
+    } else {
+      length = normalize_next(utf8, offset, chars);
+    }
+    const std::size_t end = offset + length;
     for (std::size_t i = 0; i < chars.count; ++i) {
       const char32_t code_point = chars.code_points[i];
-      switch (classify(code_point)) {
-        case CharClass::separator: close(); break;
-        case CharClass::ideograph:
-          close();
-          open(begin, end);
-          append_utf8(out.text, code_point);
-          close();
-          break;
-        case CharClass::word:
-          if (!in_token) {
-            open(begin, end);
-          }
-          current.end = end;
-          append_utf8(out.text, code_point);
-          break;
+      const CharClass kind = classify(code_point);
+      if (kind == CharClass::separator) {
+        builder.close(written);
+        continue;
+      }
+      if (kind == CharClass::ideograph) {
+        builder.close(written);
+      }
+      if (!builder.in_token) {
+        builder.open(written, offset, end);
+      }
+      builder.current.end = static_cast<std::uint32_t>(end);
+      written += encode_utf8(code_point, out.text.data() + written);
+      if (kind == CharClass::ideograph) {
+        builder.close(written);
       }
     }
-    offset += length;
+    offset = end;
   }
-  close();
+  builder.close(written);
+  out.text.resize(written);
 }
 
 std::vector<Token> tokenize(std::string_view utf8) {

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
+
+#include "newswatch/text/normalize.hpp"
 
 namespace newswatch::text {
 namespace {
@@ -73,6 +76,62 @@ TEST(TokenizeInto, ReusesTheListAndAgreesWithTokenize) {
   EXPECT_EQ(list.token_text(1), "strasse");
   EXPECT_EQ(list.tokens[1].begin, 7U);
   EXPECT_EQ(list.tokens[1].end, 14U);
+}
+
+// The tokenizer's definition, one normalised code point at a time, without its eight-byte ASCII
+// fast path: the reference the fast path must agree with.
+std::vector<Token> reference_tokens(std::string_view input) {
+  std::vector<Token> out;
+  bool in_token = false;
+  Token current;
+  for_each_normalized(input, [&](char32_t code_point, std::uint32_t begin, std::uint32_t end) {
+    const CharClass kind = classify(code_point);
+    if (in_token && kind != CharClass::word) {
+      out.push_back(current);
+      in_token = false;
+    }
+    if (kind == CharClass::separator) {
+      return;
+    }
+    if (!in_token) {
+      current = Token{"", begin, end};
+      in_token = true;
+    }
+    append_utf8(current.text, code_point);
+    current.end = end;
+    if (kind == CharClass::ideograph) {
+      out.push_back(current);
+      in_token = false;
+    }
+  });
+  if (in_token) {
+    out.push_back(current);
+  }
+  return out;
+}
+
+TEST(TokenizeInto, FastPathAgreesWithPerCodePointReference) {
+  // Pieces that put token boundaries, case folding and non-ASCII at every offset of the eight-byte
+  // chunks: upper and lower case, digits, punctuation, accents, Turkish İ, ß, a ligature, CJK,
+  // Arabic, a soft hyphen (dropped inside a word) and an invalid byte.
+  const std::vector<std::string> pieces = {"a",  "Z",  "q",  "7", " ",      ",",    "-",     "'",
+                                           "\n", "@",  "[",  "`", "{",      "é",    "İ",     "ß",
+                                           "ﬁ",  "東", "京", "ش", "\u00AD", "\xFF", "Hello", "world"};
+  std::mt19937 random(20261129);
+  TokenList list;
+  for (int round = 0; round < 3000; ++round) {
+    std::string input;
+    const std::size_t count = std::uniform_int_distribution<std::size_t>(0, 40)(random);
+    for (std::size_t i = 0; i < count; ++i) {
+      input += pieces[std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(random)];
+    }
+    tokenize_into(input, list);
+    std::vector<Token> fast;
+    for (std::size_t i = 0; i < list.tokens.size(); ++i) {
+      fast.push_back(Token{std::string(list.token_text(i)), list.tokens[i].begin, list.tokens[i].end});
+    }
+    ASSERT_EQ(fast, reference_tokens(input)) << "input: " << input;
+  }
 }
 
 TEST(CountCodePoints, CountsCharactersNotBytes) {

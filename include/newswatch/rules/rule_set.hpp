@@ -67,13 +67,22 @@ class RuleSet {
   /// Number of rules the index cannot narrow down (evaluated for every item).
   [[nodiscard]] std::size_t always_checked() const noexcept { return always_.size(); }
 
-  /// A compiled rule: the query, its term ids in the set's dictionary and its feed filter.
+  /// A compiled rule: its name, the parsed query and its feed filter.
   struct CompiledRule {
     std::string name;
     Query query;
-    std::vector<std::uint32_t> term_ids;  ///< Parallel to query.terms().
     std::vector<std::string> feed_names;  ///< Lower case.
     std::vector<std::string> feed_tags;   ///< Lower case.
+  };
+
+  /// Every rule's query nodes in shared flat arrays, which is what matching walks: a candidate's
+  /// nodes and operands sit together instead of behind a Query's own allocations. Node operands
+  /// (QueryNode::first) index `operands`; those hold node indices for AND/OR/NOT/NEAR, dictionary
+  /// term ids for words, prefixes, phrases and filters, and `regexes` indices for regexes.
+  struct Program {
+    std::vector<QueryNode> nodes;
+    std::vector<std::uint32_t> operands;
+    std::vector<std::shared_ptr<const re2::RE2>> regexes;
   };
 
   /// Term text -> id.
@@ -82,7 +91,15 @@ class RuleSet {
  private:
   std::vector<Match> run(const MatchInput& input, const std::vector<std::uint32_t>* all_rules, MatchStats* stats) const;
 
+  // What match() reads per candidate, 8 bytes a rule.
+  struct RuleEntry {
+    std::uint32_t root = 0;    ///< Root node in program_.nodes.
+    bool feed_filter = false;  ///< Whether the rule is limited to some feeds.
+  };
+
   std::vector<CompiledRule> rules_;
+  std::vector<RuleEntry> entries_;  ///< Parallel to rules_.
+  Program program_;
   TermMap words_;                              ///< Whole tokens and site/feed/lang keys.
   TermMap prefixes_;                           ///< Prefix stems.
   std::vector<std::uint32_t> prefix_lengths_;  ///< Distinct stem lengths in bytes, ascending.

@@ -1,0 +1,95 @@
+#include "newswatch/rules/term_dictionary.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace newswatch::rules {
+namespace {
+
+// Terms of every length from 0 to 40 bytes, so that each hashing branch (1-3, 4-7, 8-16 and
+// longer) and both comparisons (inside the slot up to 16 bytes, in the arena beyond) are used.
+std::vector<std::string> terms_of_every_length(char fill) {
+  std::vector<std::string> terms;
+  for (std::size_t length = 0; length <= 40; ++length) {
+    std::string term(length, fill);
+    for (std::size_t i = 0; i < length; ++i) {
+      term[i] = static_cast<char>(fill + static_cast<char>(i % 7));
+    }
+    terms.push_back(term);
+  }
+  return terms;
+}
+
+TEST(TermDictionary, FindsWhatWasInsertedAtEveryLength) {
+  TermDictionary dictionary;
+  const std::vector<std::string> terms = terms_of_every_length('a');
+  for (std::uint32_t i = 0; i < terms.size(); ++i) {
+    EXPECT_EQ(dictionary.insert(terms[i], i), i);
+  }
+  EXPECT_EQ(dictionary.size(), terms.size());
+  for (std::uint32_t i = 0; i < terms.size(); ++i) {
+    EXPECT_EQ(dictionary.find(terms[i]), i) << "length " << terms[i].size();
+    EXPECT_TRUE(dictionary.may_contain(TermDictionary::hash(terms[i])));
+  }
+}
+
+TEST(TermDictionary, InsertingAgainKeepsTheFirstId) {
+  TermDictionary dictionary;
+  EXPECT_EQ(dictionary.insert("coalition", 7), 7U);
+  EXPECT_EQ(dictionary.insert("coalition", 9), 7U);
+  EXPECT_EQ(dictionary.size(), 1U);
+}
+
+TEST(TermDictionary, DoesNotConfuseTermsThatDifferInOneByte) {
+  TermDictionary dictionary;
+  const std::vector<std::string> terms = terms_of_every_length('a');
+  for (std::uint32_t i = 0; i < terms.size(); ++i) {
+    dictionary.insert(terms[i], i);
+  }
+  for (const std::string& term : terms) {
+    for (std::size_t at = 0; at < term.size(); ++at) {
+      std::string other = term;
+      other[at] = 'Z';
+      EXPECT_EQ(dictionary.find(other), TermDictionary::npos) << other;
+    }
+    EXPECT_EQ(dictionary.find(term + "x"), TermDictionary::npos);
+  }
+}
+
+TEST(TermDictionary, EmptyDictionaryFindsNothing) {
+  const TermDictionary dictionary;
+  EXPECT_EQ(dictionary.find("anything"), TermDictionary::npos);
+  EXPECT_EQ(dictionary.find(""), TermDictionary::npos);
+  EXPECT_FALSE(dictionary.may_contain(TermDictionary::hash("anything")));
+}
+
+TEST(TermDictionary, KeepsEveryTermWhileGrowingAndItsFilterRejectsMostAbsentTerms) {
+  TermDictionary dictionary;
+  for (std::uint32_t i = 0; i < 50000; ++i) {
+    dictionary.insert("term" + std::to_string(i), i);
+  }
+  for (std::uint32_t i = 0; i < 50000; ++i) {
+    ASSERT_EQ(dictionary.find("term" + std::to_string(i)), i);
+  }
+  std::size_t passed = 0;
+  for (std::uint32_t i = 0; i < 50000; ++i) {
+    const std::string absent = "absent" + std::to_string(i);
+    ASSERT_EQ(dictionary.find(absent), TermDictionary::npos);
+    passed += dictionary.may_contain(TermDictionary::hash(absent)) ? 1 : 0;
+  }
+  // With 8 to 16 filter bits per term and two probes, a few percent of absent terms get through.
+  EXPECT_LT(passed, 50000U / 10);
+}
+
+TEST(TermDictionary, ListsDistinctLengths) {
+  TermDictionary dictionary;
+  dictionary.insert("abc", 0);
+  dictionary.insert("xyz", 1);
+  dictionary.insert("sanction", 2);
+  EXPECT_EQ(dictionary.lengths(), (std::vector<std::uint32_t>{3, 8}));
+}
+
+}  // namespace
+}  // namespace newswatch::rules
