@@ -44,7 +44,12 @@ std::string url_host(std::string_view url) {
 ItemTerms::ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
                      const std::vector<std::uint32_t>& prefix_lengths) {
   const Item& item = input.item;
-  occurrences_.reserve(64);
+  // Sized once for the whole item, so that no buffer regrows while its fields are scanned.
+  const std::size_t text_bytes = item.title.size() + item.summary.size() + item.content.size();
+  occurrences_.reserve(text_bytes / 8 + 16);
+  pending_.reserve(text_bytes / 8 + 16);
+  scratch_.text.reserve(std::max(item.content.size(), item.summary.size()) + 256);
+  segments_.reserve(4 + item.authors.size() + item.categories.size());
   segments_.push_back(Segment{field_title, 0, item.title});
   segments_.push_back(Segment{field_summary, 0, item.summary});
   segments_.push_back(Segment{field_content, 0, item.content});

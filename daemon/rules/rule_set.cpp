@@ -325,15 +325,23 @@ std::vector<Match> RuleSet::run(const MatchInput& input, const std::vector<std::
       __builtin_prefetch(program_.operands.data() + program_.nodes[entries_[r].root].first);
     }
   }
-  std::vector<Match> matches;
+  std::vector<std::uint32_t> matched;
   for (const std::uint32_t r : candidates) {
     if (entries_[r].feed_filter && !feed_allowed(rules_[r], item)) {
       continue;
     }
-    Evaluator evaluator(program_, entries_[r].root, item);
-    if (evaluator.matches()) {
-      matches.push_back(Match{rules_[r].name, explain(evaluator.spans(), item)});
+    if (Evaluator(program_, entries_[r].root, item).matches()) {
+      matched.push_back(r);
     }
+  }
+  // The names live with the rest of each rule, another cache miss apiece: fetch them together.
+  for (const std::uint32_t r : matched) {
+    __builtin_prefetch(&rules_[r].name);
+  }
+  std::vector<Match> matches;
+  matches.reserve(matched.size());
+  for (const std::uint32_t r : matched) {
+    matches.push_back(Match{rules_[r].name, explain(Evaluator(program_, entries_[r].root, item).spans(), item)});
   }
   if (stats != nullptr) {
     stats->candidates += candidates.size();

@@ -103,6 +103,8 @@ void tokenize_into(std::string_view utf8, TokenList& out) {
   static constexpr std::size_t chunk = 8;
   static constexpr std::size_t slow_path_room = 4 * max_expansion + chunk;
   out.tokens.clear();
+  // At most one token per two bytes ("a b c"): reserving that avoids regrowing the list.
+  out.tokens.reserve(utf8.size() / 2 + 1);
   out.text.resize(utf8.size() + slow_path_room);
   std::size_t written = 0;
   TokenBuilder builder{out, false, {}};

@@ -1,12 +1,40 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace newswatch::rules {
+
+namespace detail {
+
+/// Eight bytes from `bytes` as one native-endian word.
+inline std::uint64_t load64(const char* bytes) noexcept {
+  std::uint64_t value = 0;
+  std::memcpy(&value, bytes, sizeof value);
+  return value;
+}
+
+/// Four bytes from `bytes` as one word.
+inline std::uint64_t load32(const char* bytes) noexcept {
+  std::uint32_t value = 0;
+  std::memcpy(&value, bytes, sizeof value);
+  return value;
+}
+
+/// The two filter bits of a term, from hash bits the slot index (the low bits) does not use;
+/// `bit_count` is a power of two.
+inline std::pair<std::size_t, std::size_t> filter_bits(std::uint64_t hash, std::size_t bit_count) noexcept {
+  const std::size_t mask = bit_count - 1;
+  return {(hash >> 24U) & mask, std::rotr(hash, 45) & mask};
+}
+
+}  // namespace detail
 
 /// Term text -> id, as an open-addressing table over one string arena with a small bit filter in
 /// front. Matching looks up every token of every item here, and most tokens are in no rule: the
@@ -58,5 +86,57 @@ class TermDictionary {
   std::string arena_;
   std::size_t size_ = 0;
 };
+
+inline std::uint64_t TermDictionary::hash(std::string_view term) noexcept {
+  // Fixed-size loads only (two overlapping ones cover 4..16 bytes), so no call to memcpy for a
+  // variable length: tokens are short and there are hundreds per item. The length is mixed in,
+  // so the overlap cannot make two lengths collide. Inline, as it runs for every token.
+  constexpr std::uint64_t multiplier_a = 0x9E3779B97F4A7C15ULL;
+  constexpr std::uint64_t multiplier_b = 0xFF51AFD7ED558CCDULL;
+  constexpr std::uint64_t multiplier_c = 0xC4CEB9FE1A85EC53ULL;
+  const char* bytes = term.data();
+  const std::size_t length = term.size();
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+  if (length > 16) {
+    for (std::size_t i = 0; i + 8 < length; i += 8) {
+      first = (first ^ detail::load64(bytes + i)) * multiplier_b;
+      first ^= first >> 32U;
+    }
+    last = detail::load64(bytes + length - 8);
+  } else if (length >= 8) {
+    first = detail::load64(bytes);
+    last = detail::load64(bytes + length - 8);
+  } else if (length >= 4) {
+    first = detail::load32(bytes);
+    last = detail::load32(bytes + length - 4);
+  } else if (length > 0) {
+    const auto byte = [bytes](std::size_t i) {
+      return static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i]));
+    };
+    first = (byte(0) << 16U) | (byte(length / 2) << 8U) | byte(length - 1);
+  }
+  // MurmurHash3's 64-bit finaliser over the two words.
+  std::uint64_t value = (first ^ (multiplier_a * (length + 1))) * multiplier_b;
+  value ^= value >> 32U;
+  value = (value ^ last) * multiplier_c;
+  value ^= value >> 33U;
+  value *= multiplier_b;
+  return value ^ (value >> 29U);
+}
+
+inline bool TermDictionary::may_contain(std::uint64_t term_hash) const noexcept {
+  if (filter_.empty()) {
+    return false;
+  }
+  const auto [first, second] = detail::filter_bits(term_hash, filter_.size() * 64);
+  return ((filter_[first / 64] >> (first % 64)) & (filter_[second / 64] >> (second % 64)) & 1U) != 0;
+}
+
+inline void TermDictionary::prefetch(std::uint64_t term_hash) const noexcept {
+  if (!slots_.empty()) {
+    __builtin_prefetch(&slots_[term_hash & (slots_.size() - 1)]);
+  }
+}
 
 }  // namespace newswatch::rules
