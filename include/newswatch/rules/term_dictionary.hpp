@@ -1,12 +1,10 @@
 #pragma once
 
 #include <array>
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace newswatch::rules {
@@ -27,19 +25,26 @@ inline std::uint64_t load32(const char* bytes) noexcept {
   return value;
 }
 
-/// The two filter bits of a term, from hash bits the slot index (the low bits) does not use;
-/// `bit_count` is a power of two.
-inline std::pair<std::size_t, std::size_t> filter_bits(std::uint64_t hash, std::size_t bit_count) noexcept {
-  const std::size_t mask = bit_count - 1;
-  return {(hash >> 24U) & mask, std::rotr(hash, 45) & mask};
+/// Where a term sits in the filter: one 64-bit word, picked by hash bits the slot index (the low
+/// bits) does not use, and two bits in it. Both bits in one word make a lookup one memory access;
+/// `word_count` is a power of two.
+struct FilterPosition {
+  std::size_t word;
+  std::uint64_t bits;
+};
+
+inline FilterPosition filter_position(std::uint64_t hash, std::size_t word_count) noexcept {
+  return {(hash >> 24U) & (word_count - 1),
+          (std::uint64_t{1} << (hash >> 58U)) | (std::uint64_t{1} << ((hash >> 52U) & 63U))};
 }
 
 }  // namespace detail
 
 /// Term text -> id, as an open-addressing table over one string arena with a small bit filter in
 /// front. Matching looks up every token of every item here, and most tokens are in no rule: the
-/// filter (a Bloom filter with two probes, a few bits per slot) answers those from cache without
-/// touching the table, and short terms are compared inside their slot.
+/// filter (a blocked Bloom filter, two bits in one word per term, a few bits per slot) answers
+/// those with one memory access without touching the table, and short terms are compared inside
+/// their slot.
 class TermDictionary {
  public:
   /// Returned by find() for an unknown term.
@@ -82,7 +87,7 @@ class TermDictionary {
   void grow();
 
   std::vector<Slot> slots_;
-  std::vector<std::uint64_t> filter_;  ///< Bit set; its size in bits is a power of two.
+  std::vector<std::uint64_t> filter_;  ///< Blocked Bloom filter; its size in words is a power of two.
   std::string arena_;
   std::size_t size_ = 0;
 };
@@ -129,8 +134,8 @@ inline bool TermDictionary::may_contain(std::uint64_t term_hash) const noexcept 
   if (filter_.empty()) {
     return false;
   }
-  const auto [first, second] = detail::filter_bits(term_hash, filter_.size() * 64);
-  return ((filter_[first / 64] >> (first % 64)) & (filter_[second / 64] >> (second % 64)) & 1U) != 0;
+  const detail::FilterPosition position = detail::filter_position(term_hash, filter_.size());
+  return (filter_[position.word] & position.bits) == position.bits;
 }
 
 inline void TermDictionary::prefetch(std::uint64_t term_hash) const noexcept {
