@@ -1,6 +1,7 @@
 #include "item_terms.hpp"
 
 #include <algorithm>
+#include <bit>
 
 #include "newswatch/text/normalize.hpp"
 #include "newswatch/text/tokenizer.hpp"
@@ -86,26 +87,7 @@ ItemTerms::ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, con
     }
   }
 
-  // Occurrences were appended in (segment, position) order, so ordering them by (term, append
-  // index) gives (term, segment, position); sorting 64-bit keys is cheaper than sorting the structs.
-  sort_keys_.clear();
-  for (std::size_t i = 0; i < occurrences_.size(); ++i) {
-    sort_keys_.push_back((std::uint64_t{occurrences_[i].term} << 32U) | i);
-  }
-  std::sort(sort_keys_.begin(), sort_keys_.end());
-  std::vector<Occurrence> sorted;
-  sorted.reserve(occurrences_.size());
-  for (const std::uint64_t key : sort_keys_) {
-    sorted.push_back(occurrences_[key & UINT32_MAX]);
-  }
-  occurrences_ = std::move(sorted);
-  for (std::size_t i = 0; i < occurrences_.size(); ++i) {
-    if (i == 0 || occurrences_[i].term != occurrences_[i - 1].term) {
-      terms_.push_back(occurrences_[i].term);
-      term_starts_.push_back(static_cast<std::uint32_t>(i));
-    }
-  }
-  term_starts_.push_back(static_cast<std::uint32_t>(occurrences_.size()));
+  group_by_term();
   normalized_.resize(segments_.size());
 }
 
@@ -151,14 +133,53 @@ void ItemTerms::add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, st
   }
 }
 
-std::span<const Occurrence> ItemTerms::find(std::uint32_t term) const {
-  const auto found = std::lower_bound(terms_.begin(), terms_.end(), term);
-  if (found == terms_.end() || *found != term) {
-    return {};
+ItemTerms::TermGroup& ItemTerms::group_of(std::uint32_t term) {
+  const std::size_t mask = groups_.size() - 1;
+  for (std::size_t i = (term * 0x9E3779B1U) & mask;; i = (i + 1) & mask) {
+    if (groups_[i].term == term || groups_[i].term == no_term) {
+      return groups_[i];
+    }
   }
-  const auto index = static_cast<std::size_t>(found - terms_.begin());
-  return std::span<const Occurrence>(occurrences_.data() + term_starts_[index],
-                                     term_starts_[index + 1] - term_starts_[index]);
+}
+
+void ItemTerms::group_by_term() {
+  // Occurrences were appended in (segment, position) order. A counting sort by term through a
+  // small open-addressing table keeps that order within each term, and find() probes the table.
+  groups_.assign(std::bit_ceil(occurrences_.size() * 2 + 2), TermGroup{});
+  for (const Occurrence& occurrence : occurrences_) {
+    TermGroup& group = group_of(occurrence.term);
+    if (group.term == no_term) {
+      group.term = occurrence.term;
+      terms_.push_back(occurrence.term);
+    }
+    ++group.count;
+  }
+  std::uint32_t next = 0;
+  for (const std::uint32_t term : terms_) {
+    TermGroup& group = group_of(term);
+    group.begin = next;
+    next += group.count;
+    group.count = 0;  // counts again while filling
+  }
+  std::vector<Occurrence> grouped(occurrences_.size());
+  for (const Occurrence& occurrence : occurrences_) {
+    TermGroup& group = group_of(occurrence.term);
+    grouped[group.begin + group.count++] = occurrence;
+  }
+  occurrences_ = std::move(grouped);
+}
+
+std::span<const Occurrence> ItemTerms::find(std::uint32_t term) const {
+  const std::size_t mask = groups_.size() - 1;
+  for (std::size_t i = (term * 0x9E3779B1U) & mask;; i = (i + 1) & mask) {
+    const TermGroup& group = groups_[i];
+    if (group.term == term) {
+      return std::span<const Occurrence>(occurrences_.data() + group.begin, group.count);
+    }
+    if (group.term == no_term) {
+      return {};
+    }
+  }
 }
 
 const NormalizedSegment& ItemTerms::normalized(std::uint32_t segment) {

@@ -45,7 +45,7 @@ class ItemTerms {
 
   /// Occurrences of a term, sorted by (segment, position); empty when absent.
   [[nodiscard]] std::span<const Occurrence> find(std::uint32_t term) const;
-  /// Distinct terms present, ascending.
+  /// Distinct terms present, in order of first occurrence.
   [[nodiscard]] const std::vector<std::uint32_t>& terms() const noexcept { return terms_; }
   /// The segments.
   [[nodiscard]] const std::vector<Segment>& segments() const noexcept { return segments_; }
@@ -60,6 +60,18 @@ class ItemTerms {
                           const std::vector<std::uint32_t>& prefix_lengths);
   void add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value);
 
+  static constexpr std::uint32_t no_term = UINT32_MAX;
+
+  // A term's occurrences: occurrences_[begin, begin + count).
+  struct TermGroup {
+    std::uint32_t term = no_term;
+    std::uint32_t begin = 0;
+    std::uint32_t count = 0;
+  };
+
+  TermGroup& group_of(std::uint32_t term);
+  void group_by_term();
+
   // A token or token prefix that passed a dictionary's filter, waiting for the table lookup.
   struct PendingLookup {
     std::uint64_t hash;
@@ -71,9 +83,8 @@ class ItemTerms {
   std::vector<Segment> segments_;
   std::vector<PendingLookup> pending_;
   std::vector<Occurrence> occurrences_;
-  std::vector<std::uint64_t> sort_keys_;
   std::vector<std::uint32_t> terms_;
-  std::vector<std::uint32_t> term_starts_;  ///< terms_[i] occupies [term_starts_[i], term_starts_[i+1]).
+  std::vector<TermGroup> groups_;  ///< Open addressing by term id; size a power of two.
   std::vector<std::optional<NormalizedSegment>> normalized_;
   text::TokenList scratch_;
   std::string feed_name_;
