@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 
 #include "newswatch/parse/date.hpp"
 #include "newswatch/parse/url.hpp"
@@ -110,10 +109,6 @@ QualifiedName NamespaceMap::resolve(pugi::xml_node element) const {
   const std::size_t colon = name.find(':');
   if (colon == std::string_view::npos) {
     // A default namespace declared on the element itself (atom:link written as <link xmlns="...Atom">).
-    const pugi::xml_attribute first = element.first_attribute();
-    if (first && std::strcmp(first.name(), "xmlns") == 0) {
-      return {namespace_from_uri(first.value()), name};
-    }
     if (const pugi::xml_attribute declared = element.attribute("xmlns")) {
       return {namespace_from_uri(declared.value()), name};
     }

@@ -277,21 +277,8 @@ class HtmlTextExtractor {
   /// Handles markup at input_[pos_] == '<': comments, CDATA, declarations, start and end tags.
   void tag() {
     const std::string_view rest = input_.substr(pos_);
-    if (rest.starts_with("<!--")) {
-      skip_past("-->", pos_ + 4);
-      return;
-    }
-    if (rest.starts_with("<![CDATA[")) {
-      const std::size_t end = input_.find("]]>", pos_ + 9);
-      const std::size_t stop = end == std::string_view::npos ? input_.size() : end;
-      const std::size_t resume = end == std::string_view::npos ? input_.size() : end + 3;
-      HtmlTextExtractor inner(sink_, false);
-      inner.run_plain(input_.substr(pos_ + 9, stop - pos_ - 9));
-      pos_ = resume;
-      return;
-    }
     if (rest.size() > 1 && (rest[1] == '!' || rest[1] == '?')) {
-      skip_past(">", pos_ + 2);
+      declaration(rest);
       return;
     }
     const bool closing = rest.size() > 1 && rest[1] == '/';
@@ -321,6 +308,24 @@ class HtmlTextExtractor {
     } else if (!closing && contains(dropped_elements, key)) {
       skip_element_content(name);
     }
+  }
+
+  /// Handles `rest` starting with "<!" or "<?": comments, CDATA sections, doctypes and processing instructions.
+  void declaration(std::string_view rest) {
+    if (rest.starts_with("<!--")) {
+      skip_past("-->", pos_ + 4);
+      return;
+    }
+    if (rest.starts_with("<![CDATA[")) {
+      const std::size_t end = input_.find("]]>", pos_ + 9);
+      const std::size_t stop = end == std::string_view::npos ? input_.size() : end;
+      const std::size_t resume = end == std::string_view::npos ? input_.size() : end + 3;
+      HtmlTextExtractor inner(sink_, false);
+      inner.run_plain(input_.substr(pos_ + 9, stop - pos_ - 9));
+      pos_ = resume;
+      return;
+    }
+    skip_past(">", pos_ + 2);
   }
 
   /// Position just past the '>' closing a tag whose attributes start at `at`; quoted values may hold '>'.
