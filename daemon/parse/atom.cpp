@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdint>
 #include <optional>
+#include <utility>
 
 #include "newswatch/parse/url.hpp"
 #include "newswatch/text/html_to_text.hpp"
@@ -164,16 +165,16 @@ class AtomReader {
 
   void read_link(pugi::xml_node link, const std::string& base, Item& item) {
     const std::string_view rel = attribute_keyword(link, "rel");
-    const std::string href = resolve_url(reader_.with_xml_base(base, link), attribute_text(link, "href"));
+    std::string href = resolve_url(reader_.with_xml_base(base, link), attribute_text(link, "href"));
     if (href.empty()) {
       return;
     }
     if (rel.empty() || rel == "alternate") {
       if (item.link.empty()) {
-        item.link = href;
+        item.link = std::move(href);
       }
     } else if (rel == "enclosure") {
-      Enclosure enclosure{href, attribute_text(link, "type"), std::nullopt};
+      Enclosure enclosure{std::move(href), attribute_text(link, "type"), std::nullopt};
       const std::string length = attribute_text(link, "length");
       std::uint64_t value = 0;
       const auto [end, error] = std::from_chars(length.data(), length.data() + length.size(), value);
@@ -182,7 +183,7 @@ class AtomReader {
       }
       item.enclosures.push_back(std::move(enclosure));
     } else if (rel == "replies" && item.comments.empty()) {
-      item.comments = href;
+      item.comments = std::move(href);
     }
   }
 

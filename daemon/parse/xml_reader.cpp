@@ -228,7 +228,7 @@ bool XmlFeedReader::read_media(pugi::xml_node element, QualifiedName qualified, 
   if (url.empty()) {
     return true;
   }
-  url = resolve_url(base, url);
+  url = resolve_url(base, std::move(url));
   const bool known = std::any_of(item.enclosures.begin(), item.enclosures.end(),
                                  [&url](const Enclosure& enclosure) { return enclosure.url == url; });
   if (known) {

@@ -220,6 +220,12 @@ class HtmlTextExtractor {
       }
     }
     sink_.text(input_.substr(start, pos_ - start));
+    // The single space a run stopped before (ahead of a tag or reference) is taken here: one trip
+    // less through run()'s dispatch for most tags.
+    if (pos_ < size && input_[pos_] == ' ') {
+      sink_.space();
+      ++pos_;
+    }
   }
 
   /// Advances over whole blocks of plain text and returns the first byte in them that a run cannot
