@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdint>
 #include <optional>
+#include <utility>
 
 #include "newswatch/parse/url.hpp"
 #include "newswatch/text/html_to_text.hpp"
@@ -29,7 +30,10 @@ std::string escape_html(std::string_view text) {
   return out;
 }
 
-/// An Atom text construct as plain text and as HTML.
+/// Which forms of a text construct a field needs.
+enum class TextForms : bool { plain, plain_and_html };
+
+/// An Atom text construct as plain text and as HTML (empty unless asked for).
 struct AtomText {
   std::string plain;
   std::string html;
@@ -53,7 +57,7 @@ class AtomReader {
       }
       const std::string_view local = qualified.local;
       if (local == "title") {
-        feed_.title = text_construct(child).plain;
+        feed_.title = text_construct(child, TextForms::plain).plain;
       } else if (local == "link") {
         const std::string_view rel = attribute_keyword(child, "rel");
         const std::string href = resolve_url(reader_.with_xml_base(base, child), attribute_text(child, "href"));
@@ -78,27 +82,32 @@ class AtomReader {
 
  private:
   /// RFC 4287 §3.1 text constructs (type text/html/xhtml) and Atom 0.3 content modes (escaped/xml/base64).
-  AtomText text_construct(pugi::xml_node element) {
+  /// The HTML form is built only for TextForms::plain_and_html: titles need just the text.
+  AtomText text_construct(pugi::xml_node element, TextForms forms) {
     const std::string type = attribute_text(element, "type");
     const std::string mode = attribute_text(element, "mode");
     if (mode == "base64") {
       reader_.warn("skipped base64 content in <" + std::string(element.name()) + ">");
       return {};
     }
+    const bool keep_html = forms == TextForms::plain_and_html;
     const bool xhtml = type == "xhtml" || type == "application/xhtml+xml" || mode == "xml";
     if (xhtml) {
       std::string html = inner_xml(element);
       std::string plain = text::html_to_text(html);
-      return {std::move(plain), std::move(html)};
+      return {std::move(plain), keep_html ? std::move(html) : std::string()};
     }
     // Atom 0.3 mode="escaped" content is markup escaped once more, whatever its type says.
     if (type == "html" || type == "text/html" || mode == "escaped") {
+      if (!keep_html) {
+        return {text::html_to_text(reader_.text(element)), {}};
+      }
       std::string html = xml_text(element);
       std::string plain = text::html_to_text(html);
       return {std::move(plain), std::move(html)};
     }
     std::string plain = text::collapse_whitespace(reader_.text(element));
-    std::string html = escape_html(plain);
+    std::string html = keep_html ? escape_html(plain) : std::string();
     return {std::move(plain), std::move(html)};
   }
 
@@ -115,7 +124,7 @@ class AtomReader {
         if (local == "id") {
           item.id = text::collapse_whitespace(reader_.text(child));
         } else if (local == "title") {
-          item.title = text_construct(child).plain;
+          item.title = text_construct(child, TextForms::plain).plain;
         } else if (local == "link") {
           read_link(child, base, item);
         } else if (local == "published" || local == "issued") {
@@ -128,14 +137,14 @@ class AtomReader {
           std::string term = attribute_text(child, "term");
           append_unique(item.categories, term.empty() ? attribute_text(child, "label") : std::move(term));
         } else if (local == "summary") {
-          AtomText summary = text_construct(child);
+          AtomText summary = text_construct(child, TextForms::plain_and_html);
           item.summary = std::move(summary.plain);
           item.summary_html = std::move(summary.html);
         } else if (local == "content") {
           if (child.attribute("src")) {
             continue;  // RFC 4287 §4.1.3.2: out-of-line content has no text here
           }
-          AtomText content = text_construct(child);
+          AtomText content = text_construct(child, TextForms::plain_and_html);
           item.content = std::move(content.plain);
           item.content_html = std::move(content.html);
         }
@@ -156,16 +165,16 @@ class AtomReader {
 
   void read_link(pugi::xml_node link, const std::string& base, Item& item) {
     const std::string_view rel = attribute_keyword(link, "rel");
-    const std::string href = resolve_url(reader_.with_xml_base(base, link), attribute_text(link, "href"));
+    std::string href = resolve_url(reader_.with_xml_base(base, link), attribute_text(link, "href"));
     if (href.empty()) {
       return;
     }
     if (rel.empty() || rel == "alternate") {
       if (item.link.empty()) {
-        item.link = href;
+        item.link = std::move(href);
       }
     } else if (rel == "enclosure") {
-      Enclosure enclosure{href, attribute_text(link, "type"), std::nullopt};
+      Enclosure enclosure{std::move(href), attribute_text(link, "type"), std::nullopt};
       const std::string length = attribute_text(link, "length");
       std::uint64_t value = 0;
       const auto [end, error] = std::from_chars(length.data(), length.data() + length.size(), value);
@@ -174,7 +183,7 @@ class AtomReader {
       }
       item.enclosures.push_back(std::move(enclosure));
     } else if (rel == "replies" && item.comments.empty()) {
-      item.comments = href;
+      item.comments = std::move(href);
     }
   }
 

@@ -288,7 +288,7 @@ class RssReader {
     if (url.empty()) {
       return;
     }
-    Enclosure enclosure{resolve_url(base, url), attribute_text(element, "type"), std::nullopt};
+    Enclosure enclosure{resolve_url(base, std::move(url)), attribute_text(element, "type"), std::nullopt};
     enclosure.length = parse_unsigned(attribute_text(element, "length"));
     item.enclosures.push_back(std::move(enclosure));
   }

@@ -1,5 +1,7 @@
 #include "newswatch/parse/url.hpp"
 
+#include <utility>
+
 namespace newswatch::parse {
 namespace {
 
@@ -103,32 +105,33 @@ bool has_url_scheme(std::string_view text) noexcept {
   return false;
 }
 
-std::string resolve_url(std::string_view base, std::string_view reference) {
-  reference = trim(reference);
+std::string resolve_url(std::string_view base, std::string reference) {
+  const std::string_view trimmed = trim(reference);
   base = trim(base);
-  if (reference.empty() || has_url_scheme(reference) || !has_url_scheme(base)) {
-    return std::string(reference);
+  if (trimmed.empty() || has_url_scheme(trimmed) || !has_url_scheme(base)) {
+    // Most feed links are absolute and untrimmed: hand the caller's string back instead of copying it.
+    return trimmed.size() == reference.size() ? std::move(reference) : std::string(trimmed);
   }
   const UrlParts parts = split(base);
   std::string out(parts.scheme);
   out.push_back(':');
-  if (reference.starts_with("//")) {
-    out.append(reference);
+  if (trimmed.starts_with("//")) {
+    out.append(trimmed);
     return out;
   }
   out.append(parts.authority);
-  if (reference.front() == '#') {
+  if (trimmed.front() == '#') {
     out.append(parts.path);
     out.append(parts.query);
-    out.append(reference);
+    out.append(trimmed);
     return out;
   }
-  if (reference.front() == '?') {
+  if (trimmed.front() == '?') {
     out.append(parts.path);
-    out.append(reference);
+    out.append(trimmed);
     return out;
   }
-  const auto [path, rest] = path_and_rest(reference);
+  const auto [path, rest] = path_and_rest(trimmed);
   if (path.starts_with('/')) {
     out.append(remove_dot_segments(path));
   } else {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 
 #include "newswatch/parse/date.hpp"
 #include "newswatch/parse/url.hpp"
@@ -110,10 +109,6 @@ QualifiedName NamespaceMap::resolve(pugi::xml_node element) const {
   const std::size_t colon = name.find(':');
   if (colon == std::string_view::npos) {
     // A default namespace declared on the element itself (atom:link written as <link xmlns="...Atom">).
-    const pugi::xml_attribute first = element.first_attribute();
-    if (first && std::strcmp(first.name(), "xmlns") == 0) {
-      return {namespace_from_uri(first.value()), name};
-    }
     if (const pugi::xml_attribute declared = element.attribute("xmlns")) {
       return {namespace_from_uri(declared.value()), name};
     }
@@ -130,7 +125,10 @@ QualifiedName NamespaceMap::resolve(pugi::xml_node element) const {
 }
 
 void append_xml_text(std::string& out, pugi::xml_node element) {
-  text::append_decoded_entities(out, element.value());  // pugi::parse_embed_pcdata puts the first text here
+  const std::string_view value = element.value();  // pugi::parse_embed_pcdata puts the first text here
+  // Decoding references only shortens text in practice: one allocation instead of regrowing per reference.
+  out.reserve(out.size() + value.size());
+  text::append_decoded_entities(out, value);
   for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
     append_node_text(out, child);
   }
@@ -210,7 +208,7 @@ std::string XmlFeedReader::with_xml_base(const std::string& base, pugi::xml_node
 }
 
 std::string XmlFeedReader::html_text(pugi::xml_node element) {
-  return text::html_to_text(xml_text(element));
+  return text::html_to_text(text(element));
 }
 
 bool XmlFeedReader::read_media(pugi::xml_node element, QualifiedName qualified, const std::string& base, Item& item) {
@@ -230,7 +228,7 @@ bool XmlFeedReader::read_media(pugi::xml_node element, QualifiedName qualified, 
   if (url.empty()) {
     return true;
   }
-  url = resolve_url(base, url);
+  url = resolve_url(base, std::move(url));
   const bool known = std::any_of(item.enclosures.begin(), item.enclosures.end(),
                                  [&url](const Enclosure& enclosure) { return enclosure.url == url; });
   if (known) {

@@ -5,6 +5,9 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "newswatch/text/entities.hpp"
 #include "newswatch/text/utf8.hpp"
@@ -32,8 +35,38 @@ constexpr std::array<ByteClass, 256> make_byte_classes() {
 
 constexpr std::array<ByteClass, 256> byte_classes = make_byte_classes();
 
-// skip_plain_words reads 8 bytes as one little-endian word: byte i of the text is bits 8i..8i+7.
-static_assert(std::endian::native == std::endian::little, "skip_plain_words assumes a little-endian target");
+/// Bytes classified at once by classify_block.
+constexpr std::size_t block_size = 16;
+
+/// One bit per byte of a block, bit i for byte i.
+struct BlockMasks {
+  std::uint32_t special = 0;  ///< Bytes that are not ByteClass::plain (spaces included).
+  std::uint32_t spaces = 0;   ///< Bytes that are ' '.
+};
+
+/// Classifies `block_size` bytes at `data`. Text between tags is mostly plain words and single spaces,
+/// so finding the next byte that needs attention a block at a time is what makes html_to_text fast.
+BlockMasks classify_block(const char* data) noexcept {
+#if defined(__SSE2__)
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data));
+  // A signed compare: bytes >= 0x80 are negative, so one compare finds controls, space and non-ASCII.
+  const __m128i below_printable = _mm_cmplt_epi8(bytes, _mm_set1_epi8(0x21));
+  const __m128i markup =
+      _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('<')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('&')));
+  const __m128i special =
+      _mm_or_si128(_mm_or_si128(below_printable, markup), _mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x7F)));
+  return {static_cast<std::uint32_t>(_mm_movemask_epi8(special)),
+          static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(' '))))};
+#else
+  BlockMasks masks;
+  for (std::size_t i = 0; i < block_size; ++i) {
+    const auto byte = static_cast<unsigned char>(data[i]);
+    masks.special |= byte_classes[byte] != ByteClass::plain ? 1U << i : 0U;
+    masks.spaces |= byte == ' ' ? 1U << i : 0U;
+  }
+  return masks;
+#endif
+}
 
 /// A lower-case tag name of up to 8 ASCII bytes packed into an integer, so that looking a name up
 /// in the tables below is a handful of integer compares instead of string compares.
@@ -156,13 +189,13 @@ class HtmlTextExtractor {
 
  private:
   /// Copies a run of text in one append: ASCII text, single spaces between words (nothing to collapse)
-  /// and well-formed UTF-8 other than Unicode spaces. Plain stretches are skipped 8 bytes at a time.
+  /// and well-formed UTF-8 other than Unicode spaces. Plain stretches are skipped a block at a time.
   void plain_run() {
     const std::size_t start = pos_;
     const std::size_t size = input_.size();
     while (pos_ < size) {
       const std::size_t before = pos_;
-      pos_ = skip_plain_words(pos_);
+      pos_ = skip_plain_blocks(pos_);
       if (pos_ != before && input_[pos_ - 1] == ' ') {
         --pos_;  // a run never ends in a space: what follows decides whether it collapses
       }
@@ -187,26 +220,27 @@ class HtmlTextExtractor {
       }
     }
     sink_.text(input_.substr(start, pos_ - start));
+    // The single space a run stopped before (ahead of a tag or reference) is taken here: one trip
+    // less through run()'s dispatch for most tags.
+    if (pos_ < size && input_[pos_] == ' ') {
+      sink_.space();
+      ++pos_;
+    }
   }
 
-  /// Advances over 8-byte blocks holding only printable ASCII other than '<' and '&', with no two
-  /// spaces in a row (bit tricks from "Bit Twiddling Hacks": determine if a word has a byte less than n).
-  [[nodiscard]] std::size_t skip_plain_words(std::size_t pos) const noexcept {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL;
-    constexpr std::uint64_t highs = 0x8080808080808080ULL;
-    const auto zero_bytes = [](std::uint64_t word) { return (word - ones) & ~word & highs; };
-    bool previous_ends_in_space = pos > 0 && input_[pos - 1] == ' ';
-    while (pos + 8 <= input_.size()) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, input_.data() + pos, sizeof word);
-      const std::uint64_t special = ((word - ones * 0x20) & ~word & highs) | zero_bytes(word ^ (ones * '<')) |
-                                    zero_bytes(word ^ (ones * '&')) | zero_bytes(word ^ (ones * 0x7F)) | (word & highs);
-      const std::uint64_t spaces = zero_bytes(word ^ (ones * ' '));
-      if (special != 0 || (spaces & (spaces << 8)) != 0 || (previous_ends_in_space && (spaces & 0x80) != 0)) {
-        break;
+  /// Advances over whole blocks of plain text and returns the first byte in them that a run cannot
+  /// simply copy: anything but printable ASCII other than '<' and '&', or the second of two spaces.
+  [[nodiscard]] std::size_t skip_plain_blocks(std::size_t pos) const noexcept {
+    std::uint32_t previous_space = pos > 0 && input_[pos - 1] == ' ' ? 1U : 0U;
+    while (pos + block_size <= input_.size()) {
+      const BlockMasks masks = classify_block(input_.data() + pos);
+      const std::uint32_t doubled_spaces = masks.spaces & ((masks.spaces << 1) | previous_space);
+      const std::uint32_t stops = (masks.special & ~masks.spaces) | doubled_spaces;
+      if (stops != 0) {
+        return pos + static_cast<std::size_t>(std::countr_zero(stops));
       }
-      previous_ends_in_space = (spaces >> 63) != 0;
-      pos += 8;
+      previous_space = masks.spaces >> (block_size - 1);
+      pos += block_size;
     }
     return pos;
   }
@@ -249,21 +283,8 @@ class HtmlTextExtractor {
   /// Handles markup at input_[pos_] == '<': comments, CDATA, declarations, start and end tags.
   void tag() {
     const std::string_view rest = input_.substr(pos_);
-    if (rest.starts_with("<!--")) {
-      skip_past("-->", pos_ + 4);
-      return;
-    }
-    if (rest.starts_with("<![CDATA[")) {
-      const std::size_t end = input_.find("]]>", pos_ + 9);
-      const std::size_t stop = end == std::string_view::npos ? input_.size() : end;
-      const std::size_t resume = end == std::string_view::npos ? input_.size() : end + 3;
-      HtmlTextExtractor inner(sink_, false);
-      inner.run_plain(input_.substr(pos_ + 9, stop - pos_ - 9));
-      pos_ = resume;
-      return;
-    }
     if (rest.size() > 1 && (rest[1] == '!' || rest[1] == '?')) {
-      skip_past(">", pos_ + 2);
+      declaration(rest);
       return;
     }
     const bool closing = rest.size() > 1 && rest[1] == '/';
@@ -293,6 +314,24 @@ class HtmlTextExtractor {
     } else if (!closing && contains(dropped_elements, key)) {
       skip_element_content(name);
     }
+  }
+
+  /// Handles `rest` starting with "<!" or "<?": comments, CDATA sections, doctypes and processing instructions.
+  void declaration(std::string_view rest) {
+    if (rest.starts_with("<!--")) {
+      skip_past("-->", pos_ + 4);
+      return;
+    }
+    if (rest.starts_with("<![CDATA[")) {
+      const std::size_t end = input_.find("]]>", pos_ + 9);
+      const std::size_t stop = end == std::string_view::npos ? input_.size() : end;
+      const std::size_t resume = end == std::string_view::npos ? input_.size() : end + 3;
+      HtmlTextExtractor inner(sink_, false);
+      inner.run_plain(input_.substr(pos_ + 9, stop - pos_ - 9));
+      pos_ = resume;
+      return;
+    }
+    skip_past(">", pos_ + 2);
   }
 
   /// Position just past the '>' closing a tag whose attributes start at `at`; quoted values may hold '>'.

@@ -40,7 +40,7 @@ const UrlCase url_cases[] = {
 class UrlResolve : public ::testing::TestWithParam<UrlCase> {};
 
 TEST_P(UrlResolve, FollowsRfc3986) {
-  EXPECT_EQ(resolve_url(GetParam().base, GetParam().reference), GetParam().resolved);
+  EXPECT_EQ(resolve_url(GetParam().base, std::string(GetParam().reference)), GetParam().resolved);
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, UrlResolve, ::testing::ValuesIn(url_cases),

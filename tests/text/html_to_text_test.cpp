@@ -36,7 +36,7 @@ const HtmlCase html_cases[] = {
     {"table_cells_spaced", "<table><tr><td>1</td><td>2</td></tr></table>", "1 2"},
     {"invalid_utf8_replaced", "caf\xE9", "caf\xEF\xBF\xBD"},
     {"empty", "", ""},
-    // Runs of plain text are skipped eight bytes at a time; spaces at block edges must still collapse.
+    // Runs of plain text are skipped sixteen bytes at a time; what lies at block edges must still count.
     {"double_space_inside_block", "abc  defghijklmnop", "abc defghijklmnop"},
     {"double_space_across_blocks", "abcdefg  hijklmnop   q", "abcdefg hijklmnop q"},
     {"space_ending_block_then_space", "abcdefg \tijklmnop", "abcdefg ijklmnop"},
@@ -44,6 +44,15 @@ const HtmlCase html_cases[] = {
      "the quick brown fox jumps over the lazy dog\nend"},
     {"long_text_then_space_at_end", "the quick brown fox jumps over the lazy   ",
      "the quick brown fox jumps over the lazy"},
+    {"double_space_across_sixteen_byte_blocks", "abcdefghijklmno  pqrstuvwxyz0123456",
+     "abcdefghijklmno pqrstuvwxyz0123456"},
+    {"space_ending_sixteen_byte_block_then_tab", "abcdefghijklmno \tqrstuvwxyz0123456",
+     "abcdefghijklmno qrstuvwxyz0123456"},
+    {"delete_inside_long_run", "abcdefghijklmnopqrst\x7Fuvwxyz0123456789", "abcdefghijklmnopqrst uvwxyz0123456789"},
+    {"reference_and_tag_inside_long_run", "abcdefghijklmnopqrstu&amp;vwxyz0123456789abcdef<b>x</b>",
+     "abcdefghijklmnopqrstu&vwxyz0123456789abcdefx"},
+    {"invalid_byte_inside_long_run", "abcdefghijklmnopqrstu\xFFvwxyz0123456789",
+     "abcdefghijklmnopqrstu\xEF\xBF\xBDvwxyz0123456789"},
     {"multibyte_inside_long_run",
      "caf\xC3\xA9 au lait, cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
      "e\xC2\xA0ici",
