@@ -133,13 +133,14 @@ void ItemTerms::add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, st
   }
 }
 
-ItemTerms::TermGroup& ItemTerms::group_of(std::uint32_t term) {
+std::size_t ItemTerms::slot_of(std::uint32_t term) const noexcept {
+  // Fibonacci hashing of the id (wrapping in 32 bits on purpose), then linear probing.
   const std::size_t mask = groups_.size() - 1;
-  for (std::size_t i = (term * 0x9E3779B1U) & mask;; i = (i + 1) & mask) {
-    if (groups_[i].term == term || groups_[i].term == no_term) {
-      return groups_[i];
-    }
+  std::size_t i = static_cast<std::size_t>(static_cast<std::uint32_t>(term * 0x9E3779B1U)) & mask;
+  while (groups_[i].term != term && groups_[i].term != no_term) {
+    i = (i + 1) & mask;
   }
+  return i;
 }
 
 void ItemTerms::group_by_term() {
@@ -147,7 +148,7 @@ void ItemTerms::group_by_term() {
   // small open-addressing table keeps that order within each term, and find() probes the table.
   groups_.assign(std::bit_ceil(occurrences_.size() * 2 + 2), TermGroup{});
   for (const Occurrence& occurrence : occurrences_) {
-    TermGroup& group = group_of(occurrence.term);
+    TermGroup& group = groups_[slot_of(occurrence.term)];
     if (group.term == no_term) {
       group.term = occurrence.term;
       terms_.push_back(occurrence.term);
@@ -156,30 +157,25 @@ void ItemTerms::group_by_term() {
   }
   std::uint32_t next = 0;
   for (const std::uint32_t term : terms_) {
-    TermGroup& group = group_of(term);
+    TermGroup& group = groups_[slot_of(term)];
     group.begin = next;
     next += group.count;
     group.count = 0;  // counts again while filling
   }
   std::vector<Occurrence> grouped(occurrences_.size());
   for (const Occurrence& occurrence : occurrences_) {
-    TermGroup& group = group_of(occurrence.term);
+    TermGroup& group = groups_[slot_of(occurrence.term)];
     grouped[group.begin + group.count++] = occurrence;
   }
   occurrences_ = std::move(grouped);
 }
 
 std::span<const Occurrence> ItemTerms::find(std::uint32_t term) const {
-  const std::size_t mask = groups_.size() - 1;
-  for (std::size_t i = (term * 0x9E3779B1U) & mask;; i = (i + 1) & mask) {
-    const TermGroup& group = groups_[i];
-    if (group.term == term) {
-      return std::span<const Occurrence>(occurrences_.data() + group.begin, group.count);
-    }
-    if (group.term == no_term) {
-      return {};
-    }
+  const TermGroup& group = groups_[slot_of(term)];
+  if (group.term == no_term) {
+    return {};
   }
+  return std::span<const Occurrence>(occurrences_.data() + group.begin, group.count);
 }
 
 const NormalizedSegment& ItemTerms::normalized(std::uint32_t segment) {

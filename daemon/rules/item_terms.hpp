@@ -69,7 +69,8 @@ class ItemTerms {
     std::uint32_t count = 0;
   };
 
-  TermGroup& group_of(std::uint32_t term);
+  /// The slot holding `term`, or the empty slot where it would go.
+  [[nodiscard]] std::size_t slot_of(std::uint32_t term) const noexcept;
   void group_by_term();
 
   // A token or token prefix that passed a dictionary's filter, waiting for the table lookup.
