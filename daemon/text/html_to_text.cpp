@@ -78,12 +78,14 @@ constexpr std::uint64_t pack_name(std::string_view name) {
   return key;
 }
 
+/// The packed names, sorted so that contains() is a binary search.
 template <std::size_t N>
 constexpr std::array<std::uint64_t, N> pack_names(const std::array<std::string_view, N>& names) {
   std::array<std::uint64_t, N> keys{};
   for (std::size_t i = 0; i < N; ++i) {
     keys[i] = pack_name(names[i]);
   }
+  std::sort(keys.begin(), keys.end());
   return keys;
 }
 
@@ -103,7 +105,7 @@ constexpr auto spacing_elements = pack_names(std::array<std::string_view, 3>{"im
 
 template <std::size_t N>
 bool contains(const std::array<std::uint64_t, N>& keys, std::uint64_t key) noexcept {
-  return std::find(keys.begin(), keys.end(), key) != keys.end();
+  return std::binary_search(keys.begin(), keys.end(), key);
 }
 
 char lower_ascii(char c) noexcept {

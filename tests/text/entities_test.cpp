@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "newswatch/text/utf8.hpp"
+
 namespace newswatch::text {
 namespace {
 
@@ -53,6 +55,18 @@ TEST(EntityTable, HoldsTheWholeHtml5ListSorted) {
                              [](const NamedEntity& left, const NamedEntity& right) { return left.name < right.name; }));
   for (const std::string_view name : semicolon_optional_entity_names()) {
     EXPECT_NE(find_named_entity(name), nullptr) << name;
+  }
+}
+
+TEST(EntityDecoding, DecodesEveryTableNameAsTheTableSays) {
+  // Frequent references take a shortcut before the table search; both must agree.
+  for (const NamedEntity& entity : named_entities()) {
+    std::string expected;
+    append_utf8(expected, entity.first);
+    if (entity.second != 0) {
+      append_utf8(expected, entity.second);
+    }
+    EXPECT_EQ(decode_entities("&" + std::string(entity.name) + ";"), expected) << entity.name;
   }
 }
 
