@@ -42,6 +42,9 @@ const std::string* field_text(const Item& item, const std::string& field) {
   if (field == "content") {
     return &item.content;
   }
+  if (field == "link") {
+    return &item.link;
+  }
   const auto list_entry = [&field](const std::string& name,
                                    const std::vector<std::string>& list) -> const std::string* {
     if (!field.starts_with(name + "[")) {
@@ -98,7 +101,9 @@ std::string highlight(const std::string& text, const FieldSpans& field) {
 
 std::string explain(const Match& match, const Item& item, const std::string& path) {
   std::string out = fmt::format("{}  {}  {}\n", match.rule, path, item.title);
-  if (!item.link.empty()) {
+  const bool link_highlighted =
+      std::any_of(match.why.begin(), match.why.end(), [](const FieldSpans& field) { return field.field == "link"; });
+  if (!item.link.empty() && !link_highlighted) {
     out += "  link: " + item.link + "\n";
   }
   for (const FieldSpans& field : match.why) {
@@ -107,7 +112,7 @@ std::string explain(const Match& match, const Item& item, const std::string& pat
     }
   }
   if (match.why.empty()) {
-    out += "  (matched on site:, feed: or lang: filters only)\n";
+    out += "  (matched on feed: or lang: filters only)\n";
   }
   return out;
 }

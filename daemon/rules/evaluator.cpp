@@ -87,7 +87,13 @@ void Evaluator::collect(std::uint32_t index, std::vector<SegmentSpan>& out) {
       }
       return;
     case QueryNodeKind::near: near(node, &out); return;
-    default: return;  // filters and negations point at no text
+    case QueryNodeKind::site:
+      // The matched domain in the link (feed: and lang: describe the source, not the item).
+      for (const Occurrence& occurrence : item_.find(operands[0])) {
+        out.push_back(SegmentSpan{occurrence.segment, occurrence.begin, occurrence.end});
+      }
+      return;
+    default: return;  // negations and the feed:/lang: filters point at no text
   }
 }
 

@@ -21,25 +21,26 @@ std::string lower_ascii(std::string_view text) {
 
 }  // namespace
 
-std::string url_host(std::string_view url) {
+std::pair<std::size_t, std::size_t> host_range(std::string_view url) {
   // RFC 3986 §3.2: authority = [ userinfo "@" ] host [ ":" port ], after "//".
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) {
-    return {};
+    return {0, 0};
   }
-  std::string_view authority = url.substr(scheme_end + 3);
-  authority = authority.substr(0, authority.find_first_of("/?#"));
-  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    authority = authority.substr(at + 1);
+  std::size_t begin = scheme_end + 3;
+  std::size_t end = std::min(url.find_first_of("/?#", begin), url.size());
+  if (const std::size_t at = url.substr(begin, end - begin).rfind('@'); at != std::string_view::npos) {
+    begin += at + 1;
   }
-  if (!authority.empty() && authority.front() == '[') {
-    return lower_ascii(authority.substr(0, authority.find(']') + 1));
+  if (begin < end && url[begin] == '[') {
+    const std::size_t bracket = url.find(']', begin);
+    return {begin, bracket < end ? bracket + 1 : end};
   }
-  authority = authority.substr(0, authority.find(':'));
-  while (!authority.empty() && authority.back() == '.') {
-    authority.remove_suffix(1);
+  end = std::min(url.find(':', begin), end);
+  while (end > begin && url[end - 1] == '.') {
+    --end;
   }
-  return lower_ascii(authority);
+  return {begin, end};
 }
 
 ItemTerms::ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
@@ -63,12 +64,16 @@ ItemTerms::ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, con
   for (std::uint32_t s = 0; s < segments_.size(); ++s) {
     add_segment_tokens(s, words, prefixes, prefix_lengths);
   }
-  segments_.push_back(Segment{0, 0, {}});
+  // The last segment is the link, which only site: looks at; feed: and lang: occurrences sit
+  // there too, with an empty span.
+  segments_.push_back(Segment{field_link, 0, item.link});
 
-  // site:example.com matches the link host and every parent domain of it.
-  const std::string host = url_host(item.link);
+  // site:example.com matches the link host and every parent domain of it; the occurrence spans
+  // the matched domain in the link.
+  const auto [host_begin, host_end] = host_range(item.link);
+  const std::string host = lower_ascii(std::string_view(item.link).substr(host_begin, host_end - host_begin));
   for (std::size_t dot = 0; dot != std::string::npos && dot < host.size();) {
-    add_filter(words, QueryNodeKind::site, std::string_view(host).substr(dot));
+    add_filter(words, QueryNodeKind::site, std::string_view(host).substr(dot), host_begin + dot, host_end);
     dot = host.find('.', dot);
     dot = dot == std::string::npos ? dot : dot + 1;
   }
@@ -127,9 +132,11 @@ void ItemTerms::add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap
   }
 }
 
-void ItemTerms::add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value) {
+void ItemTerms::add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value, std::size_t begin,
+                           std::size_t end) {
   if (const std::uint32_t id = words.find(filter_key(kind, value)); id != TermDictionary::npos) {
-    occurrences_.push_back(Occurrence{id, static_cast<std::uint32_t>(segments_.size() - 1), 0, 0, 0});
+    occurrences_.push_back(Occurrence{id, static_cast<std::uint32_t>(segments_.size() - 1), 0,
+                                      static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)});
   }
 }
 

@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "newswatch/rules/rule_set.hpp"
@@ -14,7 +15,7 @@ namespace newswatch::rules {
 
 /// One searchable piece of an item: a field, or one entry of the authors/categories lists.
 struct Segment {
-  std::uint8_t field = 0;   ///< A FieldBit; 0 for the site/feed/lang pseudo segment.
+  std::uint8_t field = 0;   ///< A FieldBit.
   std::uint32_t index = 0;  ///< Entry number in a list field.
   std::string_view text;
 };
@@ -58,7 +59,8 @@ class ItemTerms {
  private:
   void add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
                           const std::vector<std::uint32_t>& prefix_lengths);
-  void add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value);
+  void add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value, std::size_t begin = 0,
+                  std::size_t end = 0);
 
   static constexpr std::uint32_t no_term = UINT32_MAX;
 
@@ -92,7 +94,8 @@ class ItemTerms {
   std::vector<std::string> feed_tags_;
 };
 
-/// The host of an absolute URL, lower case, without userinfo, port or trailing dot; empty if none.
-std::string url_host(std::string_view url);
+/// Where the host of an absolute URL sits in it, as [begin, end) bytes, without userinfo, port or
+/// trailing dot; {0, 0} if there is none.
+std::pair<std::size_t, std::size_t> host_range(std::string_view url);
 
 }  // namespace newswatch::rules

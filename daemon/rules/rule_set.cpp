@@ -110,6 +110,7 @@ std::string field_label(const Segment& segment) {
     case field_content: return "content";
     case field_author: return "author[" + std::to_string(segment.index) + "]";
     case field_category: return "category[" + std::to_string(segment.index) + "]";
+    case field_link: return "link";
     default: return "";
   }
 }

@@ -60,6 +60,15 @@ TEST(MatchCommand, ExplainHighlightsTheMatchingText) {
   EXPECT_THAT(result.out, HasSubstr("title: Little hope for Syrian regime to join anti-[ISIS] [coalition]"));
 }
 
+TEST(MatchCommand, ExplainHighlightsTheSiteInTheLink) {
+  const auto result =
+      run_newswatch({"match", "--explain", "--query", "site:trtworld.example \"ISIS coalition\"", trtworld_feed});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("  link: https://www.[trtworld.example]/mea/little-hope-for-syrian-regime"));
+  EXPECT_THAT(result.out, HasSubstr("title: Little hope for Syrian regime to join anti-[ISIS coalition]"));
+  EXPECT_THAT(result.out, Not(HasSubstr("  link: https://www.trtworld.example/")));
+}
+
 TEST(MatchCommand, StatsGoToStderr) {
   const auto result = run_newswatch({"match", "--stats", "--query", "syria*", trtworld_feed});
   ASSERT_EQ(result.exit_code, 0) << result.err;

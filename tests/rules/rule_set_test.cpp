@@ -234,13 +234,56 @@ TEST(RuleSetWhy, ListFieldsAreNamedWithTheirIndex) {
   EXPECT_EQ(result[0].why, expected);
 }
 
-TEST(RuleSetWhy, NegatedTermsAndFiltersPointAtNothing) {
+TEST(RuleSetWhy, NegatedTermsAndSourceFiltersPointAtNothing) {
   const Item item = seed_item();
-  auto set = RuleSet::compile({RuleDefinition{"r", "site:trtworld.com -beirut", {}}});
+  auto set = RuleSet::compile({RuleDefinition{"r", "feed:trt-world lang:en -beirut", {}}});
   ASSERT_TRUE(set.has_value());
   const auto result = set->match(MatchInput{item, "trt-world", seed_tags, "en"});
   ASSERT_EQ(result.size(), 1U);
   EXPECT_TRUE(result[0].why.empty());
+}
+
+TEST(RuleSetWhy, SiteSpansTheMatchedDomainInTheLink) {
+  Item item = seed_item();
+  item.link = "https://user@WWW.TRTWorld.com.:443/mea/story?id=1";
+  auto set = RuleSet::compile(
+      {RuleDefinition{"parent", "site:trtworld.com", {}}, RuleDefinition{"host", "site:www.trtworld.com assad", {}}});
+  ASSERT_TRUE(set.has_value());
+  const auto result = set->match(MatchInput{item, "trt-world", seed_tags, "en"});
+  ASSERT_EQ(result.size(), 2U);
+  EXPECT_EQ(result[0].why, (std::vector<FieldSpans>{{"link", {span_of(item.link, "TRTWorld.com")}}}));
+  const std::vector<FieldSpans> host = {{"summary", {span_of(item.summary, "Assad")}},
+                                        {"link", {span_of(item.link, "WWW.TRTWorld.com")}}};
+  EXPECT_EQ(result[1].why, host);
+}
+
+TEST(RuleSetWhy, SiteFindsTheHostPastUserinfoAndPortAndNeverInRelativeLinks) {
+  struct Case {
+    std::string link;
+    std::string matched;  // empty: no match
+  };
+  const std::vector<Case> cases = {
+      {"https://news.example.org/a", "example.org"},
+      {"https://user:pw@example.org:8080/x", "example.org"},
+      {"http://Example.ORG.?q=1", "Example.ORG"},
+      {"https://example.org.evil.net/", ""},
+      {"https://notexample.org/", ""},
+      {"/example.org/relative", ""},
+      {"mailto:someone@example.org", ""},
+  };
+  auto set = RuleSet::compile({RuleDefinition{"r", "site:example.org", {}}});
+  ASSERT_TRUE(set.has_value());
+  for (const Case& entry : cases) {
+    Item item = seed_item();
+    item.link = entry.link;
+    const auto result = set->match(MatchInput{item, "trt-world", seed_tags, "en"});
+    if (entry.matched.empty()) {
+      EXPECT_TRUE(result.empty()) << entry.link;
+      continue;
+    }
+    ASSERT_EQ(result.size(), 1U) << entry.link;
+    EXPECT_EQ(result[0].why, (std::vector<FieldSpans>{{"link", {span_of(item.link, entry.matched)}}})) << entry.link;
+  }
 }
 
 TEST(RuleSetWhy, NearReportsBothOperands) {

@@ -19,6 +19,7 @@ enum FieldBit : std::uint8_t {
   field_content = 1U << 2U,
   field_category = 1U << 3U,
   field_author = 1U << 4U,
+  field_link = 1U << 5U,  ///< The item link: only site: looks at it, and no query scope names it.
 };
 /// Where an unscoped term searches: title, summary, content and categories.
 inline constexpr std::uint8_t default_fields = field_title | field_summary | field_content | field_category;
