@@ -260,6 +260,13 @@ int main(int argc, char** argv) {
                 indexed.items_per_second, brute.items_per_second, indexed.items_per_second / brute.items_per_second,
                 indexed.candidates_per_item, indexed.matches_per_item);
     std::fflush(stdout);
+    if (size == 10000) {
+      std::printf("  goal at 10k rules: >= 50000 items/s: %s\n", indexed.items_per_second >= 50000 ? "met" : "MISSED");
+    } else if (size == 100000) {
+      std::printf("  goals at 100k rules: >= 25000 items/s: %s; compile <= 2 s and <= 200 MB: %s\n",
+                  indexed.items_per_second >= 25000 ? "met" : "MISSED",
+                  compile_seconds <= 2.0 && rss_mb <= 200.0 ? "met" : "MISSED");
+    }
   }
   return 0;
 }
