@@ -14,6 +14,7 @@
 #include "newswatch/app/command.hpp"
 #include "newswatch/app/exit_code.hpp"
 #include "newswatch/app/input_file.hpp"
+#include "newswatch/model/match.hpp"
 #include "newswatch/parse/parse_feed.hpp"
 #include "newswatch/rules/rule_set.hpp"
 
@@ -31,33 +32,6 @@ struct MatchOptions {
 // Fields shown whole by --explain up to this size; longer ones as snippets around each span.
 constexpr std::size_t whole_field_limit = 240;
 constexpr std::size_t snippet_context = 60;
-
-const std::string* field_text(const Item& item, const std::string& field) {
-  if (field == "title") {
-    return &item.title;
-  }
-  if (field == "summary") {
-    return &item.summary;
-  }
-  if (field == "content") {
-    return &item.content;
-  }
-  if (field == "link") {
-    return &item.link;
-  }
-  const auto list_entry = [&field](const std::string& name,
-                                   const std::vector<std::string>& list) -> const std::string* {
-    if (!field.starts_with(name + "[")) {
-      return nullptr;
-    }
-    const std::size_t index = std::stoul(field.substr(name.size() + 1));
-    return index < list.size() ? &list[index] : nullptr;
-  };
-  if (const std::string* author = list_entry("author", item.authors)) {
-    return author;
-  }
-  return list_entry("category", item.categories);
-}
 
 // Moves an offset back to the start of a UTF-8 sequence, so snippets never split a character.
 std::size_t character_start(const std::string& text, std::size_t offset) {

@@ -10,26 +10,6 @@
 
 #include "newswatch/rules/rule_set.hpp"
 
-namespace {
-
-const std::string* field_text(const newswatch::Item& item, const std::string& name) {
-  if (name == "title") {
-    return &item.title;
-  }
-  if (name == "summary") {
-    return &item.summary;
-  }
-  if (name == "content") {
-    return &item.content;
-  }
-  if (name == "category[0]") {
-    return &item.categories[0];
-  }
-  return nullptr;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const std::size_t split = input.find('\0');
@@ -55,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   for (const auto& match : indexed) {
     for (const auto& field : match.why) {
-      const std::string* source = field_text(item, field.field);
+      const std::string* source = newswatch::field_text(item, field.field);
       if (source == nullptr) {
         std::abort();
       }

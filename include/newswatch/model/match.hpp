@@ -2,14 +2,18 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
+
+#include "newswatch/model/item.hpp"
 
 namespace newswatch {
 
 /// Where a rule matched inside one field of an item.
 struct FieldSpans {
-  /// "title", "summary", "content", or "author[i]" / "category[i]" for the i-th entry of a list.
+  /// "title", "summary", "content", "link" (where a site: term matched), or "author[i]" /
+  /// "category[i]" for the i-th entry of a list.
   std::string field;
   /// [begin, end) byte offsets in that field's plain text, sorted, not overlapping.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> spans;
@@ -17,7 +21,10 @@ struct FieldSpans {
   friend bool operator==(const FieldSpans&, const FieldSpans&) = default;
 };
 
-/// One rule that matched an item, and why (empty when only site:/feed:/lang: filters matched).
+/// The text of `item` a FieldSpans::field names, or nullptr when the item has no such field.
+const std::string* field_text(const Item& item, std::string_view field);
+
+/// One rule that matched an item, and why (empty when only feed:/lang: filters matched).
 struct Match {
   std::string rule;
   std::vector<FieldSpans> why;
