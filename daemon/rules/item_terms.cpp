@@ -3,23 +3,11 @@
 #include <algorithm>
 #include <bit>
 
+#include "newswatch/text/ascii.hpp"
 #include "newswatch/text/normalize.hpp"
 #include "newswatch/text/tokenizer.hpp"
 
 namespace newswatch::rules {
-namespace {
-
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::pair<std::size_t, std::size_t> host_range(std::string_view url) {
   // RFC 3986 §3.2: authority = [ userinfo "@" ] host [ ":" port ], after "//".
@@ -71,20 +59,20 @@ ItemTerms::ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, con
   // site:example.com matches the link host and every parent domain of it; the occurrence spans
   // the matched domain in the link.
   const auto [host_begin, host_end] = host_range(item.link);
-  const std::string host = lower_ascii(std::string_view(item.link).substr(host_begin, host_end - host_begin));
+  const std::string host = text::lower_ascii(std::string_view(item.link).substr(host_begin, host_end - host_begin));
   for (std::size_t dot = 0; dot != std::string::npos && dot < host.size();) {
     add_filter(words, QueryNodeKind::site, std::string_view(host).substr(dot), host_begin + dot, host_end);
     dot = host.find('.', dot);
     dot = dot == std::string::npos ? dot : dot + 1;
   }
-  feed_name_ = lower_ascii(input.feed_name);
+  feed_name_ = text::lower_ascii(input.feed_name);
   add_filter(words, QueryNodeKind::feed, feed_name_);
   for (const std::string& tag : input.feed_tags) {
-    feed_tags_.push_back(lower_ascii(tag));
+    feed_tags_.push_back(text::lower_ascii(tag));
     add_filter(words, QueryNodeKind::feed_tag, feed_tags_.back());
   }
   // lang:en matches "en", "en-US", "en-GB": every prefix of the tag at a subtag boundary (RFC 4647 §3.3.1).
-  const std::string language = lower_ascii(input.language);
+  const std::string language = text::lower_ascii(input.language);
   for (std::size_t dash = language.find('-'); !language.empty(); dash = language.find('-', dash + 1)) {
     add_filter(words, QueryNodeKind::lang, std::string_view(language).substr(0, dash));
     if (dash == std::string::npos) {
@@ -110,8 +98,8 @@ void ItemTerms::add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap
       const std::uint64_t hash = TermDictionary::hash(token.substr(0, length));
       if (dictionary.may_contain(hash)) {
         dictionary.prefetch(hash);
-        pending_.push_back(PendingLookup{hash, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(length),
-                                         &dictionary == &prefixes});
+        pending_.push_back(
+            PendingLookup{&dictionary, hash, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(length)});
       }
     };
     request(words, token.size());
@@ -123,8 +111,8 @@ void ItemTerms::add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap
     }
   }
   for (const PendingLookup& lookup : pending_) {
-    const RuleSet::TermMap& dictionary = lookup.prefix ? prefixes : words;
-    const std::uint32_t id = dictionary.find(tokens.token_text(lookup.token).substr(0, lookup.length), lookup.hash);
+    const std::uint32_t id =
+        lookup.dictionary->find(tokens.token_text(lookup.token).substr(0, lookup.length), lookup.hash);
     if (id != TermDictionary::npos) {
       const text::TokenRef& ref = tokens.tokens[lookup.token];
       occurrences_.push_back(Occurrence{id, segment, lookup.token, ref.begin, ref.end});

@@ -77,10 +77,10 @@ class ItemTerms {
 
   // A token or token prefix that passed a dictionary's filter, waiting for the table lookup.
   struct PendingLookup {
+    const RuleSet::TermMap* dictionary;
     std::uint64_t hash;
     std::uint32_t token;
     std::uint32_t length;  ///< Bytes of the token looked up.
-    bool prefix;           ///< In the prefix dictionary rather than the word one.
   };
 
   std::vector<Segment> segments_;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "newswatch/text/ascii.hpp"
 #include "newswatch/text/suggest.hpp"
 #include "newswatch/text/tokenizer.hpp"
 
@@ -32,18 +33,6 @@ constexpr std::array<FieldName, 8> field_names{{
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-bool is_ascii_letter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-char lower_ascii(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string lowered(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), lower_ascii);
-  return out;
 }
 
 class Lexer {
@@ -165,7 +154,7 @@ class Lexer {
     const std::string_view word = query_.substr(start, end - start);
 
     std::size_t name_length = 0;
-    while (name_length < word.size() && is_ascii_letter(word[name_length])) {
+    while (name_length < word.size() && text::is_ascii_letter(word[name_length])) {
       ++name_length;
     }
     if (name_length > 0 && name_length < word.size() && word[name_length] == ':') {
@@ -258,12 +247,12 @@ class Lexer {
       return;
     }
     if (kind == QueryNodeKind::site || kind == QueryNodeKind::lang) {
-      value = lowered(value);
+      value = text::lower_ascii(value);
       while (!value.empty() && value.back() == '.') {
         value.pop_back();
       }
       const bool host_like = std::all_of(value.begin(), value.end(), [](char c) {
-        return is_ascii_letter(c) || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        return text::is_ascii_letter(c) || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
                static_cast<unsigned char>(c) >= 0x80;
       });
       if (value.empty() || !host_like) {
@@ -272,7 +261,7 @@ class Lexer {
         return;
       }
     } else {
-      value = lowered(value);
+      value = text::lower_ascii(value);
     }
     Lexeme lexeme;
     lexeme.kind = LexemeKind::filter;

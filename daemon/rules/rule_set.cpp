@@ -7,6 +7,7 @@
 
 #include "evaluator.hpp"
 #include "item_terms.hpp"
+#include "newswatch/text/ascii.hpp"
 #include "newswatch/text/tokenizer.hpp"
 
 namespace newswatch::rules {
@@ -91,16 +92,6 @@ std::uint32_t intern(TermDictionary& dictionary, std::string_view key, std::uint
     ++next_id;
   }
   return id;
-}
-
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
 }
 
 std::string field_label(const Segment& segment) {
@@ -253,9 +244,9 @@ Expected<RuleSet, std::vector<RuleSetError>> RuleSet::compile(const std::vector<
     set.entries_.push_back(RuleEntry{append_program(rule.query, term_ids, set.program_), !definition.feeds.empty()});
     for (const std::string& feed : definition.feeds) {
       if (feed.starts_with("tag:")) {
-        rule.feed_tags.push_back(lower_ascii(std::string_view(feed).substr(4)));
+        rule.feed_tags.push_back(text::lower_ascii(std::string_view(feed).substr(4)));
       } else {
-        rule.feed_names.push_back(lower_ascii(feed));
+        rule.feed_names.push_back(text::lower_ascii(feed));
       }
     }
     set.rules_.push_back(std::move(rule));

@@ -9,6 +9,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "newswatch/text/ascii.hpp"
 #include "newswatch/text/entities.hpp"
 #include "newswatch/text/utf8.hpp"
 
@@ -106,14 +107,6 @@ constexpr auto spacing_elements = pack_names(std::array<std::string_view, 3>{"im
 template <std::size_t N>
 bool contains(const std::array<std::uint64_t, N>& keys, std::uint64_t key) noexcept {
   return std::binary_search(keys.begin(), keys.end(), key);
-}
-
-char lower_ascii(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool is_ascii_alpha(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 /// Unicode White_Space characters beyond ASCII that collapse like a space (NBSP, the U+2000 block, ...).
@@ -291,7 +284,7 @@ class HtmlTextExtractor {
     }
     const bool closing = rest.size() > 1 && rest[1] == '/';
     const std::size_t name_start = pos_ + (closing ? 2 : 1);
-    if (name_start >= input_.size() || !is_ascii_alpha(input_[name_start])) {
+    if (name_start >= input_.size() || !is_ascii_letter(input_[name_start])) {
       sink_.text("<");  // "a < b" is text, not a tag (HTML5 §13.2.5.6)
       ++pos_;
       return;
@@ -299,7 +292,7 @@ class HtmlTextExtractor {
     std::array<char, 16> name_buffer{};
     std::size_t name_length = 0;
     std::size_t at = name_start;
-    while (at < input_.size() && (is_ascii_alpha(input_[at]) || (input_[at] >= '0' && input_[at] <= '9'))) {
+    while (at < input_.size() && (is_ascii_letter(input_[at]) || (input_[at] >= '0' && input_[at] <= '9'))) {
       if (name_length < name_buffer.size()) {
         name_buffer[name_length++] = lower_ascii(input_[at]);
       }
