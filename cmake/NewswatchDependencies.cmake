@@ -28,6 +28,15 @@ newswatch_require_pkg(tomlplusplus libtomlplusplus-dev)
 newswatch_require_pkg(nlohmann_json nlohmann-json3-dev)
 newswatch_require_pkg(CLI11 libcli11-dev)
 newswatch_require_pkg(zlib zlib1g-dev)
+newswatch_require_pkg(liburiparser liburiparser-dev)
+newswatch_require_pkg(libpsl libpsl-dev)
+newswatch_require_pkg(openssl libssl-dev)
+# Header-only Mustache renderer (libkainjow-mustache-dev ships no pkg-config file).
+find_path(NEWSWATCH_MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp)
+if(NOT NEWSWATCH_MUSTACHE_INCLUDE_DIR)
+  message(FATAL_ERROR "newswatch needs kainjow/mustache.hpp: apt-get install libkainjow-mustache-dev "
+                      "(or run scripts/install-deps)")
+endif()
 
 find_package(Boost 1.74 QUIET CONFIG)
 if(NOT Boost_FOUND)
