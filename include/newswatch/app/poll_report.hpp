@@ -9,27 +9,10 @@
 #include <vector>
 
 #include "newswatch/app/feed_state_update.hpp"
+#include "newswatch/model/match.hpp"
 #include "newswatch/model/time.hpp"
 
 namespace newswatch::app {
-
-/// Where a rule matched in one field, with the matched text for readers.
-struct MatchEvidence {
-  std::string field;                                           ///< "title", "summary", "category[0]"...
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> spans;  ///< Byte offsets [begin, end).
-  std::vector<std::string> text;                               ///< The bytes of each span.
-};
-
-/// One rule that matched one item, ready to print.
-struct MatchRecord {
-  std::string rule;
-  std::string feed;
-  std::string item_id;
-  std::string title;
-  std::string link;
-  std::optional<TimePoint> published;
-  std::vector<MatchEvidence> why;
-};
 
 /// How one feed fared in a poll cycle.
 struct FeedReport {

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "newswatch/model/item.hpp"
+#include "newswatch/model/time.hpp"
 
 namespace newswatch {
 
@@ -30,6 +32,26 @@ struct Match {
   std::vector<FieldSpans> why;
 
   friend bool operator==(const Match&, const Match&) = default;
+};
+
+/// Where a rule matched in one field, with the matched text for readers.
+struct MatchEvidence {
+  std::string field;                                           ///< "title", "summary", "category[0]"...
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> spans;  ///< Byte offsets [begin, end).
+  std::vector<std::string> text;                               ///< The bytes of each span.
+
+  friend bool operator==(const MatchEvidence&, const MatchEvidence&) = default;
+};
+
+/// One rule that matched one item, with the item fields a reader needs.
+struct MatchRecord {
+  std::string rule;
+  std::string feed;
+  std::string item_id;
+  std::string title;
+  std::string link;
+  std::optional<TimePoint> published;
+  std::vector<MatchEvidence> why;
 };
 
 }  // namespace newswatch
