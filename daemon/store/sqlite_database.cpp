@@ -84,9 +84,10 @@ std::optional<TimePoint> Statement::column_time(int index) const {
   return TimePoint{std::chrono::seconds{sqlite3_column_int64(statement_.get(), index)}};
 }
 
-Expected<Database, StoreError> Database::open(const std::filesystem::path& path) {
+Expected<Database, StoreError> Database::open(const std::filesystem::path& path, Mode mode) {
   sqlite3* raw = nullptr;
-  const int status = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  const int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int status = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   // sqlite3_open_v2 hands out a handle even on failure; own it so it is closed either way.
   DatabaseHandle handle(raw);
   if (status != SQLITE_OK) {

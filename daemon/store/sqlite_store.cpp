@@ -28,16 +28,120 @@ constexpr std::array<const char*, SqliteStore::schema_version> migrations{
         disabled             INTEGER NOT NULL DEFAULT 0
       ) STRICT;
     )sql",
+    // 2: memory and outbox. A feed polled before this version baselines once more (baselined = 0),
+    // since no item of it was recorded yet. Story and fingerprint ids are 63-bit integers.
+    R"sql(
+      ALTER TABLE feed_state ADD COLUMN baselined INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE stories (
+        id          INTEGER PRIMARY KEY NOT NULL,
+        fingerprint INTEGER NOT NULL,
+        first_seen  INTEGER NOT NULL,
+        last_seen   INTEGER NOT NULL,
+        title       TEXT    NOT NULL
+      ) STRICT;
+      CREATE INDEX stories_by_last_seen ON stories (last_seen);
+      CREATE TABLE seen_items (
+        feed          TEXT    NOT NULL,
+        identity      TEXT    NOT NULL,
+        canonical_url TEXT    NOT NULL,
+        content_hash  INTEGER NOT NULL,
+        fingerprint   INTEGER NOT NULL,
+        first_seen    INTEGER NOT NULL,
+        last_seen     INTEGER NOT NULL,
+        published     INTEGER,
+        story         INTEGER NOT NULL,
+        title         TEXT    NOT NULL,
+        link          TEXT    NOT NULL,
+        rules         TEXT    NOT NULL,
+        PRIMARY KEY (feed, identity)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX seen_items_by_url ON seen_items (canonical_url) WHERE canonical_url <> '';
+      CREATE INDEX seen_items_by_story ON seen_items (story, first_seen);
+      CREATE INDEX seen_items_by_first_seen ON seen_items (first_seen);
+      CREATE INDEX seen_items_by_last_seen ON seen_items (last_seen);
+      CREATE TABLE alerts (
+        id            TEXT    PRIMARY KEY NOT NULL,
+        rule          TEXT    NOT NULL,
+        story         INTEGER NOT NULL,
+        feed          TEXT    NOT NULL,
+        item_identity TEXT    NOT NULL,
+        item_id       TEXT    NOT NULL,
+        title         TEXT    NOT NULL,
+        link          TEXT    NOT NULL,
+        published     INTEGER,
+        summary       TEXT    NOT NULL,
+        why           TEXT    NOT NULL,
+        updated       INTEGER NOT NULL,
+        created       INTEGER NOT NULL,
+        closed        INTEGER
+      ) STRICT;
+      CREATE UNIQUE INDEX alerts_by_rule_story ON alerts (rule, story);
+      CREATE INDEX alerts_by_story ON alerts (story);
+      CREATE INDEX alerts_by_created ON alerts (created);
+      CREATE TABLE deliveries (
+        alert_id     TEXT    NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+        target       TEXT    NOT NULL,
+        state        TEXT    NOT NULL CHECK (state IN ('pending', 'sent', 'dead')),
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        next_attempt INTEGER,
+        finished     INTEGER,
+        last_error   TEXT    NOT NULL DEFAULT '',
+        PRIMARY KEY (alert_id, target)
+      ) STRICT;
+      CREATE INDEX deliveries_by_state ON deliveries (state, next_attempt);
+    )sql",
 };
 
 constexpr const char* feed_state_columns =
     "feed_name, url, configured_url, etag, last_modified, last_poll, next_poll, retry_after, "
-    "consecutive_failures, last_error, disabled";
+    "consecutive_failures, last_error, disabled, baselined";
 
 }  // namespace
 
 std::filesystem::path SqliteStore::database_path(const std::filesystem::path& state_dir) {
   return state_dir / "state.db";
+}
+
+Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open_read_only(const std::filesystem::path& state_dir) {
+  const auto path = database_path(state_dir);
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) {
+    return make_unexpected(StoreError{
+        fmt::format("store: {}: no state yet (newswatch once or newswatch run creates it; check [daemon] state_dir)",
+                    path.string())});
+  }
+  auto database = Database::open(path, Database::Mode::read_only);
+  if (!database) {
+    return make_unexpected(std::move(database).error());
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*database)));
+  auto version = store->database_.pragma_integer("user_version");
+  if (!version) {
+    return make_unexpected(std::move(version).error());
+  }
+  if (*version != schema_version) {
+    return make_unexpected(StoreError{
+        fmt::format("store: {}: schema version {}, this newswatch reads {}; run newswatch once to migrate it",
+                    path.string(), *version, schema_version)});
+  }
+  if (auto prepared = store->prepare_statements(); !prepared) {
+    return make_unexpected(std::move(prepared).error());
+  }
+  return store;
+}
+
+Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open_scratch() {
+  auto database = Database::open(":memory:");
+  if (!database) {
+    return make_unexpected(std::move(database).error());
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*database)));
+  for (auto step : {&SqliteStore::migrate, &SqliteStore::prepare_statements}) {
+    if (auto status = (store.get()->*step)(); !status) {
+      return make_unexpected(std::move(status).error());
+    }
+  }
+  return store;
 }
 
 Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open(const std::filesystem::path& state_dir) {
@@ -112,12 +216,46 @@ StoreStatus SqliteStore::prepare_statements() {
     Statement* statement;
     std::string sql;
   };
-  const std::array<Wanted, 3> wanted{{
+  const std::array<Wanted, 17> wanted{{
       {&select_all_feed_states_, fmt::format("SELECT {} FROM feed_state ORDER BY feed_name", feed_state_columns)},
       {&select_feed_state_, fmt::format("SELECT {} FROM feed_state WHERE feed_name = ?1", feed_state_columns)},
       {&upsert_feed_state_, fmt::format("INSERT OR REPLACE INTO feed_state ({}) "
-                                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                                         feed_state_columns)},
+      {&select_known_items_,
+       "SELECT identity, canonical_url, content_hash, last_seen, story, rules FROM seen_items WHERE feed = ?1"},
+      {&select_story_of_url_,
+       "SELECT story FROM seen_items WHERE canonical_url = ?1 AND canonical_url <> '' "
+       "ORDER BY first_seen LIMIT 1"},
+      {&select_rules_alerted_, "SELECT rule FROM alerts WHERE story = ?1"},
+      // An edit keeps the item's first_seen and story: it is the same item, told again.
+      {&upsert_item_,
+       "INSERT INTO seen_items (feed, identity, canonical_url, content_hash, fingerprint, first_seen, last_seen, "
+       "published, story, title, link, rules) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+       "ON CONFLICT (feed, identity) DO UPDATE SET canonical_url = excluded.canonical_url, "
+       "content_hash = excluded.content_hash, fingerprint = excluded.fingerprint, last_seen = excluded.last_seen, "
+       "published = excluded.published, title = excluded.title, link = excluded.link, rules = excluded.rules"},
+      {&refresh_item_, "UPDATE seen_items SET last_seen = ?3 WHERE feed = ?1 AND identity = ?2"},
+      {&insert_story_,
+       "INSERT OR IGNORE INTO stories (id, fingerprint, first_seen, last_seen, title) VALUES (?1, ?2, ?3, ?3, ?4)"},
+      {&touch_story_, "UPDATE stories SET last_seen = max(last_seen, ?2) WHERE id = ?1"},
+      {&insert_alert_,
+       "INSERT OR IGNORE INTO alerts (id, rule, story, feed, item_identity, item_id, title, link, published, "
+       "summary, why, updated, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
+      {&insert_delivery_, "INSERT OR IGNORE INTO deliveries (alert_id, target, state) VALUES (?1, ?2, 'pending')"},
+      {&select_alert_,
+       "SELECT id, rule, story, feed, item_identity, item_id, title, link, published, summary, why, updated, "
+       "created, closed FROM alerts WHERE id = ?1"},
+      {&select_members_,
+       "SELECT feed, title, link FROM seen_items WHERE story = ?1 AND NOT (feed = ?2 AND identity = ?3) "
+       "AND first_seen <= ?4 ORDER BY first_seen, feed"},
+      {&select_deliveries_,
+       "SELECT alert_id, target, state, attempts, next_attempt, finished, last_error FROM deliveries "
+       "WHERE alert_id = ?1 ORDER BY target"},
+      {&update_delivery_,
+       "UPDATE deliveries SET state = ?3, attempts = ?4, next_attempt = ?5, finished = ?6, last_error = ?7 "
+       "WHERE alert_id = ?1 AND target = ?2"},
+      {&close_alert_, "UPDATE alerts SET closed = ?2 WHERE id = ?1 AND closed IS NULL"},
   }};
   for (const auto& [statement, sql] : wanted) {
     auto prepared = database_.prepare(sql);
@@ -144,6 +282,7 @@ FeedState read_feed_state(const Statement& row) {
   state.consecutive_failures = static_cast<int>(row.column_int(8));
   state.last_error = row.column_text(9);
   state.disabled = row.column_int(10) != 0;
+  state.baselined = row.column_int(11) != 0;
   return state;
 }
 
@@ -186,6 +325,15 @@ StoreStatus SqliteStore::save_feed_states(const std::vector<FeedState>& states) 
     return make_unexpected(std::move(transaction).error());
   }
   for (const auto& state : states) {
+    if (auto written = write_feed_state(state); !written) {
+      return written;
+    }
+  }
+  return transaction->commit();
+}
+
+StoreStatus SqliteStore::write_feed_state(const FeedState& state) {
+  {
     const StatementUse use(upsert_feed_state_);
     upsert_feed_state_.bind(1, state.feed_name);
     upsert_feed_state_.bind(2, state.url);
@@ -198,11 +346,12 @@ StoreStatus SqliteStore::save_feed_states(const std::vector<FeedState>& states) 
     upsert_feed_state_.bind(9, std::int64_t{state.consecutive_failures});
     upsert_feed_state_.bind(10, state.last_error);
     upsert_feed_state_.bind(11, std::int64_t{state.disabled ? 1 : 0});
+    upsert_feed_state_.bind(12, std::int64_t{state.baselined ? 1 : 0});
     if (auto done = upsert_feed_state_.step(); !done) {
       return make_unexpected(std::move(done).error());
     }
   }
-  return transaction->commit();
+  return store_ok();
 }
 
 }  // namespace newswatch::store

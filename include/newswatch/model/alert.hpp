@@ -35,18 +35,19 @@ std::optional<DeliveryState> delivery_state_from_string(std::string_view text) n
 /// One rule's alert on one story: everything a message needs, frozen when the alert was made, so
 /// a later edit of the feed or the config never changes what is sent.
 struct Alert {
-  std::string id;     ///< Stable: derived from rule and story, so a retry carries the same id.
-  std::string rule;   ///< Rule name.
-  std::string story;  ///< Story id (see dedup).
-  std::string feed;   ///< Feed of the item that raised it.
-  std::string item_id;
+  std::string id;             ///< Stable: derived from rule and story, so a retry carries the same id.
+  std::string rule;           ///< Rule name.
+  std::string story;          ///< Story id (see dedup).
+  std::string feed;           ///< Feed of the item that raised it.
+  std::string item_identity;  ///< The item's identity within its feed (dedup).
+  std::string item_id;        ///< The id the feed published, verbatim; may be empty.
   std::string title;
   std::string link;  ///< The item's own link (not the canonical form).
   std::optional<TimePoint> published;
-  std::string summary;              ///< Plain text, shortened.
-  std::vector<MatchEvidence> why;   ///< What matched.
-  std::vector<StoryMember> also;    ///< Other members of the story known when it was read.
-  bool updated = false;             ///< Raised by an edit of an item seen before.
+  std::string summary;             ///< Plain text, shortened.
+  std::vector<MatchEvidence> why;  ///< What matched.
+  std::vector<StoryMember> also;   ///< Other members of the story known when it was read.
+  bool updated = false;            ///< Raised by an edit of an item seen before.
   TimePoint created{};
   std::vector<std::string> targets;  ///< Target names it goes to (empty: printed only).
 };

@@ -19,7 +19,8 @@ struct FeedState {
   std::optional<TimePoint> retry_after;  ///< A server's Retry-After (429/503): no request before it.
   int consecutive_failures = 0;
   std::string last_error;
-  bool disabled = false;  ///< 410 Gone: never polled again until the config URL changes.
+  bool disabled = false;   ///< 410 Gone: never polled again until the config URL changes.
+  bool baselined = false;  ///< A successful poll recorded the feed's items; until then nothing alerts.
 };
 
 }  // namespace newswatch

@@ -77,8 +77,10 @@ class StatementUse {
 /// One SQLite file: opened, configured for a single writer in WAL mode, with helpers for plain SQL.
 class Database {
  public:
-  /// Opens (creating) `path`; the error names the file and SQLite's reason.
-  static Expected<Database, StoreError> open(const std::filesystem::path& path);
+  /// How a file is opened.
+  enum class Mode { read_write, read_only };
+  /// Opens (creating, when read_write) `path`; the error names the file and SQLite's reason.
+  static Expected<Database, StoreError> open(const std::filesystem::path& path, Mode mode = Mode::read_write);
 
   /// Runs SQL without results (PRAGMAs, DDL, BEGIN/COMMIT).
   StoreStatus execute(const std::string& sql);

@@ -15,28 +15,70 @@ namespace newswatch::store {
 class SqliteStore final : public Store {
  public:
   /// The schema this build writes (PRAGMA user_version); older files are migrated on open.
-  static constexpr std::int64_t schema_version = 1;
+  static constexpr std::int64_t schema_version = 2;
   /// The database file inside a state directory.
   static std::filesystem::path database_path(const std::filesystem::path& state_dir);
 
   /// Creates `state_dir` if needed, opens or creates state.db and migrates it. Fails with a message
   /// naming the file when it is unwritable, not a database, or from a newer newswatch.
   static Expected<std::unique_ptr<SqliteStore>, StoreError> open(const std::filesystem::path& state_dir);
+  /// Opens an existing state.db for reading only, beside a daemon that may be writing it (WAL lets
+  /// readers and one writer work at once). Writes through it fail.
+  static Expected<std::unique_ptr<SqliteStore>, StoreError> open_read_only(const std::filesystem::path& state_dir);
+  /// An empty store in memory, gone when closed (a dry run with no state yet).
+  static Expected<std::unique_ptr<SqliteStore>, StoreError> open_scratch();
 
   Expected<std::vector<FeedState>, StoreError> load_feed_states() override;
   Expected<std::optional<FeedState>, StoreError> load_feed_state(std::string_view feed_name) override;
   StoreStatus save_feed_states(const std::vector<FeedState>& states) override;
+
+  StoreStatus record_poll(const PollRecord& record) override;
+  Expected<std::vector<KnownItem>, StoreError> load_known_items(std::string_view feed) override;
+  Expected<std::optional<std::uint64_t>, StoreError> story_of_url(std::string_view canonical_url) override;
+  Expected<std::vector<std::string>, StoreError> rules_alerted(std::uint64_t story) override;
+  Expected<std::vector<StoryFingerprint>, StoreError> load_fingerprints(TimePoint since) override;
+
+  Expected<std::vector<Alert>, StoreError> load_alerts(const std::vector<std::string>& ids) override;
+  Expected<std::vector<AlertOverview>, StoreError> list_alerts(const AlertFilter& filter) override;
+  StoreStatus update_deliveries(const std::vector<Delivery>& deliveries) override;
+  StoreStatus close_alerts(const std::vector<std::string>& ids, TimePoint now) override;
+
+  Expected<std::vector<FeedOverview>, StoreError> list_feeds() override;
+  Expected<std::vector<SeenItem>, StoreError> list_items(std::string_view feed, std::size_t limit) override;
+  Expected<std::vector<StoryOverview>, StoreError> list_stories(TimePoint since, std::size_t limit) override;
+  Expected<bool, StoreError> forget_feed(std::string_view feed) override;
+  Expected<PruneResult, StoreError> prune(TimePoint items_before, TimePoint alerts_before) override;
 
  private:
   explicit SqliteStore(Database database) : database_(std::move(database)) {}
   StoreStatus configure();
   StoreStatus migrate();
   StoreStatus prepare_statements();
+  StoreStatus write_feed_state(const FeedState& state);
+  StoreStatus write_item(const SeenItem& item);
+  StoreStatus write_alert(const Alert& alert);
+  Expected<std::vector<Delivery>, StoreError> deliveries_of(const std::string& alert_id);
+  Expected<std::vector<StoryMember>, StoreError> members_for(const Alert& alert, const std::string& identity,
+                                                             std::optional<TimePoint> closed);
 
   Database database_;
   Statement select_all_feed_states_;
   Statement select_feed_state_;
   Statement upsert_feed_state_;
+  Statement select_known_items_;
+  Statement select_story_of_url_;
+  Statement select_rules_alerted_;
+  Statement upsert_item_;
+  Statement refresh_item_;
+  Statement insert_story_;
+  Statement touch_story_;
+  Statement insert_alert_;
+  Statement insert_delivery_;
+  Statement select_alert_;
+  Statement select_members_;
+  Statement select_deliveries_;
+  Statement update_delivery_;
+  Statement close_alert_;
 };
 
 }  // namespace newswatch::store

@@ -6,6 +6,7 @@
 
 #include "newswatch/model/expected.hpp"
 #include "newswatch/model/feed_state.hpp"
+#include "newswatch/store/poll_record.hpp"
 #include "newswatch/store/store_error.hpp"
 
 namespace newswatch::store {
@@ -14,10 +15,13 @@ namespace newswatch::store {
 /// owner thread uses a Store at a time (the loop thread, between fetches), never a parse worker.
 ///
 /// Method groups:
-///  - feed HTTP state (below): URL after permanent redirects, validators, poll times, failures, 410;
-///  - seen items and story fingerprints (dedup) and the alert outbox join next, each as its own
-///    group; a poll's "items seen" and "alerts queued" will be written by one call in one
-///    transaction, so a crash either replays the items or finds their alerts queued.
+///  - feed HTTP state: URL after permanent redirects, validators, poll times, failures, 410;
+///  - memory: seen items, stories and their fingerprints;
+///  - alerts and their deliveries (the outbox).
+/// A poll's feed state, items seen and alerts queued are written by one call, record_poll(), in one
+/// transaction, so a crash either replays the items or finds their alerts queued.
+///
+/// No SQLite type appears here: another database can implement it.
 class Store {
  public:
   Store() = default;
@@ -35,6 +39,39 @@ class Store {
   virtual StoreStatus save_feed_states(const std::vector<FeedState>& states) = 0;
   /// Inserts or replaces one state.
   StoreStatus save_feed_state(const FeedState& state) { return save_feed_states({state}); }
+
+  /// Writes one poll whole: feed state, new and edited items, refreshed items, new stories, new
+  /// alerts and their pending deliveries. All or nothing.
+  virtual StoreStatus record_poll(const PollRecord& record) = 0;
+  /// The items stored for `feed` (the per-poll snapshot dedup compares against).
+  virtual Expected<std::vector<KnownItem>, StoreError> load_known_items(std::string_view feed) = 0;
+  /// The story of an item with this canonical URL in any feed, or nullopt.
+  virtual Expected<std::optional<std::uint64_t>, StoreError> story_of_url(std::string_view canonical_url) = 0;
+  /// Rules that already alerted on `story`.
+  virtual Expected<std::vector<std::string>, StoreError> rules_alerted(std::uint64_t story) = 0;
+  /// Fingerprints of items first seen at or after `since`, oldest first (rebuilds the story index).
+  virtual Expected<std::vector<StoryFingerprint>, StoreError> load_fingerprints(TimePoint since) = 0;
+
+  /// These alerts with `also` filled from their story's other members, in the order asked.
+  virtual Expected<std::vector<Alert>, StoreError> load_alerts(const std::vector<std::string>& ids) = 0;
+  /// Alerts, newest first, with their deliveries.
+  virtual Expected<std::vector<AlertOverview>, StoreError> list_alerts(const AlertFilter& filter) = 0;
+  /// Marks deliveries finished (sent or dead) or rescheduled (pending with next_attempt).
+  virtual StoreStatus update_deliveries(const std::vector<Delivery>& deliveries) = 0;
+  /// Freezes these alerts' `also` lists: members joining their story after `now` no longer appear.
+  virtual StoreStatus close_alerts(const std::vector<std::string>& ids, TimePoint now) = 0;
+
+  /// Every stored feed with its item count, in name order.
+  virtual Expected<std::vector<FeedOverview>, StoreError> list_feeds() = 0;
+  /// The newest `limit` items of a feed (by first_seen).
+  virtual Expected<std::vector<SeenItem>, StoreError> list_items(std::string_view feed, std::size_t limit) = 0;
+  /// Stories that gained a member at or after `since`, newest first, with their members.
+  virtual Expected<std::vector<StoryOverview>, StoreError> list_stories(TimePoint since, std::size_t limit) = 0;
+  /// Drops a feed's state and items, so its next poll baselines again. False when nothing was stored.
+  virtual Expected<bool, StoreError> forget_feed(std::string_view feed) = 0;
+  /// Forgets items not seen in their feed since `items_before`, stories left without members, and
+  /// finished alerts created before `alerts_before`.
+  virtual Expected<PruneResult, StoreError> prune(TimePoint items_before, TimePoint alerts_before) = 0;
 };
 
 }  // namespace newswatch::store

@@ -1,0 +1,103 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "newswatch/model/alert.hpp"
+#include "newswatch/model/feed_state.hpp"
+#include "newswatch/model/time.hpp"
+
+namespace newswatch::store {
+
+/// One item a feed has shown, as the store keeps it.
+struct SeenItem {
+  std::string feed;
+  std::string identity;       ///< dedup::ItemIdentity::key: unique within the feed.
+  std::string canonical_url;  ///< Identity form of the link; empty when the item has none.
+  std::uint64_t content_hash = 0;
+  std::uint64_t fingerprint = 0;
+  TimePoint first_seen{};
+  TimePoint last_seen{};
+  std::optional<TimePoint> published;
+  std::uint64_t story = 0;
+  std::string title;
+  std::string link;
+  std::vector<std::string> rules;  ///< Rules the stored version matched (an edit alerts only for others).
+};
+
+/// What a poll needs to know of an item it saw before (the per-feed snapshot).
+struct KnownItem {
+  std::string identity;
+  std::string canonical_url;
+  std::uint64_t content_hash = 0;
+  TimePoint last_seen{};
+  std::uint64_t story = 0;
+  std::vector<std::string> rules;
+};
+
+/// A story: items from one or more outlets that report the same thing.
+struct StoryRecord {
+  std::uint64_t id = 0;
+  std::uint64_t fingerprint = 0;  ///< Of its first member.
+  TimePoint first_seen{};
+  std::string title;  ///< Of its first member.
+};
+
+/// Everything one poll of one feed changes, written in one transaction: a crash leaves either none
+/// of it or all of it, so items are never marked seen without their alerts.
+struct PollRecord {
+  FeedState state;
+  std::vector<SeenItem> items;         ///< New or edited items (written whole).
+  std::vector<std::string> refreshed;  ///< Identities still in the feed whose last_seen moves to `now`.
+  std::vector<StoryRecord> stories;    ///< Stories this poll started.
+  std::vector<Alert> alerts;           ///< New alerts; one pending delivery per target each.
+  TimePoint now{};
+};
+
+/// A fingerprint of a recent item, to rebuild the in-memory story index at start-up.
+struct StoryFingerprint {
+  std::uint64_t fingerprint = 0;
+  std::uint64_t story = 0;
+  TimePoint seen{};
+};
+
+/// What `newswatch state feeds` shows of one feed.
+struct FeedOverview {
+  FeedState state;
+  std::size_t items = 0;
+};
+
+/// A story and its members, for `newswatch state stories`.
+struct StoryOverview {
+  StoryRecord story;
+  std::vector<SeenItem> members;  ///< Oldest first.
+};
+
+/// Which alerts `list_alerts` returns.
+struct AlertFilter {
+  std::optional<TimePoint> since;
+  std::optional<DeliveryState> state;  ///< Alerts with at least one delivery in this state.
+  std::size_t limit = 1000;
+};
+
+/// An alert with its deliveries, for `newswatch state alerts`.
+struct AlertOverview {
+  Alert alert;
+  std::vector<Delivery> deliveries;
+};
+
+/// What prune() removed.
+struct PruneResult {
+  std::size_t items = 0;
+  std::size_t stories = 0;
+  std::size_t alerts = 0;
+};
+
+/// Formats a story id as 16 hex digits, the spelling users see.
+std::string format_story_id(std::uint64_t story);
+/// Reads a format_story_id() spelling back; nullopt when it is not one.
+std::optional<std::uint64_t> parse_story_id(std::string_view text);
+
+}  // namespace newswatch::store

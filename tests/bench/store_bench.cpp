@@ -1,0 +1,224 @@
+// The store's two costs that matter to the loop and to the disk:
+//  1. the per-poll transaction (record_poll) over a 10,000-feed cycle: p50, p99, max;
+//  2. a simulated year of 1,000 feeds x 50 new items a day with 90-day retention: database size
+//     and daily prune time.
+// Prints figures and whether each goal is met; not a test.
+//
+//   bench_store [--feeds 10000] [--days 365] [--feeds-per-day 1000] [--items-per-day 50]
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "newswatch/store/sqlite_store.hpp"
+
+namespace {
+
+using namespace newswatch;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  int feeds = 10000;
+  int days = 365;
+  int feeds_per_day = 1000;
+  int items_per_day = 50;
+};
+
+Options parse_options(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string key = argv[i];
+    const int value = std::atoi(argv[i + 1]);
+    if (key == "--feeds") {
+      options.feeds = value;
+    } else if (key == "--days") {
+      options.days = value;
+    } else if (key == "--feeds-per-day") {
+      options.feeds_per_day = value;
+    } else if (key == "--items-per-day") {
+      options.items_per_day = value;
+    }
+  }
+  return options;
+}
+
+std::filesystem::path fresh_dir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / fmt::format("newswatch-bench-store-{}-{}", name, ::getpid());
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+std::uint64_t directory_bytes(const std::filesystem::path& dir) {
+  std::uint64_t total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.is_regular_file()) {
+      total += entry.file_size();
+    }
+  }
+  return total;
+}
+
+FeedState state_of(int feed, TimePoint now) {
+  FeedState state;
+  state.feed_name = fmt::format("feed-{:05}", feed);
+  state.url = fmt::format("https://outlet-{}.example/rss", feed);
+  state.configured_url = state.url;
+  state.etag = "\"5f3a-1\"";
+  state.last_poll = now;
+  state.next_poll = now + std::chrono::minutes{10};
+  state.baselined = true;
+  return state;
+}
+
+store::SeenItem item_of(int feed, std::uint64_t serial, TimePoint now, std::mt19937_64& random) {
+  store::SeenItem item;
+  item.feed = fmt::format("feed-{:05}", feed);
+  item.identity = fmt::format("id:https://outlet-{}.example/news/{}", feed, serial);
+  item.canonical_url = fmt::format("https://outlet-{}.example/news/{}", feed, serial);
+  item.content_hash = random();
+  item.fingerprint = random();
+  item.first_seen = now;
+  item.last_seen = now;
+  item.published = now;
+  item.story = random() >> 1U;
+  item.title = fmt::format("Headline number {} from outlet {} about the day's events", serial, feed);
+  item.link = item.canonical_url + "?utm_source=rss";
+  return item;
+}
+
+double percentile(std::vector<double> values, double fraction) {
+  std::sort(values.begin(), values.end());
+  return values.at(static_cast<std::size_t>(fraction * static_cast<double>(values.size() - 1)));
+}
+
+int fail(const std::string& message) {
+  fmt::print(stderr, "bench_store: {}\n", message);
+  return 2;
+}
+
+/// A cycle of `feeds` polls: the first writes 30 items per feed (a cold start), the second writes
+/// two new items and one alert per feed (a busy news hour).
+int per_poll_transaction(const Options& options) {
+  const auto dir = fresh_dir("poll");
+  auto opened = store::SqliteStore::open(dir);
+  if (!opened) {
+    return fail(opened.error().message);
+  }
+  auto& store = **opened;
+  std::mt19937_64 random(2026);
+  TimePoint now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  std::uint64_t serial = 0;
+  for (const int items_per_poll : {30, 2}) {
+    std::vector<double> micros;
+    micros.reserve(static_cast<std::size_t>(options.feeds));
+    for (int feed = 0; feed < options.feeds; ++feed) {
+      store::PollRecord record;
+      record.now = now;
+      record.state = state_of(feed, now);
+      for (int i = 0; i < items_per_poll; ++i) {
+        record.items.push_back(item_of(feed, serial++, now, random));
+        record.stories.push_back(store::StoryRecord{record.items.back().story, 1, now, record.items.back().title});
+      }
+      if (items_per_poll == 2) {
+        Alert alert;
+        alert.id = fmt::format("{:032x}", serial);
+        alert.rule = "isis-coalition";
+        alert.story = store::format_story_id(record.items.front().story);
+        alert.feed = record.state.feed_name;
+        alert.item_identity = record.items.front().identity;
+        alert.title = record.items.front().title;
+        alert.created = now;
+        alert.targets = {"desk"};
+        record.alerts.push_back(std::move(alert));
+      }
+      const auto started = Clock::now();
+      if (auto written = store.record_poll(record); !written) {
+        return fail(written.error().message);
+      }
+      micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - started).count());
+    }
+    const double p99 = percentile(micros, 0.99);
+    fmt::print(
+        "record_poll, {} feeds x {} new items{}: p50 {:.0f} us, p99 {:.0f} us, max {:.0f} us; goal p99 <= "
+        "1000 us (the loop never waits long on disk): {}\n",
+        options.feeds, items_per_poll, items_per_poll == 2 ? " + 1 alert" : "", percentile(micros, 0.5), p99,
+        *std::max_element(micros.begin(), micros.end()), p99 <= 1000.0 ? "met" : "MISSED");
+    now += std::chrono::minutes{10};
+  }
+  fmt::print("database after both cycles: {:.1f} MB\n", static_cast<double>(directory_bytes(dir)) / 1e6);
+  std::filesystem::remove_all(dir);
+  return 0;
+}
+
+/// A year of polling: every day each feed writes its new items in a few polls, and the store is
+/// pruned with 90-day retention once a day.
+int simulated_year(const Options& options) {
+  const auto dir = fresh_dir("year");
+  auto opened = store::SqliteStore::open(dir);
+  if (!opened) {
+    return fail(opened.error().message);
+  }
+  auto& store = **opened;
+  std::mt19937_64 random(1914);
+  const TimePoint start = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  const auto retention = std::chrono::days{90};
+  constexpr int polls_per_day = 5;
+  std::uint64_t serial = 0;
+  std::vector<double> prune_ms;
+  std::size_t pruned_items = 0;
+  const auto began = Clock::now();
+  for (int day = 0; day < options.days; ++day) {
+    const TimePoint today = start + std::chrono::days{day};
+    for (int poll = 0; poll < polls_per_day; ++poll) {
+      const TimePoint now = today + std::chrono::hours{poll * 4};
+      for (int feed = 0; feed < options.feeds_per_day; ++feed) {
+        store::PollRecord record;
+        record.now = now;
+        record.state = state_of(feed, now);
+        for (int i = 0; i < options.items_per_day / polls_per_day; ++i) {
+          record.items.push_back(item_of(feed, serial++, now, random));
+        }
+        if (auto written = store.record_poll(record); !written) {
+          return fail(written.error().message);
+        }
+      }
+    }
+    const auto started = Clock::now();
+    auto pruned = store.prune(today - retention, today - retention);
+    if (!pruned) {
+      return fail(pruned.error().message);
+    }
+    prune_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+    pruned_items += pruned->items;
+    if ((day + 1) % 30 == 0 || day + 1 == options.days) {
+      fmt::print(stderr, "bench_store: day {}/{}, {:.0f} MB, {:.0f} s\n", day + 1, options.days,
+                 static_cast<double>(directory_bytes(dir)) / 1e6,
+                 std::chrono::duration<double>(Clock::now() - began).count());
+    }
+  }
+  fmt::print(
+      "a year: {} feeds x {} items/day for {} days, retention 90d: {} items written, {} pruned; database "
+      "{:.0f} MB; daily prune median {:.0f} ms, max {:.0f} ms\n",
+      options.feeds_per_day, options.items_per_day, options.days, serial, pruned_items,
+      static_cast<double>(directory_bytes(dir)) / 1e6, percentile(prune_ms, 0.5),
+      *std::max_element(prune_ms.begin(), prune_ms.end()));
+  std::filesystem::remove_all(dir);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto options = parse_options(argc, argv);
+  if (const int status = per_poll_transaction(options); status != 0) {
+    return status;
+  }
+  return simulated_year(options);
+}

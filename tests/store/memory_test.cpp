@@ -1,0 +1,344 @@
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "newswatch/store/sqlite_store.hpp"
+#include "support/temp_dir.hpp"
+
+namespace newswatch::store {
+namespace {
+
+using namespace std::chrono;
+using namespace std::chrono_literals;
+using testing::TempDir;
+
+const TimePoint now = sys_days{year{2026} / November / 25} + 10h;
+
+std::unique_ptr<SqliteStore> open_store(const std::filesystem::path& state_dir) {
+  auto store = SqliteStore::open(state_dir);
+  if (!store) {
+    ADD_FAILURE() << store.error().message;
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+FeedState state_of(const std::string& feed) {
+  FeedState state;
+  state.feed_name = feed;
+  state.url = "https://" + feed + ".example/rss";
+  state.configured_url = state.url;
+  state.baselined = true;
+  return state;
+}
+
+SeenItem item(const std::string& feed, const std::string& identity, std::uint64_t story, TimePoint seen,
+              const std::string& url = "") {
+  SeenItem result;
+  result.feed = feed;
+  result.identity = identity;
+  result.canonical_url = url;
+  result.content_hash = 42;
+  result.fingerprint = 0xfeedfacecafebeefULL;  // Above INT64_MAX: must survive the signed column.
+  result.first_seen = seen;
+  result.last_seen = seen;
+  result.published = seen - 1h;
+  result.story = story;
+  result.title = "Title of " + identity;
+  result.link = "https://" + feed + ".example/" + identity;
+  result.rules = {"isis-coalition", "syria"};
+  return result;
+}
+
+Alert alert(const std::string& id, const std::string& rule, std::uint64_t story, const SeenItem& source,
+            std::vector<std::string> targets = {}) {
+  Alert result;
+  result.id = id;
+  result.rule = rule;
+  result.story = format_story_id(story);
+  result.feed = source.feed;
+  result.item_identity = source.identity;
+  result.item_id = source.identity;
+  result.title = source.title;
+  result.link = source.link;
+  result.published = source.published;
+  result.summary = "Summary";
+  result.why = {MatchEvidence{"title", {{0, 4}}, {"ISIS"}}};
+  result.created = source.first_seen;
+  result.targets = std::move(targets);
+  return result;
+}
+
+TEST(StoreMemory, RecordsAPollWholeAndReadsItBack) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  PollRecord record;
+  record.now = now;
+  record.state = state_of("trt");
+  const auto first = item("trt", "id:1", 7, now, "https://trt.example/a");
+  record.items = {first, item("trt", "id:2", 8, now)};
+  record.stories = {StoryRecord{7, 1, now, "Story seven"}, StoryRecord{8, 2, now, "Story eight"}};
+  record.alerts = {alert("a1", "isis-coalition", 7, first, {"desk", "ops"})};
+  ASSERT_TRUE(store->record_poll(record));
+
+  auto state = store->load_feed_state("trt");
+  ASSERT_TRUE(state && *state);
+  EXPECT_TRUE((*state)->baselined);
+
+  auto known = store->load_known_items("trt");
+  ASSERT_TRUE(known);
+  ASSERT_EQ(known->size(), 2U);
+  EXPECT_EQ((*known)[0].canonical_url, "https://trt.example/a");
+  EXPECT_EQ((*known)[0].rules, (std::vector<std::string>{"isis-coalition", "syria"}));
+  EXPECT_EQ((*known)[0].story, 7U);
+
+  auto story = store->story_of_url("https://trt.example/a");
+  ASSERT_TRUE(story);
+  EXPECT_EQ(*story, std::optional<std::uint64_t>{7});
+  auto none = store->story_of_url("");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->has_value()) << "an item without a link shares no story by link";
+
+  auto rules = store->rules_alerted(7);
+  ASSERT_TRUE(rules);
+  EXPECT_EQ(*rules, std::vector<std::string>{"isis-coalition"});
+
+  auto alerts = store->list_alerts(AlertFilter{});
+  ASSERT_TRUE(alerts);
+  ASSERT_EQ(alerts->size(), 1U);
+  EXPECT_EQ((*alerts)[0].alert.why, record.alerts[0].why);
+  ASSERT_EQ((*alerts)[0].deliveries.size(), 2U);
+  EXPECT_EQ((*alerts)[0].deliveries[0].target, "desk");
+  EXPECT_EQ((*alerts)[0].deliveries[0].state, DeliveryState::pending);
+
+  auto fingerprints = store->load_fingerprints(now - 1h);
+  ASSERT_TRUE(fingerprints);
+  ASSERT_EQ(fingerprints->size(), 2U);
+  EXPECT_EQ((*fingerprints)[0].fingerprint, 0xfeedfacecafebeefULL);
+}
+
+TEST(StoreMemory, AFailedPollLeavesNothingBehind) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  PollRecord record;
+  record.now = now;
+  record.state = state_of("trt");
+  const auto first = item("trt", "id:1", 7, now);
+  record.items = {first};
+  auto broken = alert("a1", "isis-coalition", 7, first);
+  broken.story = "not a story id";  // Fails after the state and the item were written.
+  record.alerts = {broken};
+  EXPECT_FALSE(store->record_poll(record));
+
+  auto state = store->load_feed_state("trt");
+  ASSERT_TRUE(state);
+  EXPECT_FALSE(state->has_value()) << "the feed state must roll back with the rest";
+  auto known = store->load_known_items("trt");
+  ASSERT_TRUE(known);
+  EXPECT_TRUE(known->empty()) << "items must never be marked seen without their alerts";
+}
+
+TEST(StoreMemory, AlsoListsOtherMembersUntilTheAlertIsClosed) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  const auto origin = item("reuters", "id:r", 9, now);
+  PollRecord first;
+  first.now = now;
+  first.state = state_of("reuters");
+  first.items = {origin};
+  first.stories = {StoryRecord{9, 1, now, "Wire story"}};
+  first.alerts = {alert("a9", "isis-coalition", 9, origin)};
+  ASSERT_TRUE(store->record_poll(first));
+
+  PollRecord second;
+  second.now = now + 1min;
+  second.state = state_of("bbc");
+  second.items = {item("bbc", "id:b", 9, now + 1min)};
+  ASSERT_TRUE(store->record_poll(second));
+
+  auto loaded = store->load_alerts({"a9"});
+  ASSERT_TRUE(loaded);
+  ASSERT_EQ(loaded->size(), 1U);
+  ASSERT_EQ((*loaded)[0].also.size(), 1U);
+  EXPECT_EQ((*loaded)[0].also[0], (StoryMember{"bbc", "Title of id:b", "https://bbc.example/id:b"}));
+
+  ASSERT_TRUE(store->close_alerts({"a9"}, now + 2min));
+  PollRecord third;
+  third.now = now + 5min;
+  third.state = state_of("aljazeera");
+  third.items = {item("aljazeera", "id:j", 9, now + 5min)};
+  ASSERT_TRUE(store->record_poll(third));
+  loaded = store->load_alerts({"a9"});
+  ASSERT_TRUE(loaded);
+  ASSERT_EQ((*loaded)[0].also.size(), 1U) << "a member that joins after the alert went out is not on it";
+
+  auto stories = store->list_stories(now - 1h, 10);
+  ASSERT_TRUE(stories);
+  ASSERT_EQ(stories->size(), 1U);
+  EXPECT_EQ((*stories)[0].members.size(), 3U) << "but it joins the story";
+}
+
+TEST(StoreMemory, AnEditKeepsFirstSeenAndStory) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  PollRecord first;
+  first.now = now;
+  first.state = state_of("trt");
+  first.items = {item("trt", "id:1", 7, now)};
+  ASSERT_TRUE(store->record_poll(first));
+  auto edited = item("trt", "id:1", 99, now + 1h);
+  edited.content_hash = 43;
+  edited.title = "Edited";
+  PollRecord second;
+  second.now = now + 1h;
+  second.state = state_of("trt");
+  second.items = {edited};
+  ASSERT_TRUE(store->record_poll(second));
+  auto items = store->list_items("trt", 10);
+  ASSERT_TRUE(items);
+  ASSERT_EQ(items->size(), 1U);
+  EXPECT_EQ((*items)[0].title, "Edited");
+  EXPECT_EQ((*items)[0].content_hash, 43U);
+  EXPECT_EQ((*items)[0].first_seen, now);
+  EXPECT_EQ((*items)[0].story, 7U);
+}
+
+TEST(StoreMemory, ForgetDropsStateAndItemsOfOneFeed) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  for (const std::string feed : {"trt", "bbc"}) {
+    PollRecord record;
+    record.now = now;
+    record.state = state_of(feed);
+    record.items = {item(feed, "id:1", feed == "trt" ? 1 : 2, now)};
+    ASSERT_TRUE(store->record_poll(record));
+  }
+  auto forgotten = store->forget_feed("trt");
+  ASSERT_TRUE(forgotten);
+  EXPECT_TRUE(*forgotten);
+  auto again = store->forget_feed("trt");
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again);
+  auto feeds = store->list_feeds();
+  ASSERT_TRUE(feeds);
+  ASSERT_EQ(feeds->size(), 1U);
+  EXPECT_EQ((*feeds)[0].state.feed_name, "bbc");
+  EXPECT_EQ((*feeds)[0].items, 1U);
+}
+
+TEST(StoreMemory, PruneForgetsItemsGoneLongAndEmptyStoriesButKeepsPendingAlerts) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  const auto old_item = item("trt", "id:old", 1, now - days{100});
+  const auto fresh_item = item("trt", "id:new", 2, now);
+  PollRecord record;
+  record.now = now;
+  record.state = state_of("trt");
+  record.items = {old_item, fresh_item};
+  record.stories = {StoryRecord{1, 1, now - days{100}, "Old"}, StoryRecord{2, 2, now, "New"},
+                    StoryRecord{3, 3, now - days{100}, "Alerted"}};
+  record.alerts = {alert("done", "r", 1, old_item), alert("waiting", "r", 3, old_item, {"desk"})};
+  ASSERT_TRUE(store->record_poll(record));
+
+  auto pruned = store->prune(now - days{90}, now - days{90});
+  ASSERT_TRUE(pruned);
+  EXPECT_EQ(pruned->items, 1U);
+  EXPECT_EQ(pruned->alerts, 1U) << "the finished alert goes, the pending one stays";
+  EXPECT_EQ(pruned->stories, 1U) << "story 1 lost its last member and alert; 3 keeps its pending alert";
+  auto items = store->list_items("trt", 10);
+  ASSERT_TRUE(items);
+  ASSERT_EQ(items->size(), 1U);
+  EXPECT_EQ((*items)[0].identity, "id:new");
+}
+
+TEST(StoreMemory, DeliveriesMoveThroughTheirStates) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  const auto source = item("trt", "id:1", 7, now);
+  PollRecord record;
+  record.now = now;
+  record.state = state_of("trt");
+  record.items = {source};
+  record.alerts = {alert("a1", "r", 7, source, {"desk"})};
+  ASSERT_TRUE(store->record_poll(record));
+  Delivery dead{"a1", "desk", DeliveryState::dead, 3, std::nullopt, now + 1min, "HTTP 404 Unknown Webhook"};
+  ASSERT_TRUE(store->update_deliveries({dead}));
+  auto dead_alerts = store->list_alerts(AlertFilter{std::nullopt, DeliveryState::dead, 10});
+  ASSERT_TRUE(dead_alerts);
+  ASSERT_EQ(dead_alerts->size(), 1U);
+  EXPECT_EQ((*dead_alerts)[0].deliveries[0].last_error, "HTTP 404 Unknown Webhook");
+  EXPECT_EQ((*dead_alerts)[0].deliveries[0].attempts, 3);
+  auto pending = store->list_alerts(AlertFilter{std::nullopt, DeliveryState::pending, 10});
+  ASSERT_TRUE(pending);
+  EXPECT_TRUE(pending->empty());
+}
+
+TEST(StoreMemory, AReaderWorksBesideAWriter) {
+  TempDir dir;
+  auto writer = open_store(dir.path());
+  ASSERT_TRUE(writer);
+  PollRecord record;
+  record.now = now;
+  record.state = state_of("trt");
+  record.items = {item("trt", "id:1", 7, now)};
+  ASSERT_TRUE(writer->record_poll(record));
+  auto reader = SqliteStore::open_read_only(dir.path());
+  ASSERT_TRUE(reader) << reader.error().message;
+  auto items = (*reader)->list_items("trt", 10);
+  ASSERT_TRUE(items);
+  EXPECT_EQ(items->size(), 1U);
+  EXPECT_FALSE((*reader)->forget_feed("trt")) << "a read-only store refuses writes";
+  record.items = {item("trt", "id:2", 8, now)};
+  EXPECT_TRUE(writer->record_poll(record)) << "the writer goes on while the reader is open";
+}
+
+TEST(StoreMemory, ReadOnlyOpenNamesAMissingStateDirectory) {
+  TempDir dir;
+  auto reader = SqliteStore::open_read_only(dir.path() / "nowhere");
+  ASSERT_FALSE(reader);
+  EXPECT_NE(reader.error().message.find("no state yet"), std::string::npos) << reader.error().message;
+}
+
+TEST(StoreMemory, MigratesAVersionOneFileAndBaselinesItsFeedsAgain) {
+  TempDir dir;
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open((dir.path() / "state.db").c_str(), &raw), SQLITE_OK);
+    const char* v1 =
+        "CREATE TABLE feed_state (feed_name TEXT PRIMARY KEY NOT NULL, url TEXT NOT NULL, configured_url TEXT NOT "
+        "NULL, etag BLOB NOT NULL, last_modified BLOB NOT NULL, last_poll INTEGER, next_poll INTEGER, retry_after "
+        "INTEGER, consecutive_failures INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '', disabled "
+        "INTEGER NOT NULL DEFAULT 0) STRICT;"
+        "INSERT INTO feed_state VALUES ('trt', 'https://trt.example/rss', 'https://trt.example/rss', X'22', X'', "
+        "1, 2, NULL, 0, '', 0);"
+        "PRAGMA user_version = 1;";
+    EXPECT_EQ(sqlite3_exec(raw, v1, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  auto state = store->load_feed_state("trt");
+  ASSERT_TRUE(state && *state);
+  EXPECT_EQ((*state)->etag, "\"");
+  EXPECT_FALSE((*state)->baselined) << "no item of it is stored yet: its next poll must not flood";
+}
+
+TEST(StoryId, FormatsAndParsesSixteenHexDigits) {
+  EXPECT_EQ(format_story_id(0x1a2bULL), "0000000000001a2b");
+  EXPECT_EQ(parse_story_id("0000000000001a2b"), std::optional<std::uint64_t>{0x1a2bULL});
+  EXPECT_EQ(parse_story_id(""), std::nullopt);
+  EXPECT_EQ(parse_story_id("xyz"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace newswatch::store
