@@ -2,11 +2,13 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -14,8 +16,10 @@
 
 #include "newswatch/app/command.hpp"
 #include "newswatch/app/exit_code.hpp"
-#include "newswatch/app/poll_cycle.hpp"
-#include "newswatch/app/poll_stages.hpp"
+#include "newswatch/app/poll_report.hpp"
+#include "newswatch/pipeline/poll_cycle.hpp"
+#include "newswatch/pipeline/recorder.hpp"
+#include "newswatch/pipeline/stages.hpp"
 #include "newswatch/store/sqlite_store.hpp"
 
 namespace newswatch::app {
@@ -27,12 +31,14 @@ constexpr std::chrono::milliseconds progress_period{250};
 
 struct OnceOptions {
   bool json = false;
+  bool dry_run = false;
+  bool no_baseline = false;
 };
 
 /// "polled 312/1000 feeds" on one self-overwriting stderr line, while the cycle runs.
 class ProgressLine {
  public:
-  ProgressLine(boost::asio::io_context& io, const PollCycle& cycle) : timer_(io), cycle_(cycle) {}
+  ProgressLine(boost::asio::io_context& io, const pipeline::PollCycle& cycle) : timer_(io), cycle_(cycle) {}
 
   void start() {
     if (::isatty(STDERR_FILENO) == 0) {
@@ -66,7 +72,7 @@ class ProgressLine {
   }
 
   boost::asio::steady_timer timer_;
-  const PollCycle& cycle_;
+  const pipeline::PollCycle& cycle_;
   bool shown_ = false;
 };
 
@@ -87,6 +93,26 @@ std::optional<rules::RuleSet> compile_rules(const config::Config& config) {
   return std::move(*compiled);
 }
 
+bool is_console_target(const config::Config& config, const std::string& name) {
+  return std::any_of(config.targets.begin(), config.targets.end(), [&name](const config::Target& target) {
+    return target.name == name && target.type == config::TargetType::console;
+  });
+}
+
+/// The store a run writes; on a dry run, the existing state read-only (or an empty scratch store
+/// when there is none yet), so nothing on disk changes.
+Expected<std::unique_ptr<store::SqliteStore>, store::StoreError> open_store(const config::Config& config,
+                                                                            bool dry_run) {
+  if (!dry_run) {
+    return store::SqliteStore::open(config.daemon.state_dir);
+  }
+  std::error_code error;
+  if (std::filesystem::exists(store::SqliteStore::database_path(config.daemon.state_dir), error)) {
+    return store::SqliteStore::open_read_only(config.daemon.state_dir);
+  }
+  return store::SqliteStore::open_scratch();
+}
+
 int run_once(const GlobalOptions& globals, const OnceOptions& options) {
   const auto loaded = load_config_for_command(globals);
   if (!loaded) {
@@ -97,9 +123,19 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
   if (!rule_set) {
     return exit_bad_input;
   }
-  auto store = store::SqliteStore::open(config.daemon.state_dir);
+  auto store = open_store(config, options.dry_run);
   if (!store) {
     std::cerr << "newswatch once: " << store.error().message << '\n';
+    return exit_runtime_failure;
+  }
+
+  auto recorder_settings = pipeline::recorder_settings(config);
+  recorder_settings.dry_run = options.dry_run;
+  recorder_settings.no_baseline = options.no_baseline;
+  pipeline::Recorder recorder(**store, std::move(recorder_settings));
+  const auto started = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  if (auto loaded_index = recorder.load(started); !loaded_index) {
+    std::cerr << "newswatch once: " << loaded_index.error().message << '\n';
     return exit_runtime_failure;
   }
 
@@ -113,26 +149,57 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
   }
   net::HttpClient client(io, client_options);
 
-  PollCycle cycle({io, workers, **store, make_fetch_function(client, config.daemon), make_parse_function(),
-                   make_match_function(*rule_set)},
-                  config.feeds, poll_cycle_settings(config.daemon));
+  pipeline::PollCycle cycle({io, workers, **store, recorder, pipeline::make_fetch_function(client, config.daemon),
+                             pipeline::make_worker_stages(config.daemon, *rule_set)},
+                            config.feeds, pipeline::poll_cycle_settings(config.daemon));
   ProgressLine progress(io, cycle);
   // The loop must not run dry while bodies are on the worker pool.
   auto keep_running = boost::asio::make_work_guard(io);
-  std::optional<PollSummary> summary;
-  cycle.start(
-      [&options](const MatchRecord& match) {
-        std::cout << (options.json ? match_to_json_line(match) : match_to_text(match)) << '\n';
-      },
-      [&](PollSummary done) {
-        summary = std::move(done);
-        progress.stop();
-        keep_running.reset();
-      });
+  std::optional<pipeline::PollSummary> summary;
+  cycle.start(nullptr, [&](pipeline::PollSummary done) {
+    summary = std::move(done);
+    progress.stop();
+    keep_running.reset();
+  });
   progress.start();
   io.run();
   workers.join();
+
+  // Printed once every poll is recorded, so each alert lists every outlet this run found.
+  auto alerts = recorder.alerts(summary->alert_ids);
+  if (!alerts) {
+    std::cerr << "newswatch once: " << alerts.error().message << '\n';
+    return exit_runtime_failure;
+  }
+  const auto finished = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  std::vector<std::string> delivered;
+  std::vector<Delivery> printed;
+  for (const auto& alert : *alerts) {
+    std::cout << (options.json ? alert_to_json_line(alert) : alert_to_text(alert)) << '\n';
+    // Printing is the whole delivery of an alert for a console target, or for a rule without targets.
+    bool only_console = true;
+    for (const auto& target : alert.targets) {
+      if (is_console_target(config, target)) {
+        printed.push_back(Delivery{alert.id, target, DeliveryState::sent, 1, std::nullopt, finished, {}});
+      } else {
+        only_console = false;
+      }
+    }
+    if (only_console) {
+      delivered.push_back(alert.id);
+    }
+  }
   std::cout.flush();
+  if (!options.dry_run) {
+    // A delivered alert's list of outlets is final now.
+    auto closed = (*store)->update_deliveries(printed);
+    if (closed) {
+      closed = (*store)->close_alerts(delivered, finished);
+    }
+    if (!closed) {
+      summary->store_error = closed.error().message;
+    }
+  }
 
   std::cerr << summary_to_text(*summary);
   return summary->store_error ? exit_runtime_failure : exit_ok;
@@ -143,13 +210,20 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
 void register_once_command(CLI::App& root, const GlobalOptions& globals, int& exit_code) {
   auto* command = root.add_subcommand(
       "once",
-      "Poll every enabled feed once (ignoring the schedule, but not a pending Retry-After or a 410), print\n"
-      "every rule match on stdout and a summary on stderr. Feed state (ETag, Last-Modified, redirects,\n"
-      "failures) is read from and saved to the store, so a second run sends conditional requests.\n"
+      "Poll every enabled feed once (ignoring the schedule, but not a pending Retry-After or a 410), record\n"
+      "what is new, print each new alert on stdout and a summary on stderr. Items already seen, the same\n"
+      "link in another feed and near-duplicate reprints of a story alert nothing new; a feed's first poll\n"
+      "only records its items (baseline). Feed state, seen items and alerts live in the store, so a second\n"
+      "run sends conditional requests and prints only what is new since.\n"
       "Exit 0 when it ran, even if some feeds failed; 1 on config errors; 2 when the store cannot be used.");
   auto options = std::make_shared<OnceOptions>();
   command->add_flag("--json", options->json,
-                    "One JSON object per match: rule, feed, item_id, title, link, published, why");
+                    "One JSON object per alert: alert_id, rule, feed, item_id, title, link, published, story, why,\n"
+                    "also ([{feed, title, link}] of other outlets), and updated (true for a re-matched edit)");
+  command->add_flag("--dry-run", options->dry_run,
+                    "Fetch, dedup and match, print what would alert, write nothing (no state, no items, no alerts)");
+  command->add_flag("--no-baseline", options->no_baseline,
+                    "Alert from the first poll of every feed, even those with baseline = true");
   command->callback([&globals, &exit_code, options] { exit_code = run_once(globals, *options); });
 }
 

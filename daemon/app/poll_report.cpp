@@ -7,45 +7,58 @@
 
 namespace newswatch::app {
 
-std::size_t PollSummary::count(PollVerdict verdict) const {
-  return static_cast<std::size_t>(
-      std::count_if(feeds.begin(), feeds.end(), [verdict](const FeedReport& feed) { return feed.verdict == verdict; }));
-}
+namespace {
 
-std::string match_to_json_line(const MatchRecord& match) {
-  nlohmann::ordered_json why = nlohmann::ordered_json::array();
-  for (const auto& evidence : match.why) {
+nlohmann::ordered_json why_to_json(const std::vector<MatchEvidence>& why) {
+  nlohmann::ordered_json array = nlohmann::ordered_json::array();
+  for (const auto& evidence : why) {
     nlohmann::ordered_json spans = nlohmann::ordered_json::array();
     for (const auto& [begin, end] : evidence.spans) {
       spans.push_back({begin, end});
     }
-    why.push_back({{"field", evidence.field}, {"spans", std::move(spans)}, {"text", evidence.text}});
+    array.push_back({{"field", evidence.field}, {"spans", std::move(spans)}, {"text", evidence.text}});
   }
-  const nlohmann::ordered_json line{
-      {"rule", match.rule},
-      {"feed", match.feed},
-      {"item_id", match.item_id},
-      {"title", match.title},
-      {"link", match.link},
+  return array;
+}
+
+}  // namespace
+
+std::string alert_to_json_line(const Alert& alert) {
+  nlohmann::ordered_json also = nlohmann::ordered_json::array();
+  for (const auto& member : alert.also) {
+    also.push_back({{"feed", member.feed}, {"title", member.title}, {"link", member.link}});
+  }
+  nlohmann::ordered_json line{
+      {"alert_id", alert.id},
+      {"rule", alert.rule},
+      {"feed", alert.feed},
+      {"item_id", alert.item_id},
+      {"title", alert.title},
+      {"link", alert.link},
       {"published",
-       match.published ? nlohmann::ordered_json(format_rfc3339(*match.published)) : nlohmann::ordered_json(nullptr)},
-      {"why", std::move(why)},
+       alert.published ? nlohmann::ordered_json(format_rfc3339(*alert.published)) : nlohmann::ordered_json(nullptr)},
+      {"story", alert.story},
+      {"why", why_to_json(alert.why)},
+      {"also", std::move(also)},
   };
+  if (alert.updated) {
+    line["updated"] = true;
+  }
   // Feeds carry broken UTF-8 now and then; replace it rather than lose the line.
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string match_to_text(const MatchRecord& match) {
-  std::string text =
-      fmt::format("[{}] {}: {}", match.rule, match.feed, match.title.empty() ? "(untitled)" : match.title);
-  if (match.published) {
-    text += fmt::format(" ({})", format_rfc3339(*match.published));
+std::string alert_to_text(const Alert& alert) {
+  std::string text = fmt::format("[{}] {}: {}{}", alert.rule, alert.feed, alert.updated ? "(updated) " : "",
+                                 alert.title.empty() ? "(untitled)" : alert.title);
+  if (alert.published) {
+    text += fmt::format(" ({})", format_rfc3339(*alert.published));
   }
-  if (!match.link.empty()) {
-    text += "\n    " + match.link;
+  if (!alert.link.empty()) {
+    text += "\n    " + alert.link;
   }
   std::vector<std::string> reasons;
-  for (const auto& evidence : match.why) {
+  for (const auto& evidence : alert.why) {
     std::vector<std::string> quoted;
     for (const auto& excerpt : evidence.text) {
       quoted.push_back(fmt::format("\"{}\"", excerpt));
@@ -55,34 +68,33 @@ std::string match_to_text(const MatchRecord& match) {
   if (!reasons.empty()) {
     text += fmt::format("\n    matched {}", fmt::join(reasons, "; "));
   }
+  if (!alert.also.empty()) {
+    std::vector<std::string> outlets;
+    for (const auto& member : alert.also) {
+      outlets.push_back(member.link.empty() ? member.feed : fmt::format("{} ({})", member.feed, member.link));
+    }
+    text += fmt::format("\n    also reported by: {}", fmt::join(outlets, ", "));
+  }
   return text;
 }
 
-std::string format_duration(std::chrono::seconds duration) {
-  using namespace std::chrono;
-  if (duration < 1min) {
-    return fmt::format("{}s", duration.count());
-  }
-  const auto whole_days = duration_cast<days>(duration);
-  const auto whole_hours = duration_cast<hours>(duration - whole_days);
-  const auto whole_minutes = duration_cast<minutes>(duration - whole_days - whole_hours);
-  if (whole_days.count() > 0) {
-    return whole_hours.count() > 0 ? fmt::format("{}d{}h", whole_days.count(), whole_hours.count())
-                                   : fmt::format("{}d", whole_days.count());
-  }
-  if (whole_hours.count() > 0) {
-    return whole_minutes.count() > 0 ? fmt::format("{}h{}m", whole_hours.count(), whole_minutes.count())
-                                     : fmt::format("{}h", whole_hours.count());
-  }
-  return fmt::format("{}m", whole_minutes.count());
-}
-
-std::string summary_to_text(const PollSummary& summary) {
+std::string summary_to_text(const pipeline::PollSummary& summary) {
+  using pipeline::PollVerdict;
   std::string text = fmt::format(
-      "once: {} feeds: {} ok, {} not modified, {} failed, {} gone, {} skipped; {} items, {} matches in {:.2f} s\n",
+      "once: {} feeds: {} ok, {} not modified, {} failed, {} gone, {} skipped; items: {} seen, {} new, {} updated, "
+      "{} duplicates folded; {} alerts in {:.2f} s\n",
       summary.feeds.size(), summary.count(PollVerdict::fetched), summary.count(PollVerdict::not_modified),
       summary.count(PollVerdict::failed), summary.count(PollVerdict::gone), summary.count(PollVerdict::skipped),
-      summary.items, summary.matches, static_cast<double>(summary.elapsed.count()) / 1000.0);
+      summary.items.seen, summary.items.fresh, summary.items.updated, summary.items.folded, summary.items.alerts,
+      static_cast<double>(summary.elapsed.count()) / 1000.0);
+  std::size_t baselined = 0;
+  for (const auto& feed : summary.feeds) {
+    baselined += feed.baselined ? 1 : 0;
+  }
+  if (baselined > 0) {
+    text += fmt::format("  baseline: {} feed(s) polled for the first time; their items are recorded, not alerted\n",
+                        baselined);
+  }
   for (const auto& feed : summary.feeds) {
     const char* label = nullptr;
     switch (feed.verdict) {

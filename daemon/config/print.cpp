@@ -41,6 +41,10 @@ std::string to_toml(const Config& config) {
       {"log_level", settings.log_level},
       {"log_format", settings.log_format == LogFormat::json ? "json" : "text"},
       {"proxy", settings.proxy},
+      {"max_item_age", format_duration(settings.max_item_age)},
+      {"story_window", format_duration(settings.story_window)},
+      {"retention", format_duration(settings.retention)},
+      {"strip_query_params", string_array(settings.strip_query_params)},
   };
   if (settings.http_listen) {
     daemon.insert("http_listen", *settings.http_listen);
@@ -53,7 +57,8 @@ std::string to_toml(const Config& config) {
                       {"interval", format_duration(feed.interval.value_or(settings.default_interval))},
                       {"tags", string_array(feed.tags)},
                       {"enabled", feed.enabled},
-                      {"baseline", feed.baseline}};
+                      {"baseline", feed.baseline},
+                      {"max_item_age", format_duration(feed.max_item_age.value_or(settings.max_item_age))}};
     if (!feed.headers.empty()) {
       table.insert("headers", secret_table(feed.headers));
     }

@@ -13,7 +13,7 @@
 namespace newswatch::config::detail {
 namespace {
 
-constexpr std::array<std::string_view, 13> daemon_keys{"state_dir",
+constexpr std::array<std::string_view, 17> daemon_keys{"state_dir",
                                                        "user_agent",
                                                        "default_interval",
                                                        "min_interval",
@@ -25,9 +25,13 @@ constexpr std::array<std::string_view, 13> daemon_keys{"state_dir",
                                                        "log_level",
                                                        "log_format",
                                                        "http_listen",
-                                                       "proxy"};
-constexpr std::array<std::string_view, 7> feed_keys{"name",    "url",     "interval", "tags",
-                                                    "enabled", "headers", "baseline"};
+                                                       "proxy",
+                                                       "max_item_age",
+                                                       "story_window",
+                                                       "retention",
+                                                       "strip_query_params"};
+constexpr std::array<std::string_view, 8> feed_keys{"name",    "url",     "interval", "tags",
+                                                    "enabled", "headers", "baseline", "max_item_age"};
 constexpr std::array<std::string_view, 6> rule_keys{"name", "query", "feeds", "targets", "enabled", "description"};
 constexpr std::array<std::string_view, 7> log_levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
 constexpr std::array<std::string_view, 2> log_formats{"text", "json"};
@@ -159,6 +163,25 @@ void DaemonSectionReader::read(const toml::table& table) {
   if (auto value = reader.string("proxy")) {
     settings_.proxy = *value;
   }
+  if (auto value = reader.duration("max_item_age")) {
+    settings_.max_item_age = *value;
+  }
+  if (auto value = reader.duration("story_window")) {
+    settings_.story_window = *value;
+  }
+  if (auto value = reader.duration("retention")) {
+    settings_.retention = *value;
+  }
+  if (auto value = reader.string_array("strip_query_params")) {
+    for (const auto& name : *value) {
+      if (name.empty() || name.find_first_of("=&#? ") != std::string::npos) {
+        diagnostics_.error(reader.where("strip_query_params"),
+                           fmt::format("strip_query_params entry \"{}\" is not a query parameter name", name),
+                           "write names such as \"src\" or prefixes such as \"pk_*\"");
+      }
+    }
+    settings_.strip_query_params = *value;
+  }
 }
 
 void DaemonSectionReader::finish() {
@@ -206,7 +229,8 @@ Located<Feed> read_feed(const toml::table& table, Diagnostics& diagnostics) {
   }
   feed.enabled = reader.boolean("enabled").value_or(true);
   feed.headers = reader.secret_table("headers");
-  feed.baseline = reader.boolean("baseline").value_or(false);
+  feed.baseline = reader.boolean("baseline").value_or(true);
+  feed.max_item_age = reader.duration("max_item_age");
   return located;
 }
 

@@ -20,4 +20,23 @@ std::optional<std::string> format_rfc3339(const std::optional<TimePoint>& instan
   return format_rfc3339(*instant);
 }
 
+std::string format_duration(std::chrono::seconds duration) {
+  using namespace std::chrono;
+  if (duration < 1min) {
+    return fmt::format("{}s", duration.count());
+  }
+  const auto whole_days = duration_cast<days>(duration);
+  const auto whole_hours = duration_cast<hours>(duration - whole_days);
+  const auto whole_minutes = duration_cast<minutes>(duration - whole_days - whole_hours);
+  if (whole_days.count() > 0) {
+    return whole_hours.count() > 0 ? fmt::format("{}d{}h", whole_days.count(), whole_hours.count())
+                                   : fmt::format("{}d", whole_days.count());
+  }
+  if (whole_hours.count() > 0) {
+    return whole_minutes.count() > 0 ? fmt::format("{}h{}m", whole_hours.count(), whole_minutes.count())
+                                     : fmt::format("{}h", whole_hours.count());
+  }
+  return fmt::format("{}m", whole_minutes.count());
+}
+
 }  // namespace newswatch

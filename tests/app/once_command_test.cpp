@@ -55,8 +55,8 @@ class OnceCommandTest : public ::testing::Test {
 
   std::string write_config(const std::string& state_dir) {
     const std::string toml = "[daemon]\nstate_dir = \"" + state_dir +
-                             "\"\nlog_level = \"warn\"\n\n"
-                             "[[feed]]\nname = \"trt-world\"\nurl = \"" +
+                             "\"\nlog_level = \"warn\"\nmax_item_age = \"36500d\"\n\n"
+                             "[[feed]]\nname = \"trt-world\"\nbaseline = false\nurl = \"" +
                              server_.url("/trt") +
                              "\"\n\n"
                              "[[feed]]\nname = \"missing\"\nurl = \"" +

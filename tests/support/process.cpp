@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -93,7 +94,9 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
     fcntl(stdin_fd, F_SETFL, O_NONBLOCK);
   }
   signal(SIGPIPE, SIG_IGN);
-  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + options.timeout;
+  const auto kill_at = options.kill_after ? std::optional(started + *options.kill_after) : std::nullopt;
   bool out_open = true;
   bool err_open = true;
   bool timed_out = false;
@@ -109,14 +112,23 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
     if (stdin_fd >= 0) {
       fds.push_back({stdin_fd, POLLOUT, 0});
     }
-    const auto remaining =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto now = std::chrono::steady_clock::now();
+    if (kill_at && now >= *kill_at) {
+      kill(pid, SIGKILL);
+      break;
+    }
+    const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
     if (remaining.count() <= 0) {
       timed_out = true;
       kill(pid, SIGKILL);
       break;
     }
-    const int ready = poll(fds.data(), fds.size(), static_cast<int>(remaining.count()));
+    auto wait = remaining;
+    if (kill_at) {
+      // Round up: poll() takes milliseconds, and waking early only loops once more.
+      wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(*kill_at - now));
+    }
+    const int ready = poll(fds.data(), fds.size(), static_cast<int>(wait.count()));
     if (ready < 0 && errno == EINTR) {
       continue;
     }

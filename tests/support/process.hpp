@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct ProcessOptions {
   std::string stdin_data;
   std::string working_dir;
   std::chrono::seconds timeout{60};  ///< The child is killed after this.
+  /// SIGKILL the child this long after it started, as a crash would (exit_code 137 when it was
+  /// still running then).
+  std::optional<std::chrono::microseconds> kill_after;
 };
 
 /// Runs `program` with `args` to completion and captures its output.

@@ -35,6 +35,10 @@ struct DaemonSettings {
   LogFormat log_format = LogFormat::text;
   std::optional<std::string> http_listen;  ///< "host:port" for /metrics and /healthz.
   std::string proxy;                       ///< Empty: libcurl's environment (http_proxy, https_proxy, no_proxy).
+  std::chrono::seconds max_item_age = std::chrono::days{7};  ///< Older new items are recorded, never alerted.
+  std::chrono::seconds story_window = 48h;                   ///< How long a story gathers near-duplicates.
+  std::chrono::seconds retention = std::chrono::days{90};    ///< Items gone from their feed this long are forgotten.
+  std::vector<std::string> strip_query_params;  ///< More tracking parameters to drop from links ("pk_*": prefix).
 };
 
 /// A `[[rule]]` table.

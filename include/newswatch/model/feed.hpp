@@ -18,7 +18,8 @@ struct Feed {
   std::vector<std::string> tags;
   bool enabled = true;
   std::vector<std::pair<std::string, Secret>> headers;  ///< Extra request headers.
-  bool baseline = false;                                ///< First poll only records items, alerts on none.
+  bool baseline = true;  ///< The first poll (and the first after a URL change) records items, alerts on none.
+  std::optional<std::chrono::seconds> max_item_age;  ///< Unset: [daemon] max_item_age.
 };
 
 }  // namespace newswatch

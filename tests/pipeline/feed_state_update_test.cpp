@@ -1,11 +1,11 @@
-#include "newswatch/app/feed_state_update.hpp"
+#include "newswatch/pipeline/feed_state_update.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace newswatch::app {
+namespace newswatch::pipeline {
 namespace {
 
 using namespace std::chrono;
@@ -184,4 +184,4 @@ TEST(WithResponseHints, CarriesCacheHeadersAndFailures) {
 }
 
 }  // namespace
-}  // namespace newswatch::app
+}  // namespace newswatch::pipeline

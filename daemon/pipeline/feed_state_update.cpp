@@ -1,8 +1,8 @@
-#include "newswatch/app/feed_state_update.hpp"
+#include "newswatch/pipeline/feed_state_update.hpp"
 
 #include <fmt/format.h>
 
-namespace newswatch::app {
+namespace newswatch::pipeline {
 namespace {
 
 void record_failure(FeedState& state, FeedStateChange& change, std::string error) {
@@ -82,4 +82,4 @@ schedule::PollHints with_response_hints(schedule::PollHints hints, const fetch::
   return hints;
 }
 
-}  // namespace newswatch::app
+}  // namespace newswatch::pipeline

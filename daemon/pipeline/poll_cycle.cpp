@@ -1,4 +1,4 @@
-#include "newswatch/app/poll_cycle.hpp"
+#include "newswatch/pipeline/poll_cycle.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -6,9 +6,10 @@
 #include <map>
 #include <utility>
 
+#include "newswatch/model/time.hpp"
 #include "newswatch/store/reconcile.hpp"
 
-namespace newswatch::app {
+namespace newswatch::pipeline {
 namespace {
 
 TimePoint wall_clock_now() {
@@ -27,32 +28,11 @@ PollCycle::PollCycle(Parts parts, std::vector<Feed> feeds, PollCycleSettings set
       settings_(std::move(settings)),
       limiter_(settings_.max_concurrent_fetches, settings_.per_host_concurrency) {}
 
-PollCycle::WorkResult PollCycle::parse_and_match(const Feed& feed, std::string_view body,
-                                                 const std::string& content_type, const std::string& url,
-                                                 const ParseFunction& parse, const MatchFunction& match) {
-  WorkResult work;
-  auto parsed = parse(body, content_type, url);
-  if (!parsed) {
-    work.parse_error = std::move(parsed).error();
-    return work;
-  }
-  work.hints = std::move(parsed->hints);
-  work.items = parsed->items.size();
-  for (const auto& item : parsed->items) {
-    if (item.published) {
-      work.hints.published.push_back(*item.published);
-    }
-    for (auto& record : match(item, feed, parsed->language)) {
-      work.matches.push_back(std::move(record));
-    }
-  }
-  return work;
-}
-
-void PollCycle::start(MatchSink on_match, DoneHandler on_done) {
-  on_match_ = std::move(on_match);
+void PollCycle::start(FeedHandler on_feed, DoneHandler on_done) {
+  on_feed_ = std::move(on_feed);
   on_done_ = std::move(on_done);
   started_ = std::chrono::steady_clock::now();
+  parts_.recorder.expire(wall_clock_now());
 
   auto stored = parts_.store.load_feed_states();
   if (!stored) {
@@ -76,7 +56,7 @@ void PollCycle::start(MatchSink on_match, DoneHandler on_done) {
       previous = std::move(found->second);
     }
     FeedState state = store::reconcile_feed_state(previous, feed);
-    FeedReport report{feed.name, state.url, PollVerdict::skipped, {}, 0, 0, state.next_poll};
+    FeedReport report{feed.name, state.url, PollVerdict::skipped, {}, {}, false, state.next_poll};
     if (state.disabled) {
       report.detail = state.last_error.empty() ? "disabled" : state.last_error;
       summary_.feeds.push_back(std::move(report));
@@ -123,7 +103,21 @@ void PollCycle::on_fetched(std::size_t job, fetch::FetchResult result) {
   }
   if (result.outcome != fetch::FetchOutcome::ok) {
     jobs_[job].result = std::move(result);
-    on_processed(job, WorkResult{});
+    on_worked(job, FeedWork{});
+    return;
+  }
+  auto known = parts_.recorder.known_items(*jobs_[job].feed);
+  if (!known) {
+    // Without the feed's memory every item would look new: leave the poll unrecorded instead.
+    spdlog::error("{}", known.error().message);
+    summary_.store_error = known.error().message;
+    auto& report = summary_.feeds[jobs_[job].report];
+    report.verdict = PollVerdict::failed;
+    report.detail = known.error().message;
+    jobs_[job].result = {};
+    if (++finished_ == jobs_.size()) {
+      finish();
+    }
     return;
   }
   std::string body = std::move(result.body);
@@ -131,17 +125,17 @@ void PollCycle::on_fetched(std::size_t job, fetch::FetchResult result) {
   std::string content_type = result.content_type;
   std::string url = result.final_url.empty() ? jobs_[job].state.url : result.final_url;
   jobs_[job].result = std::move(result);
-  // The worker gets its own copies and the immutable parse/match functions; nothing it touches is
-  // shared with the loop, and its result comes back as a posted message.
+  // The worker gets its own copies and the immutable stage functions; nothing it touches is shared
+  // with the loop, and its result comes back as a posted message.
   boost::asio::post(parts_.workers, [this, job, feed = *jobs_[job].feed, body = std::move(body),
-                                     content_type = std::move(content_type), url = std::move(url), parse = parts_.parse,
-                                     match = parts_.match]() mutable {
-    auto work = parse_and_match(feed, body, content_type, url, parse, match);
-    boost::asio::post(parts_.io, [this, job, work = std::move(work)]() mutable { on_processed(job, std::move(work)); });
+                                     content_type = std::move(content_type), url = std::move(url),
+                                     known = std::move(*known), stages = parts_.stages, now = wall_clock_now()] {
+    auto work = work_on_body(feed, body, content_type, url, known, now, stages);
+    boost::asio::post(parts_.io, [this, job, work = std::move(work)]() mutable { on_worked(job, std::move(work)); });
   });
 }
 
-void PollCycle::on_processed(std::size_t job, WorkResult work) {
+void PollCycle::on_worked(std::size_t job, FeedWork work) {
   auto& entry = jobs_[job];
   auto& report = summary_.feeds[entry.report];
   const TimePoint now = wall_clock_now();
@@ -174,38 +168,27 @@ void PollCycle::on_processed(std::size_t job, WorkResult work) {
     case PollVerdict::skipped: break;
   }
 
-  if (change.verdict == PollVerdict::fetched) {
-    report.items = work.items;
-    report.matches = work.matches.size();
-    summary_.items += work.items;
-    summary_.matches += work.matches.size();
-    for (const auto& match : work.matches) {
-      on_match_(match);
-    }
+  auto outcome = parts_.recorder.record(*entry.feed, entry.state, std::move(work), change.verdict, now);
+  if (outcome.store_error) {
+    spdlog::error("{}", *outcome.store_error);
+    summary_.store_error = outcome.store_error;
   }
-  unsaved_.push_back(entry.state);
-  if (unsaved_.size() >= settings_.save_batch) {
-    flush_states();
+  report.items = outcome.counts;
+  report.baselined = outcome.baselined;
+  summary_.items += outcome.counts;
+  for (auto& id : outcome.alert_ids) {
+    summary_.alert_ids.push_back(std::move(id));
   }
   entry.result = {};
+  if (on_feed_) {
+    on_feed_(report);
+  }
   if (++finished_ == jobs_.size()) {
     finish();
   }
 }
 
-void PollCycle::flush_states() {
-  if (unsaved_.empty()) {
-    return;
-  }
-  if (auto saved = parts_.store.save_feed_states(unsaved_); !saved) {
-    spdlog::error("{}", saved.error().message);
-    summary_.store_error = saved.error().message;
-  }
-  unsaved_.clear();
-}
-
 void PollCycle::finish() {
-  flush_states();
   summary_.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
   if (on_done_) {
     auto done = std::move(on_done_);
@@ -214,4 +197,4 @@ void PollCycle::finish() {
   }
 }
 
-}  // namespace newswatch::app
+}  // namespace newswatch::pipeline

@@ -8,7 +8,7 @@
 #include "newswatch/model/time.hpp"
 #include "newswatch/schedule/next_poll.hpp"
 
-namespace newswatch::app {
+namespace newswatch::pipeline {
 
 /// How one poll of a feed ended, as the summary counts it.
 enum class PollVerdict {
@@ -41,4 +41,4 @@ FeedStateChange update_feed_state(FeedState& state, const fetch::FetchResult& re
 schedule::PollHints with_response_hints(schedule::PollHints hints, const fetch::FetchResult& result,
                                         const FeedState& state);
 
-}  // namespace newswatch::app
+}  // namespace newswatch::pipeline

@@ -1,4 +1,4 @@
-#include "newswatch/app/poll_stages.hpp"
+#include "newswatch/pipeline/stages.hpp"
 
 #include <algorithm>
 #include <string_view>
@@ -6,10 +6,11 @@
 #include "newswatch/fetch/conditional_get.hpp"
 #include "newswatch/model/match.hpp"
 #include "newswatch/parse/parse_feed.hpp"
+#include "newswatch/url/canonical.hpp"
 
-namespace newswatch::app {
+namespace newswatch::pipeline {
 
-PollCycle::FetchFunction make_fetch_function(net::HttpClient& client, const config::DaemonSettings& daemon) {
+FetchFunction make_fetch_function(net::HttpClient& client, const config::DaemonSettings& daemon) {
   net::HttpLimits limits;
   limits.total_timeout = daemon.fetch_timeout;
   limits.max_body_bytes = static_cast<std::size_t>(daemon.max_feed_bytes);
@@ -19,14 +20,14 @@ PollCycle::FetchFunction make_fetch_function(net::HttpClient& client, const conf
   };
 }
 
-PollCycle::ParseFunction make_parse_function() {
+ParseFunction make_parse_function() {
   return [](std::string_view body, const std::string& content_type,
-            const std::string& url) -> Expected<PollCycle::ParsedBody, std::string> {
+            const std::string& url) -> Expected<ParsedBody, std::string> {
     auto parsed = parse::parse_feed(body, parse::ParseHints{content_type, url});
     if (!parsed) {
       return make_unexpected(std::move(parsed).error().message);
     }
-    PollCycle::ParsedBody result;
+    ParsedBody result;
     result.items = std::move(parsed->items);
     result.language = std::move(parsed->language);
     if (parsed->ttl) {
@@ -40,7 +41,7 @@ PollCycle::ParseFunction make_parse_function() {
   };
 }
 
-PollCycle::MatchFunction make_match_function(const rules::RuleSet& rules) {
+MatchFunction make_match_function(const rules::RuleSet& rules) {
   return [&rules](const Item& item, const Feed& feed, const std::string& language) {
     std::vector<MatchRecord> records;
     for (auto& match : rules.match(rules::MatchInput{item, feed.name, feed.tags, language})) {
@@ -61,6 +62,30 @@ PollCycle::MatchFunction make_match_function(const rules::RuleSet& rules) {
   };
 }
 
+IdentifyFunction make_identify_function(const config::DaemonSettings& daemon) {
+  url::CanonicalOptions options;
+  options.extra_strip_params = daemon.strip_query_params;
+  return [options = std::move(options)](const Item& item) {
+    return dedup::identify(item, url::canonical_identity(item.link, options));
+  };
+}
+
+WorkerStages make_worker_stages(const config::DaemonSettings& daemon, const rules::RuleSet& rules) {
+  return WorkerStages{make_parse_function(), make_identify_function(daemon), make_match_function(rules)};
+}
+
+RecorderSettings recorder_settings(const config::Config& config) {
+  RecorderSettings settings;
+  settings.max_item_age = config.daemon.max_item_age;
+  settings.story_window = config.daemon.story_window;
+  for (const auto& rule : config.rules) {
+    if (rule.enabled) {
+      settings.rule_targets.emplace(rule.name, rule.targets);
+    }
+  }
+  return settings;
+}
+
 PollCycleSettings poll_cycle_settings(const config::DaemonSettings& daemon) {
   PollCycleSettings settings;
   settings.max_concurrent_fetches = static_cast<std::size_t>(std::max(1, daemon.max_concurrent_fetches));
@@ -71,4 +96,4 @@ PollCycleSettings poll_cycle_settings(const config::DaemonSettings& daemon) {
   return settings;
 }
 
-}  // namespace newswatch::app
+}  // namespace newswatch::pipeline

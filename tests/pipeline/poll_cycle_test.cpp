@@ -1,4 +1,4 @@
-#include "newswatch/app/poll_cycle.hpp"
+#include "newswatch/pipeline/poll_cycle.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,12 +12,12 @@
 #include <string>
 #include <vector>
 
-#include "newswatch/app/poll_stages.hpp"
+#include "newswatch/pipeline/stages.hpp"
 #include "newswatch/store/sqlite_store.hpp"
 #include "support/http_server.hpp"
 #include "support/temp_dir.hpp"
 
-namespace newswatch::app {
+namespace newswatch::pipeline {
 namespace {
 
 using namespace std::chrono_literals;
@@ -58,13 +58,31 @@ Feed feed(std::string name, std::string url) {
   Feed configured;
   configured.name = std::move(name);
   configured.url = std::move(url);
+  configured.baseline = false;  // These tests look at alerts from the first poll on.
   return configured;
+}
+
+/// An RSS item with a guid, link, title and description.
+std::string rss_item(const std::string& guid, const std::string& link, const std::string& title,
+                     const std::string& description = "", const std::string& date = "Wed, 24 Sep 2014 08:15:00 GMT") {
+  return "<item><guid isPermaLink=\"false\">" + guid + "</guid><link>" + link + "</link><title>" + title +
+         "</title><description>" + description + "</description><pubDate>" + date + "</pubDate></item>";
+}
+
+std::string rss_of(const std::vector<std::string>& items) {
+  std::string joined;
+  for (const auto& item : items) {
+    joined += item;
+  }
+  return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><link>https://example.org/</link>"
+         "<description>d</description>" +
+         joined + "</channel></rss>";
 }
 
 struct CycleRun {
   std::optional<PollSummary> summary;
-  std::vector<MatchRecord> matches;
-  std::map<std::string, std::chrono::milliseconds> match_arrival;  ///< Feed name -> time of its first match.
+  std::vector<Alert> matches;                                      ///< The alerts the cycle recorded.
+  std::map<std::string, std::chrono::milliseconds> match_arrival;  ///< Feed name -> when its alerts were recorded.
 
   [[nodiscard]] const FeedReport& report(const std::string& name) const {
     for (const auto& feed_report : summary->feeds) {
@@ -82,6 +100,8 @@ class PollCycleTest : public ::testing::Test {
     daemon_.state_dir = dir_.path() / "state";
     daemon_.fetch_timeout = 2s;
     daemon_.per_host_concurrency = 2;
+    // The fixtures were published in 2014; max_item_age has its own test.
+    daemon_.max_item_age = std::chrono::days{365 * 30};
   }
 
   /// One cycle with real parts: io_context, HttpClient, worker pool, SQLite store, rules.
@@ -92,25 +112,36 @@ class PollCycleTest : public ::testing::Test {
       ADD_FAILURE() << store.error().message;
       return result;
     }
-    auto rules = rules::RuleSet::compile({rules::RuleDefinition{"isis-coalition", "\"ISIS coalition\"", {}}});
+    std::vector<rules::RuleDefinition> definitions;
+    for (const auto& rule : rules_) {
+      definitions.push_back(rules::RuleDefinition{rule.name, rule.query, rule.feeds});
+    }
+    auto rules = rules::RuleSet::compile(std::move(definitions));
     if (!rules) {
       ADD_FAILURE() << "rules did not compile";
       return result;
     }
     boost::asio::io_context io;
     boost::asio::thread_pool workers(2);
+    config::Config config;
+    config.daemon = daemon_;
+    config.rules = rules_;
+    Recorder recorder(**store, recorder_settings(config));
     {
+      const auto loaded = recorder.load(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+      EXPECT_TRUE(loaded);
       net::HttpClient client(io);
-      PollCycle cycle({io, workers, **store, make_fetch_function(client, daemon_), make_parse_function(),
-                       make_match_function(*rules)},
-                      feeds, poll_cycle_settings(daemon_));
+      PollCycle cycle(
+          {io, workers, **store, recorder, make_fetch_function(client, daemon_), make_worker_stages(daemon_, *rules)},
+          feeds, poll_cycle_settings(daemon_));
       auto guard = boost::asio::make_work_guard(io);
       const auto started = std::chrono::steady_clock::now();
       cycle.start(
-          [&](const MatchRecord& match) {
-            result.matches.push_back(match);
-            result.match_arrival.emplace(match.feed, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                         std::chrono::steady_clock::now() - started));
+          [&](const FeedReport& report) {
+            if (report.items.alerts > 0) {
+              result.match_arrival.emplace(report.feed, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                            std::chrono::steady_clock::now() - started));
+            }
           },
           [&](PollSummary summary) {
             result.summary = std::move(summary);
@@ -120,6 +151,13 @@ class PollCycleTest : public ::testing::Test {
     }
     workers.join();
     EXPECT_TRUE(result.summary.has_value()) << "the cycle did not finish within its deadline";
+    if (result.summary) {
+      auto alerts = recorder.alerts(result.summary->alert_ids);
+      EXPECT_TRUE(alerts);
+      if (alerts) {
+        result.matches = std::move(*alerts);
+      }
+    }
     return result;
   }
 
@@ -136,6 +174,7 @@ class PollCycleTest : public ::testing::Test {
   TempDir dir_;
   HttpServer server_;
   config::DaemonSettings daemon_;
+  std::vector<config::Rule> rules_{config::Rule{"isis-coalition", "\"ISIS coalition\"", {}, {}, true, {}}};
 };
 
 TEST_F(PollCycleTest, SecondRunSendsConditionalRequestsAndGets304) {
@@ -152,7 +191,7 @@ TEST_F(PollCycleTest, SecondRunSendsConditionalRequestsAndGets304) {
   const auto first = run(feeds);
   ASSERT_TRUE(first.summary);
   EXPECT_EQ(first.summary->count(PollVerdict::fetched), 1U);
-  EXPECT_EQ(first.summary->items, 2U);
+  EXPECT_EQ(first.summary->items.seen, 2U);
   ASSERT_EQ(first.matches.size(), 1U);
   EXPECT_EQ(first.matches[0].rule, "isis-coalition");
   EXPECT_EQ(first.matches[0].feed, "world");
@@ -266,9 +305,14 @@ TEST_F(PollCycleTest, BrokenFeedsNeitherDelayNorBreakTheOthers) {
   slow.delay = 10s;
   server_.on("/slow", slow);
   server_.on("/html", ScriptedResponse::text(200, "<!DOCTYPE html><html><body>Not a feed</body></html>", "text/html"));
-  server_.on("/good-1", feed_response(matching_feed));
-  server_.on("/good-2", feed_response(matching_feed));
-  server_.on("/good-3", feed_response(matching_feed));
+  // Three different stories: the same article in three feeds would rightly alert once.
+  server_.on(
+      "/good-1",
+      feed_response(rss_of({rss_item("g1", "https://one.example/a", "ISIS coalition strikes hit Raqqa overnight")})));
+  server_.on("/good-2", feed_response(rss_of({rss_item("g2", "https://two.example/b",
+                                                       "Little hope for Syrian regime to join anti-ISIS coalition")})));
+  server_.on("/good-3", feed_response(rss_of({rss_item("g3", "https://three.example/c",
+                                                       "ISIS coalition ministers gather in Paris for budget talks")})));
   daemon_.per_host_concurrency = 2;
   const std::vector<Feed> feeds{
       feed("slow", server_.url("/slow")),
@@ -297,5 +341,116 @@ TEST_F(PollCycleTest, BrokenFeedsNeitherDelayNorBreakTheOthers) {
   EXPECT_GE(result.summary->elapsed, 1900ms);
 }
 
+TEST_F(PollCycleTest, WithoutValidatorsTheSecondCycleAlertsNothing) {
+  server_.on("/feed", feed_response(matching_feed));  // No ETag, no Last-Modified: a full 200 every time.
+  const std::vector<Feed> feeds{feed("world", server_.url("/feed"))};
+  const auto first = run(feeds);
+  ASSERT_TRUE(first.summary);
+  EXPECT_EQ(first.matches.size(), 1U);
+  EXPECT_EQ(first.summary->items.fresh, 2U);
+  const auto second = run(feeds);
+  ASSERT_TRUE(second.summary);
+  EXPECT_EQ(second.summary->count(PollVerdict::fetched), 1U);
+  EXPECT_EQ(second.summary->items.seen, 2U);
+  EXPECT_EQ(second.summary->items.fresh, 0U);
+  EXPECT_TRUE(second.matches.empty());
+}
+
+TEST_F(PollCycleTest, TheFirstPollOfANewFeedIsItsBaseline) {
+  server_.on("/feed", feed_response(matching_feed));
+  auto baselined = feed("world", server_.url("/feed"));
+  baselined.baseline = true;
+  const auto first = run({baselined});
+  ASSERT_TRUE(first.summary);
+  EXPECT_TRUE(first.matches.empty());
+  EXPECT_TRUE(first.report("world").baselined);
+  EXPECT_EQ(first.summary->items.fresh, 2U) << "the baseline records what is there";
+  server_.on("/feed", feed_response(rss({"Little hope for Syrian regime to join anti-ISIS coalition", "Markets calm",
+                                         "ISIS coalition meets in Paris"})));
+  const auto second = run({baselined});
+  ASSERT_TRUE(second.summary);
+  ASSERT_EQ(second.matches.size(), 1U) << "after the baseline, only what is new alerts";
+  EXPECT_EQ(second.matches[0].title, "ISIS coalition meets in Paris");
+}
+
+TEST_F(PollCycleTest, AChangedUrlBaselinesAgain) {
+  server_.on("/a", feed_response(matching_feed));
+  server_.on("/b", feed_response(rss({"ISIS coalition widens", "Other"})));
+  auto world = feed("world", server_.url("/a"));
+  world.baseline = true;
+  ASSERT_TRUE(run({world}).summary);
+  world.url = server_.url("/b");
+  const auto moved = run({world});
+  ASSERT_TRUE(moved.summary);
+  EXPECT_TRUE(moved.report("world").baselined);
+  EXPECT_TRUE(moved.matches.empty());
+}
+
+TEST_F(PollCycleTest, GuidsThatChangeOnEveryFetchAreTheSameItems) {
+  int fetches = 0;
+  server_.on("/unstable", [&](const ReceivedRequest&) {
+    ++fetches;
+    const auto token = std::to_string(fetches);
+    return feed_response(rss_of({rss_item("a-" + token, "https://news.example/a?utm_source=rss&sid=" + token,
+                                          "ISIS coalition strikes hit Raqqa"),
+                                 rss_item("b-" + token, "https://news.example/b", "Markets calm")}));
+  });
+  daemon_.strip_query_params = {"sid"};
+  const std::vector<Feed> feeds{feed("cms", server_.url("/unstable"))};
+  const auto first = run(feeds);
+  ASSERT_TRUE(first.summary);
+  EXPECT_EQ(first.matches.size(), 1U);
+  const auto second = run(feeds);
+  ASSERT_TRUE(second.summary);
+  EXPECT_EQ(second.summary->items.fresh, 0U);
+  EXPECT_TRUE(second.matches.empty());
+}
+
+TEST_F(PollCycleTest, TheSameArticleInTwoFeedsAlertsOnceAndListsTheOther) {
+  const auto body = rss_of({rss_item("x-1", "https://www.wire.example/story/1", "ISIS coalition strikes hit Raqqa")});
+  const auto reprint =
+      rss_of({rss_item("y-9", "http://wire.example/story/1/?utm_medium=feed#top", "ISIS coalition strikes hit Raqqa")});
+  server_.on("/wire", feed_response(body));
+  server_.on("/partner", feed_response(reprint));
+  daemon_.per_host_concurrency = 1;
+  daemon_.max_concurrent_fetches = 1;
+  const auto result = run({feed("wire", server_.url("/wire")), feed("partner", server_.url("/partner"))});
+  ASSERT_TRUE(result.summary);
+  ASSERT_EQ(result.matches.size(), 1U);
+  ASSERT_EQ(result.matches[0].also.size(), 1U);
+  EXPECT_NE(result.matches[0].feed, result.matches[0].also[0].feed);
+  EXPECT_EQ(result.summary->items.folded, 1U);
+}
+
+TEST_F(PollCycleTest, AnEditAlertsOnlyForRulesTheOldVersionDidNotMatch) {
+  rules_.push_back(config::Rule{"raqqa", "raqqa", {}, {}, true, {}});
+  server_.on("/feed", feed_response(rss_of({rss_item("g-1", "https://news.example/1", "ISIS coalition meets")})));
+  const std::vector<Feed> feeds{feed("world", server_.url("/feed"))};
+  const auto first = run(feeds);
+  ASSERT_TRUE(first.summary);
+  ASSERT_EQ(first.matches.size(), 1U);
+  EXPECT_EQ(first.matches[0].rule, "isis-coalition");
+  server_.on("/feed",
+             feed_response(rss_of({rss_item("g-1", "https://news.example/1", "ISIS coalition meets over Raqqa")})));
+  const auto second = run(feeds);
+  ASSERT_TRUE(second.summary);
+  EXPECT_EQ(second.summary->items.updated, 1U);
+  ASSERT_EQ(second.matches.size(), 1U);
+  EXPECT_EQ(second.matches[0].rule, "raqqa");
+  EXPECT_TRUE(second.matches[0].updated);
+  const auto third = run(feeds);
+  ASSERT_TRUE(third.summary);
+  EXPECT_TRUE(third.matches.empty()) << "an unchanged edit is not an edit again";
+}
+
+TEST_F(PollCycleTest, AnItemOlderThanMaxItemAgeIsRecordedButNeverAlerts) {
+  server_.on("/feed", feed_response(matching_feed));  // Published in 2014.
+  daemon_.max_item_age = std::chrono::days{7};
+  const auto result = run({feed("world", server_.url("/feed"))});
+  ASSERT_TRUE(result.summary);
+  EXPECT_EQ(result.summary->items.fresh, 2U);
+  EXPECT_TRUE(result.matches.empty());
+}
+
 }  // namespace
-}  // namespace newswatch::app
+}  // namespace newswatch::pipeline

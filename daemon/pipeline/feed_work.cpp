@@ -1,0 +1,74 @@
+#include "newswatch/pipeline/feed_work.hpp"
+
+#include <unordered_map>
+#include <unordered_set>
+
+namespace newswatch::pipeline {
+
+FeedWork work_on_body(const Feed& feed, std::string_view body, const std::string& content_type, const std::string& url,
+                      const std::vector<store::KnownItem>& known, TimePoint now, const WorkerStages& stages) {
+  FeedWork work;
+  auto parsed = stages.parse(body, content_type, url);
+  if (!parsed) {
+    work.parse_error = std::move(parsed).error();
+    return work;
+  }
+  work.hints = std::move(parsed->hints);
+
+  std::unordered_map<std::string_view, const store::KnownItem*> by_identity;
+  std::unordered_map<std::string_view, const store::KnownItem*> by_url;
+  by_identity.reserve(known.size());
+  by_url.reserve(known.size());
+  for (const auto& item : known) {
+    by_identity.emplace(item.identity, &item);
+    if (!item.canonical_url.empty()) {
+      by_url.emplace(item.canonical_url, &item);
+    }
+  }
+
+  std::unordered_set<std::string> keys_in_body;
+  std::unordered_set<std::string> links_in_body;
+  for (auto& item : parsed->items) {
+    if (item.published) {
+      work.hints.published.push_back(*item.published);
+    }
+    ItemWork entry;
+    entry.identity = stages.identify(item);
+    const store::KnownItem* stored = nullptr;
+    if (const auto found = by_identity.find(entry.identity.key); found != by_identity.end()) {
+      stored = found->second;
+    } else if (!entry.identity.canonical_url.empty()) {
+      if (const auto same_link = by_url.find(entry.identity.canonical_url); same_link != by_url.end()) {
+        stored = same_link->second;
+        entry.identity.key = stored->identity;
+      }
+    }
+    // A feed that lists one item twice (or two unstable ids for one link) counts it once.
+    if (!keys_in_body.insert(entry.identity.key).second) {
+      continue;
+    }
+    if (!entry.identity.canonical_url.empty() && !links_in_body.insert(entry.identity.canonical_url).second) {
+      continue;
+    }
+    ++work.seen;
+    if (stored != nullptr) {
+      entry.known_story = stored->story;
+      if (stored->content_hash == entry.identity.content_hash) {
+        entry.kind = ItemKind::unchanged;
+        entry.refresh = now - stored->last_seen >= refresh_after;
+        if (entry.refresh) {
+          work.items.push_back(std::move(entry));
+        }
+        continue;
+      }
+      entry.kind = ItemKind::edited;
+      entry.known_rules = stored->rules;
+    }
+    entry.matches = stages.match(item, feed, parsed->language);
+    entry.item = std::move(item);
+    work.items.push_back(std::move(entry));
+  }
+  return work;
+}
+
+}  // namespace newswatch::pipeline

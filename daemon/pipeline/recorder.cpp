@@ -1,0 +1,264 @@
+#include "newswatch/pipeline/recorder.hpp"
+
+#include <fmt/format.h>
+#include <openssl/sha.h>
+
+#include <array>
+
+namespace newswatch::pipeline {
+namespace {
+
+/// How much of an item's summary an alert keeps: a message shows a short excerpt, not the article.
+constexpr std::size_t alert_summary_bytes = 500;
+
+/// Cuts `text` to at most `limit` bytes at a code point boundary, adding "…" when it cut.
+std::string shorten(const std::string& text, std::size_t limit) {
+  if (text.size() <= limit) {
+    return text;
+  }
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) {
+    --end;
+  }
+  return text.substr(0, end) + "\u2026";
+}
+
+std::uint64_t fnv1a(std::string_view bytes, std::uint64_t hash = 0xcbf29ce484222325ULL) {
+  for (const char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+std::vector<std::string> rule_names(const std::vector<MatchRecord>& matches) {
+  std::vector<std::string> names;
+  for (const auto& match : matches) {
+    if (std::find(names.begin(), names.end(), match.rule) == names.end()) {
+      names.push_back(match.rule);
+    }
+  }
+  return names;
+}
+
+}  // namespace
+
+std::string make_alert_id(std::string_view rule, std::uint64_t story) {
+  const std::string input = fmt::format("{}\n{}", rule, store::format_story_id(story));
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest.data());
+  // 128 bits: unique for every rule and story a deployment will ever see.
+  std::string id;
+  for (std::size_t i = 0; i < 16; ++i) {
+    id += fmt::format("{:02x}", digest.at(i));
+  }
+  return id;
+}
+
+std::uint64_t make_story_id(std::string_view feed, std::string_view identity) {
+  const std::uint64_t hash = fnv1a(identity, fnv1a("\n", fnv1a(feed))) & 0x7fffffffffffffffULL;
+  return hash == 0 ? 1 : hash;
+}
+
+Recorder::Recorder(store::Store& store, RecorderSettings settings) : store_(store), settings_(std::move(settings)) {}
+
+store::StoreStatus Recorder::load(TimePoint now) {
+  auto fingerprints = store_.load_fingerprints(now - settings_.story_window);
+  if (!fingerprints) {
+    return make_unexpected(std::move(fingerprints).error());
+  }
+  for (const auto& entry : *fingerprints) {
+    index_.add(entry.fingerprint, entry.story, entry.seen);
+  }
+  return store::store_ok();
+}
+
+void Recorder::expire(TimePoint now) {
+  index_.expire(now - settings_.story_window);
+}
+
+Expected<std::vector<store::KnownItem>, store::StoreError> Recorder::known_items(const Feed& feed) {
+  return store_.load_known_items(feed.name);
+}
+
+std::optional<std::uint64_t> Recorder::story_of_url(const std::string& canonical_url,
+                                                    std::optional<std::string>& error) {
+  if (canonical_url.empty()) {
+    return std::nullopt;
+  }
+  if (const auto found = pending_urls_.find(canonical_url); found != pending_urls_.end()) {
+    return found->second;
+  }
+  auto stored = store_.story_of_url(canonical_url);
+  if (!stored) {
+    error = stored.error().message;
+    return std::nullopt;
+  }
+  return *stored;
+}
+
+bool Recorder::alerted(const std::string& rule, std::uint64_t story, std::optional<std::string>& error) {
+  if (pending_alerted_.contains({rule, story})) {
+    return true;
+  }
+  auto rules = store_.rules_alerted(story);
+  if (!rules) {
+    error = rules.error().message;
+    return true;  // When in doubt, stay quiet: a lost alert is retried by the next poll, a flood is not.
+  }
+  return std::find(rules->begin(), rules->end(), rule) != rules->end();
+}
+
+RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work, PollVerdict verdict, TimePoint now) {
+  RecordOutcome outcome;
+  store::PollRecord record;
+  record.now = now;
+  if (!settings_.dry_run) {
+    pending_urls_.clear();
+    pending_alerted_.clear();
+  }
+
+  const bool fetched = verdict == PollVerdict::fetched;
+  const bool baseline = fetched && feed.baseline && !settings_.no_baseline && !state.baselined;
+  outcome.baselined = baseline;
+  if (fetched) {
+    state.baselined = true;
+  }
+  const auto max_age = feed.max_item_age.value_or(settings_.max_item_age);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> new_fingerprints;  // fingerprint, story
+  std::optional<std::string> error;
+
+  outcome.counts.seen = work.seen;
+  for (auto& entry : work.items) {
+    if (entry.kind == ItemKind::unchanged) {
+      record.refreshed.push_back(entry.identity.key);
+      continue;
+    }
+    const Item& item = entry.item;
+    store::SeenItem seen{feed.name,
+                         entry.identity.key,
+                         entry.identity.canonical_url,
+                         entry.identity.content_hash,
+                         entry.identity.fingerprint,
+                         now,
+                         now,
+                         item.published,
+                         entry.known_story,
+                         item.title,
+                         item.link,
+                         rule_names(entry.matches)};
+    std::vector<std::string> alerting_rules;
+    if (entry.kind == ItemKind::edited) {
+      ++outcome.counts.updated;
+      for (const auto& rule : seen.rules) {
+        if (std::find(entry.known_rules.begin(), entry.known_rules.end(), rule) == entry.known_rules.end()) {
+          alerting_rules.push_back(rule);
+        }
+      }
+    } else {
+      ++outcome.counts.fresh;
+      std::optional<std::uint64_t> story = story_of_url(entry.identity.canonical_url, error);
+      if (!story) {
+        story = index_.find(entry.identity.fingerprint);
+      }
+      if (story) {
+        ++outcome.counts.folded;
+        seen.story = *story;
+      } else {
+        seen.story = make_story_id(feed.name, entry.identity.key);
+        record.stories.push_back(store::StoryRecord{seen.story, entry.identity.fingerprint, now, item.title});
+      }
+      new_fingerprints.emplace_back(entry.identity.fingerprint, seen.story);
+      if (!entry.identity.canonical_url.empty()) {
+        pending_urls_.emplace(entry.identity.canonical_url, seen.story);
+      }
+      const bool too_old = item.published && *item.published < now - max_age;
+      if (!too_old) {
+        alerting_rules = seen.rules;
+      }
+    }
+    if (baseline) {
+      alerting_rules.clear();
+    }
+    for (const auto& match : entry.matches) {
+      if (std::find(alerting_rules.begin(), alerting_rules.end(), match.rule) == alerting_rules.end() ||
+          alerted(match.rule, seen.story, error)) {
+        continue;
+      }
+      pending_alerted_.insert({match.rule, seen.story});
+      Alert alert;
+      alert.id = make_alert_id(match.rule, seen.story);
+      alert.rule = match.rule;
+      alert.story = store::format_story_id(seen.story);
+      alert.feed = feed.name;
+      alert.item_identity = seen.identity;
+      alert.item_id = item.id;
+      alert.title = item.title;
+      alert.link = item.link;
+      alert.published = item.published;
+      alert.summary = shorten(item.summary.empty() ? item.content : item.summary, alert_summary_bytes);
+      alert.why = match.why;
+      alert.updated = entry.kind == ItemKind::edited;
+      alert.created = now;
+      if (const auto targets = settings_.rule_targets.find(match.rule); targets != settings_.rule_targets.end()) {
+        alert.targets = targets->second;
+      }
+      outcome.alert_ids.push_back(alert.id);
+      record.alerts.push_back(std::move(alert));
+    }
+    if (settings_.dry_run) {
+      dry_members_[seen.story].push_back(
+          DryMember{feed.name, seen.identity, StoryMember{feed.name, seen.title, seen.link}});
+    }
+    record.items.push_back(std::move(seen));
+  }
+  outcome.counts.alerts = record.alerts.size();
+
+  if (error) {
+    outcome.store_error = error;
+    outcome.alert_ids.clear();
+    outcome.counts.alerts = 0;
+    return outcome;
+  }
+  record.state = std::move(state);
+  if (settings_.dry_run) {
+    for (auto& alert : record.alerts) {
+      auto id = alert.id;
+      dry_alerts_.emplace(std::move(id), std::move(alert));
+    }
+  } else if (auto written = store_.record_poll(record); !written) {
+    outcome.store_error = written.error().message;
+    outcome.alert_ids.clear();
+    outcome.counts.alerts = 0;
+    return outcome;
+  }
+  // Only what is committed joins the in-memory index, so it never knows a story the store does not.
+  for (const auto& [fingerprint, story] : new_fingerprints) {
+    index_.add(fingerprint, story, now);
+  }
+  return outcome;
+}
+
+Expected<std::vector<Alert>, store::StoreError> Recorder::alerts(const std::vector<std::string>& ids) {
+  if (!settings_.dry_run) {
+    return store_.load_alerts(ids);
+  }
+  std::vector<Alert> alerts;
+  for (const auto& id : ids) {
+    const auto found = dry_alerts_.find(id);
+    if (found == dry_alerts_.end()) {
+      continue;
+    }
+    Alert alert = found->second;
+    const auto story = store::parse_story_id(alert.story).value_or(0);
+    for (const auto& member : dry_members_[story]) {
+      if (member.feed != alert.feed || member.identity != alert.item_identity) {
+        alert.also.push_back(member.member);
+      }
+    }
+    alerts.push_back(std::move(alert));
+  }
+  return alerts;
+}
+
+}  // namespace newswatch::pipeline

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "newswatch/dedup/identity.hpp"
+#include "newswatch/fetch/fetch_result.hpp"
+#include "newswatch/model/expected.hpp"
+#include "newswatch/model/feed.hpp"
+#include "newswatch/model/item.hpp"
+#include "newswatch/model/match.hpp"
+#include "newswatch/model/time.hpp"
+#include "newswatch/schedule/next_poll.hpp"
+#include "newswatch/store/poll_record.hpp"
+
+namespace newswatch::pipeline {
+
+/// Starts a conditional GET and calls back exactly once, on the io_context thread.
+using FetchFunction = std::function<void(fetch::FetchRequest, std::function<void(fetch::FetchResult)>)>;
+
+/// Feed bytes turned into items and polling hints.
+struct ParsedBody {
+  std::vector<Item> items;
+  std::string language;
+  schedule::PollHints hints;  ///< ttl, update_period, skip_hours, skip_days filled in.
+  std::vector<std::string> warnings;
+};
+/// Parses feed bytes (worker threads).
+using ParseFunction = std::function<Expected<ParsedBody, std::string>(
+    std::string_view body, const std::string& content_type, const std::string& url)>;
+/// Gives an item its identity, canonical link and hashes (worker threads; pure).
+using IdentifyFunction = std::function<dedup::ItemIdentity(const Item& item)>;
+/// Matches one item against the rules and quotes each match's evidence (worker threads; a const
+/// RuleSet is thread-safe).
+using MatchFunction =
+    std::function<std::vector<MatchRecord>(const Item& item, const Feed& feed, const std::string& language)>;
+
+/// The CPU stages a worker runs for one fetched body.
+struct WorkerStages {
+  ParseFunction parse;
+  IdentifyFunction identify;
+  MatchFunction match;
+};
+
+/// What an item is, next to what the store knew of its feed.
+enum class ItemKind {
+  fresh,      ///< Never seen in this feed.
+  edited,     ///< Seen, but its title, summary or content changed.
+  unchanged,  ///< Seen as it is.
+};
+
+/// One item of a fetched feed, after identification and (when fresh or edited) matching.
+struct ItemWork {
+  Item item;  ///< Empty for unchanged items.
+  dedup::ItemIdentity identity;
+  ItemKind kind = ItemKind::fresh;
+  std::uint64_t known_story = 0;         ///< The stored item's story (edited and unchanged items).
+  std::vector<std::string> known_rules;  ///< Rules the stored version matched (edited items).
+  bool refresh = false;                  ///< Unchanged, and its stored last_seen is old enough to move.
+  std::vector<MatchRecord> matches;
+};
+
+/// The worker's result for one body.
+struct FeedWork {
+  std::optional<std::string> parse_error;
+  schedule::PollHints hints;
+  std::vector<ItemWork> items;  ///< Fresh and edited items, and unchanged ones to refresh; feed order.
+  std::size_t seen = 0;         ///< Items in the feed (distinct identities).
+};
+
+/// How stale a stored last_seen may be before a poll that sees the item again rewrites it. Retention
+/// counts in days, so a daily refresh keeps it right without a write per item per poll.
+inline constexpr std::chrono::hours refresh_after{24};
+
+/// The worker side of one feed poll (pure apart from the stages): parses the body, identifies every
+/// item, compares it with `known` (the store's items of this feed) and matches only fresh and edited
+/// items. An item with a new id but a link already stored for this feed is the stored item: some
+/// CMSs put a timestamp or session token in every guid.
+FeedWork work_on_body(const Feed& feed, std::string_view body, const std::string& content_type, const std::string& url,
+                      const std::vector<store::KnownItem>& known, TimePoint now, const WorkerStages& stages);
+
+}  // namespace newswatch::pipeline

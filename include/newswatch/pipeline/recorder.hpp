@@ -1,0 +1,93 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "newswatch/dedup/story_index.hpp"
+#include "newswatch/model/alert.hpp"
+#include "newswatch/model/feed.hpp"
+#include "newswatch/model/feed_state.hpp"
+#include "newswatch/pipeline/feed_state_update.hpp"
+#include "newswatch/pipeline/feed_work.hpp"
+#include "newswatch/pipeline/poll_summary.hpp"
+#include "newswatch/store/store.hpp"
+
+namespace newswatch::pipeline {
+
+/// Policy of the loop-side half of a feed poll, from the config.
+struct RecorderSettings {
+  std::chrono::seconds max_item_age = std::chrono::days{7};  ///< Per-feed max_item_age overrides it.
+  std::chrono::seconds story_window = std::chrono::hours{48};
+  std::map<std::string, std::vector<std::string>, std::less<>> rule_targets;  ///< Rule name -> target names.
+  bool dry_run = false;                                                       ///< Decide everything, write nothing.
+  bool no_baseline = false;  ///< Alert from a feed's first poll even when it asks for a baseline.
+};
+
+/// What recording one poll produced.
+struct RecordOutcome {
+  ItemCounts counts;
+  std::vector<std::string> alert_ids;
+  bool baselined = false;  ///< This poll was the feed's baseline.
+  std::optional<std::string> store_error;
+};
+
+/// The stable id of a rule's alert on a story: a retry, a replay after a crash, or another process
+/// all compute the same one, so it serves as the idempotency key of every delivery.
+std::string make_alert_id(std::string_view rule, std::uint64_t story);
+/// The id of a story its first member starts (63 bits: SQLite integers are signed).
+std::uint64_t make_story_id(std::string_view feed, std::string_view identity);
+
+/// The loop-side half of a feed poll: gives each new item its story (the same canonical link in any
+/// feed, or a near-duplicate inside the story window), decides which rules alert, and writes the
+/// feed state, items, stories and alerts with one Store::record_poll() call.
+///
+/// A rule alerts once per story. An edit alerts only for rules the stored version did not match.
+/// Nothing alerts during a feed's baseline poll, nor for an item first seen when already older than
+/// max_item_age.
+///
+/// Threads: the loop thread only; it owns the story index.
+class Recorder {
+ public:
+  Recorder(store::Store& store, RecorderSettings settings);
+
+  /// Loads the fingerprints of the story window from the store.
+  store::StoreStatus load(TimePoint now);
+  /// Forgets fingerprints whose story window has closed.
+  void expire(TimePoint now);
+  /// The store's items of a feed, for the worker to compare against.
+  Expected<std::vector<store::KnownItem>, store::StoreError> known_items(const Feed& feed);
+  /// Records one poll; `work` is empty unless the verdict is `fetched`.
+  RecordOutcome record(const Feed& feed, FeedState state, FeedWork work, PollVerdict verdict, TimePoint now);
+  /// The alerts with these ids, `also` filled in (from the store, or from memory on a dry run).
+  Expected<std::vector<Alert>, store::StoreError> alerts(const std::vector<std::string>& ids);
+
+  /// Fingerprints held in memory.
+  [[nodiscard]] std::size_t fingerprints() const { return index_.size(); }
+
+ private:
+  struct DryMember {
+    std::string feed;
+    std::string identity;
+    StoryMember member;
+  };
+
+  std::optional<std::uint64_t> story_of_url(const std::string& canonical_url, std::optional<std::string>& error);
+  bool alerted(const std::string& rule, std::uint64_t story, std::optional<std::string>& error);
+
+  store::Store& store_;
+  RecorderSettings settings_;
+  dedup::StoryIndex index_;
+  // Within one record() call, and across the whole run on a dry run (where nothing reaches the store):
+  std::map<std::string, std::uint64_t, std::less<>> pending_urls_;
+  std::set<std::pair<std::string, std::uint64_t>> pending_alerted_;
+  std::map<std::string, Alert, std::less<>> dry_alerts_;
+  std::map<std::uint64_t, std::vector<DryMember>> dry_members_;
+};
+
+}  // namespace newswatch::pipeline

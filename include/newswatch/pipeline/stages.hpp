@@ -1,0 +1,28 @@
+#pragma once
+
+#include "newswatch/config/config.hpp"
+#include "newswatch/net/http_client.hpp"
+#include "newswatch/pipeline/feed_work.hpp"
+#include "newswatch/pipeline/poll_cycle.hpp"
+#include "newswatch/pipeline/recorder.hpp"
+#include "newswatch/rules/rule_set.hpp"
+
+namespace newswatch::pipeline {
+
+/// fetch::conditional GET through `client` (kept by reference: it must outlive the function).
+FetchFunction make_fetch_function(net::HttpClient& client, const config::DaemonSettings& daemon);
+/// parse::parse_feed, with the feed's polling hints converted for the schedule.
+ParseFunction make_parse_function();
+/// The canonical link (url::canonical_identity with [daemon] strip_query_params) and dedup::identify.
+IdentifyFunction make_identify_function(const config::DaemonSettings& daemon);
+/// RuleSet::match, with each match's evidence quoted from the item (thread-safe: the RuleSet is const
+/// and kept by reference: it must outlive the function).
+MatchFunction make_match_function(const rules::RuleSet& rules);
+/// The three worker stages, as make_parse_function(), make_identify_function() and make_match_function().
+WorkerStages make_worker_stages(const config::DaemonSettings& daemon, const rules::RuleSet& rules);
+/// The poll-cycle settings a [daemon] table asks for.
+PollCycleSettings poll_cycle_settings(const config::DaemonSettings& daemon);
+/// The Recorder policy a config asks for: ages, the story window, each enabled rule's targets.
+RecorderSettings recorder_settings(const config::Config& config);
+
+}  // namespace newswatch::pipeline
