@@ -201,6 +201,16 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
     }
   }
 
+  if (!options.dry_run) {
+    // Retention: what has been gone from its feed that long is forgotten, along with finished alerts.
+    if (auto pruned = (*store)->prune(finished - config.daemon.retention, finished - config.daemon.retention);
+        !pruned) {
+      summary->store_error = pruned.error().message;
+    } else if (pruned->items + pruned->alerts > 0) {
+      spdlog::info("store: forgot {} item(s), {} stor(ies) and {} alert(s) older than retention {}", pruned->items,
+                   pruned->stories, pruned->alerts, format_duration(config.daemon.retention));
+    }
+  }
   std::cerr << summary_to_text(*summary);
   return summary->store_error ? exit_runtime_failure : exit_ok;
 }

@@ -79,6 +79,12 @@ TEST(LoadConfig, AppliesDefaultsToAMinimalConfig) {
   ASSERT_EQ(config.feeds.size(), 1U);
   EXPECT_EQ(config.feeds[0].name, "trt-world");
   EXPECT_TRUE(config.feeds[0].enabled);
+  EXPECT_TRUE(config.feeds[0].baseline) << "a new feed's first poll records, alerts on nothing";
+  EXPECT_FALSE(config.feeds[0].max_item_age.has_value());
+  EXPECT_EQ(config.daemon.max_item_age, std::chrono::days{7});
+  EXPECT_EQ(config.daemon.story_window, std::chrono::hours{48});
+  EXPECT_EQ(config.daemon.retention, std::chrono::days{90});
+  EXPECT_TRUE(config.daemon.strip_query_params.empty());
   EXPECT_FALSE(config.feeds[0].interval.has_value());
   ASSERT_EQ(config.rules.size(), 1U);
   EXPECT_EQ(config.rules[0].query, "\"ISIS coalition\"");
@@ -103,6 +109,10 @@ log_level = "debug"
 log_format = "json"
 http_listen = "127.0.0.1:9469"
 proxy = "http://proxy:3128"
+max_item_age = "2d"
+story_window = "12h"
+retention = "30d"
+strip_query_params = ["src", "pk_*"]
 )");
   ASSERT_TRUE(outcome.ok()) << ::testing::PrintToString(rendered(outcome));
   const auto& daemon = outcome.config->daemon;
@@ -119,6 +129,18 @@ proxy = "http://proxy:3128"
   EXPECT_EQ(daemon.log_format, LogFormat::json);
   EXPECT_EQ(daemon.http_listen, "127.0.0.1:9469");
   EXPECT_EQ(daemon.proxy, "http://proxy:3128");
+  EXPECT_EQ(daemon.max_item_age, std::chrono::days{2});
+  EXPECT_EQ(daemon.story_window, std::chrono::hours{12});
+  EXPECT_EQ(daemon.retention, std::chrono::days{30});
+  EXPECT_EQ(daemon.strip_query_params, (std::vector<std::string>{"src", "pk_*"}));
+}
+
+TEST(LoadConfig, AFeedMayAlertFromItsFirstPollAndSetItsOwnMaxItemAge) {
+  const auto outcome = load_one(
+      "[[feed]]\nname = \"wire\"\nurl = \"https://wire.example/rss\"\nbaseline = false\nmax_item_age = \"1d\"\n");
+  ASSERT_TRUE(outcome.ok()) << ::testing::PrintToString(rendered(outcome));
+  EXPECT_FALSE(outcome.config->feeds[0].baseline);
+  EXPECT_EQ(outcome.config->feeds[0].max_item_age, std::chrono::seconds{std::chrono::days{1}});
 }
 
 struct ErrorCase {
@@ -144,7 +166,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "  hint: did you mean \"default_interval\"?"},
         ErrorCase{"UnknownKeyListsKnownOnes", "[[feed]]\nname = \"a\"\nurl = \"https://a.example/rss\"\ncolour = 1\n",
                   "main.toml:4:1: error: unknown key \"colour\" in [[feed]] \"a\"\n"
-                  "  hint: known keys: name, url, interval, tags, enabled, headers, baseline"},
+                  "  hint: known keys: name, url, interval, tags, enabled, headers, baseline, max_item_age"},
         ErrorCase{"UnknownSection", "[[feeds]]\nname = \"a\"\n",
                   "main.toml:1:3: error: unknown section \"feeds\"\n  hint: did you mean \"feed\"?"},
         ErrorCase{"WrongType", "[[feed]]\nname = \"a\"\nurl = \"https://a.example/rss\"\ninterval = 5\n",
@@ -174,6 +196,9 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"IntervalOrder", "[daemon]\nmin_interval = \"1h\"\ndefault_interval = \"10m\"\n",
                   "main.toml:3:1: error: [daemon] default_interval is outside [min_interval, max_interval]\n"
                   "  hint: min_interval <= default_interval <= max_interval"},
+        ErrorCase{"StripQueryParamsNotAName", "[daemon]\nstrip_query_params = [\"utm=1\"]\n",
+                  "main.toml:2:22: error: strip_query_params entry \"utm=1\" is not a query parameter name\n"
+                  "  hint: write names such as \"src\" or prefixes such as \"pk_*\""},
         ErrorCase{"EmptyQuery", "[[rule]]\nname = \"r\"\nquery = \"  \"\n",
                   "main.toml:3:9: error: rule \"r\": query is empty\n"
                   "  hint: write what to watch for, e.g. query = '\"ISIS coalition\"'"},
