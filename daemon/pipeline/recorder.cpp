@@ -68,7 +68,10 @@ store::StoreStatus Recorder::load(TimePoint now) {
     return make_unexpected(std::move(fingerprints).error());
   }
   for (const auto& entry : *fingerprints) {
-    index_.add(entry.fingerprint, entry.story, entry.seen);
+    // A fingerprint from an older encoding is skipped: it only ever narrows what can fold.
+    if (const auto fingerprint = dedup::decode_fingerprint(entry.fingerprint)) {
+      index_.add(*fingerprint, entry.story, entry.seen);
+    }
   }
   return store::store_ok();
 }
@@ -125,7 +128,7 @@ RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work,
     state.baselined = true;
   }
   const auto max_age = feed.max_item_age.value_or(settings_.max_item_age);
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> new_fingerprints;  // fingerprint, story
+  std::vector<std::pair<dedup::StoryFingerprint, std::uint64_t>> new_fingerprints;  // fingerprint, story
   std::optional<std::string> error;
 
   outcome.counts.seen = work.seen;
@@ -139,7 +142,7 @@ RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work,
                          entry.identity.key,
                          entry.identity.canonical_url,
                          entry.identity.content_hash,
-                         entry.identity.fingerprint,
+                         dedup::encode_fingerprint(entry.identity.fingerprint),
                          now,
                          now,
                          item.published,
@@ -166,7 +169,7 @@ RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work,
         seen.story = *story;
       } else {
         seen.story = make_story_id(feed.name, entry.identity.key);
-        record.stories.push_back(store::StoryRecord{seen.story, entry.identity.fingerprint, now, item.title});
+        record.stories.push_back(store::StoryRecord{seen.story, seen.fingerprint, now, item.title});
       }
       new_fingerprints.emplace_back(entry.identity.fingerprint, seen.story);
       if (!entry.identity.canonical_url.empty()) {

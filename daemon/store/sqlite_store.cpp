@@ -29,12 +29,13 @@ constexpr std::array<const char*, SqliteStore::schema_version> migrations{
       ) STRICT;
     )sql",
     // 2: memory and outbox. A feed polled before this version baselines once more (baselined = 0),
-    // since no item of it was recorded yet. Story and fingerprint ids are 63-bit integers.
+    // since no item of it was recorded yet. Story ids are 63-bit integers; fingerprints are dedup's
+    // encoding, opaque here.
     R"sql(
       ALTER TABLE feed_state ADD COLUMN baselined INTEGER NOT NULL DEFAULT 0;
       CREATE TABLE stories (
         id          INTEGER PRIMARY KEY NOT NULL,
-        fingerprint INTEGER NOT NULL,
+        fingerprint BLOB    NOT NULL,
         first_seen  INTEGER NOT NULL,
         last_seen   INTEGER NOT NULL,
         title       TEXT    NOT NULL
@@ -45,7 +46,7 @@ constexpr std::array<const char*, SqliteStore::schema_version> migrations{
         identity      TEXT    NOT NULL,
         canonical_url TEXT    NOT NULL,
         content_hash  INTEGER NOT NULL,
-        fingerprint   INTEGER NOT NULL,
+        fingerprint   BLOB    NOT NULL,
         first_seen    INTEGER NOT NULL,
         last_seen     INTEGER NOT NULL,
         published     INTEGER,

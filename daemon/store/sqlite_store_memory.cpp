@@ -104,7 +104,7 @@ SeenItem read_seen_item(const Statement& row) {
   item.identity = row.column_text(1);
   item.canonical_url = row.column_text(2);
   item.content_hash = from_column(row.column_int(3));
-  item.fingerprint = from_column(row.column_int(4));
+  item.fingerprint = row.column_blob(4);
   item.first_seen = row.column_time(5).value_or(TimePoint{});
   item.last_seen = row.column_time(6).value_or(TimePoint{});
   item.published = row.column_time(7);
@@ -140,7 +140,7 @@ StoreStatus SqliteStore::write_item(const SeenItem& item) {
   upsert_item_.bind(2, item.identity);
   upsert_item_.bind(3, item.canonical_url);
   upsert_item_.bind(4, as_column(item.content_hash));
-  upsert_item_.bind(5, as_column(item.fingerprint));
+  upsert_item_.bind_blob(5, item.fingerprint);
   upsert_item_.bind(6, std::optional<TimePoint>{item.first_seen});
   upsert_item_.bind(7, std::optional<TimePoint>{item.last_seen});
   upsert_item_.bind(8, item.published);
@@ -200,7 +200,7 @@ StoreStatus SqliteStore::record_poll(const PollRecord& record) {
   for (const auto& story : record.stories) {
     const StatementUse use(insert_story_);
     insert_story_.bind(1, as_column(story.id));
-    insert_story_.bind(2, as_column(story.fingerprint));
+    insert_story_.bind_blob(2, story.fingerprint);
     insert_story_.bind(3, std::optional<TimePoint>{story.first_seen});
     insert_story_.bind(4, story.title);
     if (auto done = run(insert_story_); !done) {
@@ -273,17 +273,17 @@ Expected<std::vector<std::string>, StoreError> SqliteStore::rules_alerted(std::u
   return rules;
 }
 
-Expected<std::vector<StoryFingerprint>, StoreError> SqliteStore::load_fingerprints(TimePoint since) {
+Expected<std::vector<FingerprintRecord>, StoreError> SqliteStore::load_fingerprints(TimePoint since) {
   auto statement = database_.prepare(
       "SELECT fingerprint, story, first_seen FROM seen_items WHERE first_seen >= ?1 ORDER BY first_seen");
   if (!statement) {
     return make_unexpected(std::move(statement).error());
   }
   statement->bind(1, std::optional<TimePoint>{since});
-  std::vector<StoryFingerprint> fingerprints;
+  std::vector<FingerprintRecord> fingerprints;
   auto done = each_row(*statement, [&fingerprints](const Statement& row) {
-    fingerprints.push_back(StoryFingerprint{from_column(row.column_int(0)), from_column(row.column_int(1)),
-                                            row.column_time(2).value_or(TimePoint{})});
+    fingerprints.push_back(FingerprintRecord{row.column_blob(0), from_column(row.column_int(1)),
+                                             row.column_time(2).value_or(TimePoint{})});
   });
   if (!done) {
     return make_unexpected(std::move(done).error());
@@ -516,7 +516,7 @@ Expected<std::vector<StoryOverview>, StoreError> SqliteStore::list_stories(TimeP
   statement->bind(2, static_cast<std::int64_t>(limit));
   std::vector<StoryOverview> stories;
   auto done = each_row(*statement, [&stories](const Statement& row) {
-    stories.push_back(StoryOverview{StoryRecord{from_column(row.column_int(0)), from_column(row.column_int(1)),
+    stories.push_back(StoryOverview{StoryRecord{from_column(row.column_int(0)), row.column_blob(1),
                                                 row.column_time(2).value_or(TimePoint{}), row.column_text(3)},
                                     {}});
   });

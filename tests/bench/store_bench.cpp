@@ -83,7 +83,7 @@ store::SeenItem item_of(int feed, std::uint64_t serial, TimePoint now, std::mt19
   item.identity = fmt::format("id:https://outlet-{}.example/news/{}", feed, serial);
   item.canonical_url = fmt::format("https://outlet-{}.example/news/{}", feed, serial);
   item.content_hash = random();
-  item.fingerprint = random();
+  item.fingerprint = std::string(46, static_cast<char>(random()));  // The size of dedup's encoding.
   item.first_seen = now;
   item.last_seen = now;
   item.published = now;
@@ -124,7 +124,8 @@ int per_poll_transaction(const Options& options) {
       record.state = state_of(feed, now);
       for (int i = 0; i < items_per_poll; ++i) {
         record.items.push_back(item_of(feed, serial++, now, random));
-        record.stories.push_back(store::StoryRecord{record.items.back().story, 1, now, record.items.back().title});
+        record.stories.push_back(
+            store::StoryRecord{record.items.back().story, record.items.back().fingerprint, now, record.items.back().title});
       }
       if (items_per_poll == 2) {
         Alert alert;

@@ -42,7 +42,7 @@ SeenItem item(const std::string& feed, const std::string& identity, std::uint64_
   result.identity = identity;
   result.canonical_url = url;
   result.content_hash = 42;
-  result.fingerprint = 0xfeedfacecafebeefULL;  // Above INT64_MAX: must survive the signed column.
+  result.fingerprint = std::string("\x01\x02\0\xff", 4);  // Opaque bytes, NUL included, kept byte for byte.
   result.first_seen = seen;
   result.last_seen = seen;
   result.published = seen - 1h;
@@ -81,7 +81,7 @@ TEST(StoreMemory, RecordsAPollWholeAndReadsItBack) {
   record.state = state_of("trt");
   const auto first = item("trt", "id:1", 7, now, "https://trt.example/a");
   record.items = {first, item("trt", "id:2", 8, now)};
-  record.stories = {StoryRecord{7, 1, now, "Story seven"}, StoryRecord{8, 2, now, "Story eight"}};
+  record.stories = {StoryRecord{7, "f1", now, "Story seven"}, StoryRecord{8, "f2", now, "Story eight"}};
   record.alerts = {alert("a1", "isis-coalition", 7, first, {"desk", "ops"})};
   ASSERT_TRUE(store->record_poll(record));
 
@@ -118,7 +118,7 @@ TEST(StoreMemory, RecordsAPollWholeAndReadsItBack) {
   auto fingerprints = store->load_fingerprints(now - 1h);
   ASSERT_TRUE(fingerprints);
   ASSERT_EQ(fingerprints->size(), 2U);
-  EXPECT_EQ((*fingerprints)[0].fingerprint, 0xfeedfacecafebeefULL);
+  EXPECT_EQ((*fingerprints)[0].fingerprint, std::string("\x01\x02\0\xff", 4));
 }
 
 TEST(StoreMemory, AFailedPollLeavesNothingBehind) {
@@ -152,7 +152,7 @@ TEST(StoreMemory, AlsoListsOtherMembersUntilTheAlertIsClosed) {
   first.now = now;
   first.state = state_of("reuters");
   first.items = {origin};
-  first.stories = {StoryRecord{9, 1, now, "Wire story"}};
+  first.stories = {StoryRecord{9, "f1", now, "Wire story"}};
   first.alerts = {alert("a9", "isis-coalition", 9, origin)};
   ASSERT_TRUE(store->record_poll(first));
 
@@ -244,8 +244,8 @@ TEST(StoreMemory, PruneForgetsItemsGoneLongAndEmptyStoriesButKeepsPendingAlerts)
   record.now = now;
   record.state = state_of("trt");
   record.items = {old_item, fresh_item};
-  record.stories = {StoryRecord{1, 1, now - days{100}, "Old"}, StoryRecord{2, 2, now, "New"},
-                    StoryRecord{3, 3, now - days{100}, "Alerted"}};
+  record.stories = {StoryRecord{1, "f1", now - days{100}, "Old"}, StoryRecord{2, "f2", now, "New"},
+                    StoryRecord{3, "f3", now - days{100}, "Alerted"}};
   record.alerts = {alert("done", "r", 1, old_item), alert("waiting", "r", 3, old_item, {"desk"})};
   ASSERT_TRUE(store->record_poll(record));
 

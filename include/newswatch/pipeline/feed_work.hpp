@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "newswatch/dedup/identity.hpp"
+#include "newswatch/dedup/item_identity.hpp"
 #include "newswatch/fetch/fetch_result.hpp"
 #include "newswatch/model/expected.hpp"
 #include "newswatch/model/feed.hpp"

@@ -17,7 +17,7 @@ struct SeenItem {
   std::string identity;       ///< dedup::ItemIdentity::key: unique within the feed.
   std::string canonical_url;  ///< Identity form of the link; empty when the item has none.
   std::uint64_t content_hash = 0;
-  std::uint64_t fingerprint = 0;
+  std::string fingerprint;  ///< Story fingerprint as dedup encodes it (opaque bytes to the store).
   TimePoint first_seen{};
   TimePoint last_seen{};
   std::optional<TimePoint> published;
@@ -40,7 +40,7 @@ struct KnownItem {
 /// A story: items from one or more outlets that report the same thing.
 struct StoryRecord {
   std::uint64_t id = 0;
-  std::uint64_t fingerprint = 0;  ///< Of its first member.
+  std::string fingerprint;  ///< Of its first member, encoded.
   TimePoint first_seen{};
   std::string title;  ///< Of its first member.
 };
@@ -57,8 +57,8 @@ struct PollRecord {
 };
 
 /// A fingerprint of a recent item, to rebuild the in-memory story index at start-up.
-struct StoryFingerprint {
-  std::uint64_t fingerprint = 0;
+struct FingerprintRecord {
+  std::string fingerprint;  ///< Encoded, as stored.
   std::uint64_t story = 0;
   TimePoint seen{};
 };

@@ -50,7 +50,7 @@ class Store {
   /// Rules that already alerted on `story`.
   virtual Expected<std::vector<std::string>, StoreError> rules_alerted(std::uint64_t story) = 0;
   /// Fingerprints of items first seen at or after `since`, oldest first (rebuilds the story index).
-  virtual Expected<std::vector<StoryFingerprint>, StoreError> load_fingerprints(TimePoint since) = 0;
+  virtual Expected<std::vector<FingerprintRecord>, StoreError> load_fingerprints(TimePoint since) = 0;
 
   /// These alerts with `also` filled from their story's other members, in the order asked.
   virtual Expected<std::vector<Alert>, StoreError> load_alerts(const std::vector<std::string>& ids) = 0;
