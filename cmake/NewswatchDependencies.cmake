@@ -30,6 +30,7 @@ newswatch_require_pkg(CLI11 libcli11-dev)
 newswatch_require_pkg(zlib zlib1g-dev)
 newswatch_require_pkg(liburiparser liburiparser-dev)
 newswatch_require_pkg(libpsl libpsl-dev)
+newswatch_require_pkg(libidn2 libidn2-dev)
 newswatch_require_pkg(openssl libssl-dev)
 # Header-only Mustache renderer (libkainjow-mustache-dev ships no pkg-config file).
 find_path(NEWSWATCH_MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp)

@@ -1,0 +1,237 @@
+#include "newswatch/url/canonical.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "characters.hpp"
+#include "newswatch/url/host.hpp"
+#include "normal_form.hpp"
+#include "parsed_uri.hpp"
+#include "percent_encoding.hpp"
+#include "tracking_parameters.hpp"
+
+namespace newswatch::url {
+namespace {
+
+bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+std::string_view trim(std::string_view text) noexcept {
+  while (!text.empty() && is_space(text.front())) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && is_space(text.back())) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) noexcept {
+  return text.size() >= prefix.size() && detail::equals_ignoring_case(text.substr(0, prefix.size()), prefix);
+}
+
+bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) noexcept {
+  return text.size() >= suffix.size() && detail::equals_ignoring_case(text.substr(text.size() - suffix.size()), suffix);
+}
+
+/// `host` without a leading `label` + '.' when what remains is still a domain with a dot: the
+/// "www." and "amp." variants of a site serve its articles under the same paths.
+std::string_view without_label(std::string_view host, std::string_view label) noexcept {
+  if (host.size() > label.size() + 1 && starts_with_ignoring_case(host, label) && host[label.size()] == '.' &&
+      host.find('.', label.size() + 1) != std::string_view::npos) {
+    host.remove_prefix(label.size() + 1);
+  }
+  return host;
+}
+
+/// The article behind an AMP cache or AMP viewer link, as an absolute URL:
+///   https://www-example-com.cdn.ampproject.org/c/s/www.example.com/path  (and /v/s/, /c/ for http)
+///   https://www.google.com/amp/s/www.example.com/path
+/// The path after the prefix is the article's host and path; "s/" marks https.
+std::optional<std::string> amp_target(const detail::ParsedUri& parsed, std::string_view host) {
+  const UriUriA& uri = parsed.uri();
+  const UriPathSegmentA* first = uri.pathHead;
+  if (first == nullptr || first->next == nullptr) {
+    return std::nullopt;
+  }
+  const std::string_view prefix = parsed.original(first->text);
+  const bool cache = ends_with_ignoring_case(host, ".cdn.ampproject.org") && (prefix == "c" || prefix == "v");
+  const bool viewer =
+      (detail::equals_ignoring_case(host, "www.google.com") || detail::equals_ignoring_case(host, "google.com")) &&
+      prefix == "amp";
+  if (!cache && !viewer) {
+    return std::nullopt;
+  }
+  const UriPathSegmentA* target = first->next;
+  const bool secure = parsed.original(target->text) == "s";
+  if (secure) {
+    target = target->next;
+  }
+  if (target == nullptr || target->text.first == target->text.afterLast || !parsed.holds(target->text)) {
+    return std::nullopt;
+  }
+  const std::string_view text = parsed.text();
+  const std::size_t begin = parsed.offset_of(target->text.first);
+  const std::size_t end = uri.fragment.first != nullptr && parsed.holds(uri.fragment)
+                              ? parsed.offset_of(uri.fragment.first) - 1
+                              : text.size();
+  std::string article(secure ? "https://" : "http://");
+  article.append(text.substr(begin, end - begin));
+  return article;
+}
+
+/// True when `name` matches one of the configured names: exact, or a prefix ending in '*'.
+bool is_configured(std::string_view name, const std::vector<std::string>& configured) noexcept {
+  return std::any_of(configured.begin(), configured.end(), [name](const std::string& entry) {
+    if (entry.ends_with('*')) {
+      return starts_with_ignoring_case(name, std::string_view(entry).substr(0, entry.size() - 1));
+    }
+    return detail::equals_ignoring_case(name, entry);
+  });
+}
+
+/// True for the query forms of an AMP page (?amp, ?amp=1, ?outputType=amp) and for the parameters
+/// the AMP viewer adds to a cached page (amp_js_v, amp_gsa, usqp).
+bool is_amp_marker(std::string_view name, std::string_view value) noexcept {
+  if (detail::equals_ignoring_case(name, "amp")) {
+    return value.empty() || value == "1";
+  }
+  if (detail::equals_ignoring_case(name, "outputType")) {
+    return detail::equals_ignoring_case(value, "amp");
+  }
+  return detail::equals_ignoring_case(name, "amp_js_v") || detail::equals_ignoring_case(name, "amp_gsa") ||
+         detail::equals_ignoring_case(name, "usqp");
+}
+
+struct Parameter {
+  std::string_view name;
+  std::string_view value;
+
+  friend bool operator<(const Parameter& a, const Parameter& b) noexcept {
+    return a.name != b.name ? a.name < b.name : a.value < b.value;
+  }
+};
+
+/// Appends "?" and the query's parameters that identify the resource, normalised and sorted.
+void append_identity_query(std::string& out, std::string_view query, const CanonicalOptions& options) {
+  // Normalised names and values go into one buffer, sized so that it never moves: the views into
+  // it stay valid. Normalising at most triples a byte.
+  std::string normal;
+  normal.reserve(query.size() * 3);
+  std::vector<Parameter> kept;
+  kept.reserve(8);
+  while (!query.empty()) {
+    const std::size_t end = std::min(query.find('&'), query.size());
+    const std::string_view pair = query.substr(0, end);
+    query.remove_prefix(std::min(end + 1, query.size()));
+    if (pair.empty()) {
+      continue;
+    }
+    const std::size_t equals = std::min(pair.find('='), pair.size());
+    const std::size_t start = normal.size();
+    detail::append_normalized(normal, pair.substr(0, equals));
+    const std::size_t name_end = normal.size();
+    detail::append_normalized(normal, pair.substr(std::min(equals + 1, pair.size())));
+    const std::string_view written(normal);
+    const std::string_view name = written.substr(start, name_end - start);
+    const std::string_view value = written.substr(name_end);
+    if (name.empty() || detail::is_tracking_parameter(name) || is_configured(name, options.extra_strip_params) ||
+        is_amp_marker(name, value)) {
+      normal.resize(start);
+      continue;
+    }
+    kept.push_back(Parameter{name, value});
+  }
+  if (kept.empty()) {
+    return;
+  }
+  std::sort(kept.begin(), kept.end());
+  char separator = '?';
+  for (const Parameter& parameter : kept) {
+    out.push_back(separator);
+    separator = '&';
+    out.append(parameter.name);
+    if (!parameter.value.empty()) {
+      out.push_back('=');
+      out.append(parameter.value);
+    }
+  }
+}
+
+/// Removes the trailing '/' of a path that has more than the root: "/a/" and "/a" are one article.
+void drop_trailing_slashes(std::string& out, std::size_t path_start) {
+  while (out.size() > path_start + 1 && out.back() == '/') {
+    out.pop_back();
+  }
+}
+
+}  // namespace
+
+std::string canonical_identity(std::string_view url, const CanonicalOptions& options) {
+  const std::string_view link = trim(url);
+  detail::ParsedUri parsed;
+  if (parsed.parse(link, Syntax::lenient)) {
+    return std::string(link);
+  }
+  const UriUriA& uri = parsed.uri();
+  const std::string_view scheme = parsed.original(uri.scheme);
+  const std::string_view written_host = parsed.original(uri.hostText);
+  if ((!detail::equals_ignoring_case(scheme, "https") && !detail::equals_ignoring_case(scheme, "http")) ||
+      written_host.empty()) {
+    return std::string(link);
+  }
+  if (auto article = amp_target(parsed, written_host)) {
+    return canonical_identity(*article, options);
+  }
+
+  std::string out;
+  out.reserve(link.size() + 8);
+  // One scheme for both: sites serve the same article over http and https.
+  out.append("https://");
+  if (uri.userInfo.first != nullptr) {
+    detail::append_normalized(out, parsed.original(uri.userInfo));
+    out.push_back('@');
+  }
+  if (detail::is_ip_literal(uri)) {
+    out.push_back('[');
+    detail::append_lower(out, written_host);
+    out.push_back(']');
+  } else {
+    auto ascii = to_ascii_host(written_host);
+    if (!ascii) {
+      return std::string(link);
+    }
+    std::string_view host = *ascii;
+    while (host.ends_with('.')) {
+      host.remove_suffix(1);
+    }
+    out.append(without_label(without_label(host, "www"), "amp"));
+  }
+  // RFC 3986 §6.2.3: an empty port or the scheme's default one is the same as none.
+  const std::string_view port = parsed.original(uri.portText);
+  const bool default_port = port.empty() || (detail::equals_ignoring_case(scheme, "http") && port == "80") ||
+                            (detail::equals_ignoring_case(scheme, "https") && port == "443");
+  if (!default_port) {
+    out.push_back(':');
+    out.append(port);
+  }
+
+  const std::size_t path_start = out.size();
+  detail::append_normalized_path(out, parsed);
+  drop_trailing_slashes(out, path_start);
+  // An AMP page often lives at the article's path plus "/amp".
+  if (std::string_view(out).substr(path_start).ends_with("/amp")) {
+    out.resize(out.size() - 4);
+    drop_trailing_slashes(out, path_start);
+  }
+  if (out.size() == path_start) {
+    out.push_back('/');  // RFC 3986 §6.2.3: an empty path is "/".
+  }
+  if (uri.query.first != nullptr) {
+    append_identity_query(out, parsed.original(uri.query), options);
+  }
+  return out;
+}
+
+}  // namespace newswatch::url

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "newswatch/dedup/story_fingerprint.hpp"
+#include "newswatch/model/item.hpp"
+
+namespace newswatch::dedup {
+
+/// Identity of an item within its feed and the hashes used to compare it.
+struct ItemIdentity {
+  /// "id:<published id>" | "url:<canonical link>" | "hash:<16 hex digits>" (normalised title and
+  /// published date; normalised text when there is no title).
+  std::string key;
+  /// Canonical form of item.link as given by the caller (url::canonical_identity); may be empty. An
+  /// item with a new id whose canonical link was already seen in the same feed is the same item.
+  std::string canonical_url;
+  /// Hash of the normalised title, summary and content: changes when the item's words are edited,
+  /// not when only its markup, spacing, punctuation, case or accents change.
+  std::uint64_t content_hash = 0;
+  /// Story fingerprint of the lead (near-duplicate detection across outlets); more than 64 bits, see
+  /// story_fingerprint.hpp. Store it with encode_fingerprint(); StoryIndex takes it as it is.
+  StoryFingerprint fingerprint;
+};
+
+/// Identity in order: the id the feed publishes → the canonical link → hash of normalised title +
+/// published date. Pure: `canonical_url` is computed by the caller.
+ItemIdentity identify(const Item& item, std::string canonical_url);
+
+}  // namespace newswatch::dedup
