@@ -69,7 +69,7 @@ std::string with_stand_ins(std::string_view text, Syntax syntax) {
 
 /// "'x'" for a printable byte, "byte 0x0A" for another.
 std::string describe(char c) {
-  if (c > ' ' && c < '\x7f') {
+  if (c >= ' ' && c < '\x7f') {
     return std::string("'") + c + "'";
   }
   static constexpr char hex[] = "0123456789ABCDEF";
@@ -78,6 +78,13 @@ std::string describe(char c) {
 }
 
 UrlError syntax_error(std::string_view text, std::size_t position) {
+  // liburiparser stops after a '%' that two hex digits do not follow: name the '%'.
+  for (std::size_t back = 1; back <= 2 && back <= position; ++back) {
+    if (text[position - back] == '%') {
+      return UrlError{"'%' at byte " + std::to_string(position - back + 1) + " starts no percent-encoding",
+                      position - back};
+    }
+  }
   if (position >= text.size()) {
     return UrlError{"ends where more was expected", text.size()};
   }

@@ -1,6 +1,6 @@
 // URL handling per feed item: canonical_identity() on typical article links (~100 bytes, half of
-// them with tracking parameters), beside parsing alone (Url::parse). Goal: canonical_identity() well under 2 µs per
-// link on one core.
+// them with tracking parameters), beside parsing alone (Url::parse) and link resolution for
+// relative and absolute references. Goal: canonical_identity() well under 2 µs per link on one core.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "newswatch/url/canonical.hpp"
+#include "newswatch/url/resolve.hpp"
 #include "newswatch/url/url.hpp"
 
 namespace {
@@ -49,8 +50,30 @@ void BM_url_parse(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(links().size()));
 }
 
+void BM_resolve_link_relative(benchmark::State& state) {
+  const std::vector<std::string> references{"/news/world-67093234", "../sport/football/1234", "story?id=7",
+                                            "//cdn.example.com/img/1.jpg", "#comments"};
+  for (auto _ : state) {
+    for (const std::string& reference : references) {
+      benchmark::DoNotOptimize(newswatch::url::resolve_link("https://www.example.com/news/index.html", reference));
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(references.size()));
+}
+
+void BM_resolve_link_absolute(benchmark::State& state) {
+  for (auto _ : state) {
+    for (const std::string& link : links()) {
+      benchmark::DoNotOptimize(newswatch::url::resolve_link("https://www.example.com/news/", link));
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(links().size()));
+}
+
 BENCHMARK(BM_canonical_identity)->MinTime(1.0);
 BENCHMARK(BM_url_parse)->MinTime(1.0);
+BENCHMARK(BM_resolve_link_relative)->MinTime(1.0);
+BENCHMARK(BM_resolve_link_absolute)->MinTime(1.0);
 
 /// Console output plus a closing line with the CPU time per link.
 class PerLinkReporter : public benchmark::ConsoleReporter {
@@ -70,8 +93,9 @@ class PerLinkReporter : public benchmark::ConsoleReporter {
     if (canonical > 0) {
       std::cout << fmt::format(
           "{} links, one core (CPU time): canonical_identity {:.0f} ns per link (goal < 2000: {}), Url::parse {:.0f} "
-          "ns\n",
-          links().size(), canonical, canonical < 2000 ? "met" : "MISSED", nanoseconds_["BM_url_parse"]);
+          "ns, resolve_link {:.0f} ns relative, {:.0f} ns absolute\n",
+          links().size(), canonical, canonical < 2000 ? "met" : "MISSED", nanoseconds_["BM_url_parse"],
+          nanoseconds_["BM_resolve_link_relative"], nanoseconds_["BM_resolve_link_absolute"]);
     }
   }
 
