@@ -452,7 +452,6 @@ TEST_F(PollCycleTest, AnItemOlderThanMaxItemAgeIsRecordedButNeverAlerts) {
   EXPECT_TRUE(result.matches.empty());
 }
 
-
 TEST_F(PollCycleTest, ACopyOfAStoryInTheSamePollJoinsIt) {
   const std::string lead =
       "Coalition aircraft struck Islamic State positions near Raqqa overnight, the U.S.-led coalition said on "
