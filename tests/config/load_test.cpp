@@ -161,6 +161,15 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"UrlWithoutHost", "[[feed]]\nname = \"a\"\nurl = \"https:///rss\"\n",
                   "main.toml:3:7: error: feed url \"https:///rss\" has no host\n"
                   "  hint: e.g. \"https://www.trtworld.com/rss\" or \"file:///srv/feeds/local.xml\""},
+        ErrorCase{"UrlWithASpace", "[[feed]]\nname = \"a\"\nurl = \"https://a.example/world news.rss\"\n",
+                  "main.toml:3:7: error: feed url \"https://a.example/world news.rss\" is not a valid URL: ' ' at byte "
+                  "24 is not allowed there\n"
+                  "  hint: e.g. \"https://www.trtworld.com/rss\" or \"file:///srv/feeds/local.xml\""},
+        ErrorCase{
+            "UrlWithAnInvalidInternationalHost", "[[feed]]\nname = \"a\"\nurl = \"https://a\u200f.example/rss\"\n",
+            "main.toml:3:7: error: feed url \"https://a\u200f.example/rss\" has host \"a\u200f.example\", which is "
+            "not a valid internationalised domain name\n"
+            "  hint: e.g. \"https://www.trtworld.com/rss\" or \"file:///srv/feeds/local.xml\""},
         ErrorCase{"MissingUrl", "[[feed]]\nname = \"a\"\n",
                   "main.toml:1:1: error: [[feed]] \"a\" is missing \"url\"\n  hint: add url = \"...\""},
         ErrorCase{"BadName", "[[feed]]\nname = \"BBC World\"\nurl = \"https://a.example/rss\"\n",
