@@ -89,10 +89,18 @@ StoryFingerprint exact_fingerprint(const StoryText& story, LeadWindow window) {
 
 // Estimated number of distinct word pairs behind `bits` set bits of the 128: the expected number of
 // occupied bins after n throws is m(1 - e^(-n/m)), inverted (linear counting, Whang et al. 1990).
+// Looked up, as every candidate a lookup checks needs three.
 double distinct_pairs(int bits) noexcept {
-  static constexpr double width = 128;
-  const double occupied = std::min(static_cast<double>(bits), width - 0.5);
-  return -width * std::log1p(-occupied / width);
+  static constexpr int width = 128;
+  static const std::array<double, width + 1> table = [] {
+    std::array<double, width + 1> values{};
+    for (int occupied = 0; occupied <= width; ++occupied) {
+      const double capped = std::min(static_cast<double>(occupied), width - 0.5);
+      values[static_cast<std::size_t>(occupied)] = -width * std::log1p(-capped / width);
+    }
+    return values;
+  }();
+  return table[static_cast<std::size_t>(std::clamp(bits, 0, width))];
 }
 
 // 16 bits of a hash, never 0 (0 stands for "unknown").
@@ -126,12 +134,6 @@ StoryFingerprint near_fingerprint(const StoryText& story, LeadWindow window) {
   }
   for (std::size_t i = window.first; i < window.first + window.count; ++i) {
     const std::string_view token = story.lead.token_text(i);
-    if (has_digit(token)) {
-      fingerprint.numbers |= number_bit(token);
-    }
-  }
-  for (std::size_t i = 0; i < story.title.tokens.size(); ++i) {
-    const std::string_view token = story.title.token_text(i);
     if (has_digit(token)) {
       fingerprint.numbers |= number_bit(token);
     }
