@@ -240,41 +240,68 @@ std::optional<std::uint64_t> StoryIndex::find(const StoryFingerprint& fingerprin
   if (fingerprint.kind == FingerprintKind::none || live_ == 0) {
     return std::nullopt;
   }
+  // Three rounds, each of which asks for all the memory it needs before reading any, so that the
+  // cache misses of the six bands overlap: bucket spans, postings, then candidates.
+  const std::size_t bands = bands_of(fingerprint.kind);
+  std::array<const Bucket*, anchor_count> spans{};
+  std::array<std::uint32_t, anchor_count> tags{};
+  for (std::size_t band = 0; band < bands; ++band) {
+    const std::uint32_t key = band_key(fingerprint.anchors[band]);
+    spans[band] = &bands_[band].buckets[bucket_of(key)];
+    tags[band] = tag_of(key);
+    __builtin_prefetch(spans[band]);
+  }
+  for (std::size_t band = 0; band < bands; ++band) {
+    const Bucket& bucket = *spans[band];
+    if (bucket.size > 0) {
+      __builtin_prefetch(bands_[band].postings.data() + bucket.start + bucket.size - 1);
+    }
+  }
+  // Candidates, each with the number of bands it turned up in (bands in which it shares the key).
+  std::array<std::uint32_t, anchor_count * max_candidates_per_band> candidates{};
+  std::array<std::uint8_t, anchor_count * max_candidates_per_band> hits{};
+  std::size_t count = 0;
+  for (std::size_t band = 0; band < bands; ++band) {
+    const Bucket& bucket = *spans[band];
+    const std::uint32_t* postings = bands_[band].postings.data();
+    std::size_t taken = 0;
+    for (std::uint32_t i = bucket.start + bucket.size; i > bucket.start && taken < max_candidates_per_band; --i) {
+      const std::uint32_t posting = postings[i - 1];
+      if ((posting & tag_mask) != tags[band]) {
+        continue;
+      }
+      ++taken;
+      const std::uint32_t entry = posting >> tag_bits;
+      const std::size_t known = static_cast<std::size_t>(
+          std::find(candidates.begin(), candidates.begin() + count, entry) - candidates.begin());
+      if (known < count) {
+        ++hits[known];
+        continue;
+      }
+      __builtin_prefetch(&probe(entry));
+      candidates[count] = entry;
+      hits[count++] = 1;
+    }
+  }
   std::uint32_t best = dropped;
   std::uint32_t best_seen = 0;
   double best_similarity = -1;
-  for (std::size_t band_number = 0; band_number < bands_of(fingerprint.kind); ++band_number) {
-    const Band& band = bands_[band_number];
-    const std::uint32_t key = band_key(fingerprint.anchors[band_number]);
-    const Bucket& bucket = band.buckets[bucket_of(key)];
-    const std::uint32_t tag = tag_of(key);
-    std::size_t checked = 0;
-    for (std::uint32_t i = bucket.start + bucket.size; i > bucket.start && checked < max_candidates_per_band; --i) {
-      const std::uint32_t posting = band.postings[i - 1];
-      if ((posting & tag_mask) != tag) {
-        continue;
-      }
-      const std::uint32_t entry = posting >> tag_bits;
-      const Probe& candidate = probe(entry);
-      if (kind_of(candidate) == FingerprintKind::none) {
-        continue;
-      }
-      ++checked;
-      if (entry == best) {
-        continue;
-      }
-      const StoryFingerprint stored_fingerprint = stored(candidate);
-      if (!same_story(fingerprint, stored_fingerprint)) {
-        continue;
-      }
-      const double similarity = story_similarity(fingerprint, stored_fingerprint);
-      const std::uint32_t seen = seen_of(candidate.kind_seen);
-      if (best == dropped || similarity > best_similarity ||
-          (similarity == best_similarity && (seen > best_seen || (seen == best_seen && entry > best)))) {
-        best = entry;
-        best_seen = seen;
-        best_similarity = similarity;
-      }
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint32_t entry = candidates[i];
+    const Probe& candidate = probe(entry);
+    if (kind_of(candidate) == FingerprintKind::none) {
+      continue;
+    }
+    const std::optional<double> similarity = story_match(fingerprint, stored(candidate), hits[i]);
+    if (!similarity) {
+      continue;
+    }
+    const std::uint32_t seen = seen_of(candidate.kind_seen);
+    if (best == dropped || *similarity > best_similarity ||
+        (*similarity == best_similarity && (seen > best_seen || (seen == best_seen && entry > best)))) {
+      best = entry;
+      best_seen = seen;
+      best_similarity = *similarity;
     }
   }
   if (best == dropped) {

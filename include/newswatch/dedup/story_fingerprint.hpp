@@ -45,6 +45,11 @@ inline constexpr std::size_t min_lead_tokens = 12;
 inline constexpr std::size_t anchor_count = 6;
 /// Least estimated Jaccard similarity of two leads' word pairs for one story (see StoryFingerprint).
 inline constexpr double same_story_similarity = 0.3;
+/// Least similarity at which one shared MinHash value is enough. Folding a lead's pairs into 128
+/// bits makes chance collisions: among a million stored leads, unrelated ones that share a value
+/// with the query reached an estimate of 0.33 (bench_dedup), so below this a second shared value,
+/// independent evidence of overlap, must agree.
+inline constexpr double one_key_similarity = 0.45;
 /// Numbers each side must have that the other lacks for two texts to be different events.
 inline constexpr int conflicting_numbers = 2;
 
@@ -89,9 +94,17 @@ std::uint16_t outlet_of(std::string_view url) noexcept;
 /// the texts are identical, else 0; 0 when either is none or the kinds differ.
 double story_similarity(const StoryFingerprint& first, const StoryFingerprint& second) noexcept;
 
-/// True when two fingerprints are the same story: similarity >= same_story_similarity; for near ones
-/// numbers that do not conflict (each side with conflicting_numbers the other lacks); within one
-/// outlet the same title.
+/// MinHash values two fingerprints share (at the same position).
+int shared_anchors(const StoryFingerprint& first, const StoryFingerprint& second) noexcept;
+
+/// The similarity of two fingerprints that are the same story given that they share `shared`
+/// MinHash values, else nullopt: similarity >= same_story_similarity, and >= one_key_similarity
+/// unless two values are shared; for near ones numbers that do not conflict (each side with
+/// conflicting_numbers the other lacks); within one outlet the same title. StoryIndex passes the
+/// number of bands a candidate turned up in.
+std::optional<double> story_match(const StoryFingerprint& first, const StoryFingerprint& second, int shared) noexcept;
+
+/// True when two fingerprints are the same story (story_match() with the values they share).
 bool same_story(const StoryFingerprint& first, const StoryFingerprint& second) noexcept;
 
 /// Bytes of encode_fingerprint()'s output.

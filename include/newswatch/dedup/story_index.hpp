@@ -24,7 +24,7 @@ class StoryIndex {
   static constexpr std::size_t max_entries = (std::size_t{1} << 24U) - 1;
   /// Candidates checked per band and lookup, newest first: a word pair shared by very many
   /// items (a hot bucket) costs no more than this.
-  static constexpr std::size_t max_candidates_per_band = 32;
+  static constexpr std::size_t max_candidates_per_band = 16;
 
   StoryIndex();
 
