@@ -43,10 +43,10 @@ struct Alert {
   std::string title;
   std::string link;  ///< The item's own link (not the canonical form).
   std::optional<TimePoint> published;
-  std::string summary;              ///< Plain text, shortened.
-  std::vector<MatchEvidence> why;   ///< What matched.
-  std::vector<StoryMember> also;    ///< Other members of the story known when it was read.
-  bool updated = false;             ///< Raised by an edit of an item seen before.
+  std::string summary;             ///< Plain text, shortened.
+  std::vector<MatchEvidence> why;  ///< What matched.
+  std::vector<StoryMember> also;   ///< Other members of the story known when it was read.
+  bool updated = false;            ///< Raised by an edit of an item seen before.
   TimePoint created{};
   std::vector<std::string> targets;  ///< Target names it goes to (empty: printed only).
 };
