@@ -7,7 +7,10 @@
 #include <filesystem>
 #include <set>
 
+#include "newswatch/text/ascii.hpp"
 #include "newswatch/text/suggest.hpp"
+#include "newswatch/url/host.hpp"
+#include "newswatch/url/url.hpp"
 #include "query_check.hpp"
 
 namespace newswatch::config::detail {
@@ -63,31 +66,35 @@ std::string table_context(std::string_view kind, const std::string& name) {
   return name.empty() ? fmt::format("[[{}]]", kind) : fmt::format("[[{}]] \"{}\"", kind, name);
 }
 
-/// Checks a URL's scheme and that http(s) URLs have a host; returns the problem, if any.
-std::optional<std::string> url_problem(std::string_view url, bool allow_file) {
-  const auto colon = url.find("://");
-  if (colon == std::string_view::npos) {
+/// Checks a URL's syntax (RFC 3986), its scheme and that http(s) URLs have a host; returns the
+/// problem, if any.
+std::optional<std::string> url_problem(std::string_view text, bool allow_file) {
+  const std::string scheme = text::lower_ascii(url::scheme_of(text));
+  if (scheme.empty()) {
     return std::string("is not an absolute URL");
   }
-  std::string scheme(url.substr(0, colon));
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
-  const auto rest = url.substr(colon + 3);
   if (scheme == "file") {
     if (!allow_file) {
       return std::string("must be http or https");
     }
-    if (!rest.starts_with('/')) {
+    // The path is a local file name, taken as it is: only its form is checked.
+    if (!text.substr(scheme.size() + 1).starts_with("///")) {
       return std::string("must be file:///absolute/path");
     }
     return std::nullopt;
   }
-  if (scheme != "http" && scheme != "https") {
+  if (!url::is_http_scheme(scheme)) {
     return fmt::format("has scheme \"{}\"; only http, https{} are allowed", scheme, allow_file ? " and file" : "");
   }
-  const auto host_end = rest.find_first_of("/?#");
-  const auto authority = rest.substr(0, host_end);
-  if (authority.empty() || authority.front() == ':' || authority.find(' ') != std::string_view::npos) {
+  const auto parsed = url::Url::parse(text);
+  if (!parsed) {
+    return fmt::format("is not a valid URL: {}", parsed.error().message);
+  }
+  if (parsed->host_kind() == url::HostKind::none) {
     return std::string("has no host");
+  }
+  if (parsed->host_kind() == url::HostKind::name && url::host_name(*parsed).empty()) {
+    return fmt::format("has host \"{}\", which is not a valid internationalised domain name", parsed->host());
   }
   return std::nullopt;
 }

@@ -1,5 +1,6 @@
 #include "newswatch/dedup/dateline.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "newswatch/text/normalize.hpp"
@@ -207,12 +208,26 @@ std::size_t place_equals_agency_dateline(std::string_view lead, const Words& wor
   return skip_spaces(lead, words.items[0].end);
 }
 
+// Every dateline form above has one of these bytes in its first max_dateline_bytes: '-', '/', '=',
+// '[', or the lead byte of a dash, of 【 or of 电 (E2, E3, E7 in UTF-8). Most leads have none.
+bool may_have_dateline(std::string_view text) noexcept {
+  static constexpr std::array<bool, 256> marks = [] {
+    std::array<bool, 256> table{};
+    for (const unsigned char byte : {'-', '/', '=', '[', '\xE2', '\xE3', '\xE7'}) {
+      table[byte] = true;
+    }
+    return table;
+  }();
+  const std::string_view head = text.substr(0, max_dateline_bytes + 16);
+  return std::any_of(head.begin(), head.end(), [](char byte) { return marks[static_cast<unsigned char>(byte)]; });
+}
+
 }  // namespace
 
 std::size_t dateline_length(std::string_view lead) {
   const std::size_t start = skip_spaces(lead, 0);
   const std::string_view text = lead.substr(start);
-  if (text.empty()) {
+  if (text.empty() || !may_have_dateline(text)) {
     return 0;
   }
   std::size_t length = bracket_dateline(text);

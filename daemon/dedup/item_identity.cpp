@@ -1,6 +1,6 @@
 #include "newswatch/dedup/item_identity.hpp"
 
-#include <array>
+#include <cstring>
 #include <utility>
 
 #include "newswatch/dedup/stable_hash.hpp"
@@ -15,11 +15,25 @@ constexpr std::uint64_t content_seed = 0xC0A7E17C0A7E17C0ULL;
 constexpr std::uint64_t key_seed = 0x4B65794B65794B65ULL;
 
 // Tokens joined by one space: the normalised words of a field, whatever the markup, spacing and
-// punctuation around them were.
+// punctuation around them were. A token of up to 16 bytes (nearly all) is copied as 16 bytes at
+// once into room made beforehand; what lands past its end is overwritten by what follows.
 void append_words(std::string& out, const text::TokenList& tokens) {
-  for (std::size_t i = 0; i < tokens.tokens.size(); ++i) {
-    out.append(tokens.token_text(i)).push_back(' ');
+  static constexpr std::size_t chunk = 16;
+  std::size_t at = out.size();
+  out.resize(at + tokens.text.size() + tokens.tokens.size() + chunk);
+  char* destination = out.data();
+  const char* source = tokens.text.data();
+  for (const text::TokenRef& token : tokens.tokens) {
+    const std::size_t length = token.text_end - token.text_begin;
+    if (length <= chunk && token.text_begin + chunk <= tokens.text.size()) {
+      std::memcpy(destination + at, source + token.text_begin, chunk);
+    } else {
+      std::memcpy(destination + at, source + token.text_begin, length);
+    }
+    at += length;
+    destination[at++] = ' ';
   }
+  out.resize(at);
 }
 
 std::string hex(std::uint64_t value) {
@@ -43,7 +57,8 @@ ItemIdentity identify(const Item& item, std::string canonical_url) {
 
   // Fields end with a newline, so words moving from the summary to the content count as an edit.
   std::string words;
-  words.reserve(title.text.size() + summary.text.size() + content.text.size() + 8);
+  words.reserve(title.text.size() + summary.text.size() + content.text.size() + title.tokens.size() +
+                summary.tokens.size() + content.tokens.size() + 64);
   append_words(words, title);
   words.push_back('\n');
   append_words(words, summary);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "newswatch/dedup/dateline.hpp"
@@ -21,20 +22,63 @@ constexpr std::uint64_t outlet_seed = 0x6F75746C65742121ULL;
 constexpr std::uint64_t title_seed = 0x7469746C65212121ULL;
 constexpr std::uint64_t exact_seeds[2] = {0x3C6EF372FE94F82BULL, 0xA54FF53A5F1D36F1ULL};
 constexpr std::uint64_t anchor_step = 0x9E3779B97F4A7C15ULL;
+// The MinHash functions: multiply-shift (Dietzfelbinger et al. 1997) of the pair's hash by odd
+// constants. Pair hashes are already uniform, and 2-independent functions serve MinHash in
+// practice (Thorup, "Bottom-k and priority sampling, set similarity and subset sums with minimal
+// independence", 2013).
+constexpr std::array<std::uint64_t, anchor_count> anchor_multipliers = {0xD6E8FEB86659FD93ULL, 0xA0761D6478BD642FULL,
+                                                                        0xE7037ED1A0B428DBULL, 0x8EBC6AF09C88C6E3ULL,
+                                                                        0x589965CC75374CC3ULL, 0x1D8E4E27C47D124FULL};
 constexpr std::uint8_t encoding_version = 1;
 
+constexpr std::uint64_t every_byte(std::uint8_t byte) noexcept {
+  return 0x0101010101010101ULL * byte;
+}
+
+// 0x80 in each byte of `word` that is an ASCII digit, 0 elsewhere. Adding to the low seven bits
+// sets a byte's high bit iff it is >= '0' (respectively > '9'), and never carries into the next.
+constexpr std::uint64_t ascii_digits(std::uint64_t word) noexcept {
+  const std::uint64_t low = word & every_byte(0x7F);
+  const std::uint64_t at_least_zero = low + every_byte(0x80 - '0');
+  const std::uint64_t above_nine = low + every_byte(0x7F - '9');
+  return at_least_zero & ~above_nine & ~word & every_byte(0x80);
+}
+
 // A digit of the scripts whose digits NFKC leaves alone: ASCII (NFKC maps full-width ones there),
-// Arabic-Indic, Extended Arabic-Indic (Persian, Urdu) and Devanagari.
+// Arabic-Indic, Extended Arabic-Indic (Persian, Urdu) and Devanagari. ASCII eight bytes at a time:
+// this runs for every token of every lead.
 bool has_digit(std::string_view token) noexcept {
-  for (std::size_t offset = 0; offset < token.size();) {
-    const auto byte = static_cast<unsigned char>(token[offset]);
-    if (byte < 0x80) {
-      if (byte >= '0' && byte <= '9') {
-        return true;
-      }
-      ++offset;
-      continue;
+  // Loads that may overlap (never past the token): which bytes are read twice does not matter.
+  const char* bytes = token.data();
+  const std::size_t size = token.size();
+  const auto load = [bytes](std::size_t offset, std::size_t width) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, bytes + offset, width);
+    return word;
+  };
+  std::uint64_t words_or = 0;
+  std::uint64_t digits = 0;
+  const auto add = [&](std::uint64_t word) {
+    words_or |= word;
+    digits |= ascii_digits(word);
+  };
+  if (size >= 8) {
+    for (std::size_t offset = 0; offset + 8 <= size; offset += 8) {
+      add(load(offset, 8));
     }
+    add(load(size - 8, 8));
+  } else if (size >= 4) {
+    add(load(0, 4) | load(size - 4, 4) << 32U);
+  } else if (size > 0) {
+    add(load(0, 1) | load(size / 2, 1) << 8U | load(size - 1, 1) << 16U);
+  }
+  if (digits != 0) {
+    return true;
+  }
+  if ((words_or & every_byte(0x80)) == 0) {
+    return false;
+  }
+  for (std::size_t offset = 0; offset < size;) {
     const text::DecodedCodePoint decoded = text::decode_utf8(token, offset);
     const char32_t c = decoded.code_point;
     if ((c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9) || (c >= 0x0966 && c <= 0x096F)) {
@@ -89,10 +133,18 @@ StoryFingerprint exact_fingerprint(const StoryText& story, LeadWindow window) {
 
 // Estimated number of distinct word pairs behind `bits` set bits of the 128: the expected number of
 // occupied bins after n throws is m(1 - e^(-n/m)), inverted (linear counting, Whang et al. 1990).
+// Looked up, as every candidate a lookup checks needs three.
 double distinct_pairs(int bits) noexcept {
-  static constexpr double width = 128;
-  const double occupied = std::min(static_cast<double>(bits), width - 0.5);
-  return -width * std::log1p(-occupied / width);
+  static constexpr int width = 128;
+  static const std::array<double, width + 1> table = [] {
+    std::array<double, width + 1> values{};
+    for (int occupied = 0; occupied <= width; ++occupied) {
+      const double capped = std::min(static_cast<double>(occupied), width - 0.5);
+      values[static_cast<std::size_t>(occupied)] = -width * std::log1p(-capped / width);
+    }
+    return values;
+  }();
+  return table[static_cast<std::size_t>(std::clamp(bits, 0, width))];
 }
 
 // 16 bits of a hash, never 0 (0 stands for "unknown").
@@ -101,12 +153,12 @@ std::uint16_t nonzero_16(std::uint64_t hash) noexcept {
   return value == 0 ? 1 : value;
 }
 
-std::uint16_t title_hash(const text::TokenList& title) {
-  std::string joined;
+std::uint16_t title_hash(const text::TokenList& title) noexcept {
+  std::uint64_t hash = title_seed;
   for (std::size_t i = 0; i < title.tokens.size(); ++i) {
-    joined.append(title.token_text(i)).push_back(' ');
+    hash = combine_hashes(hash, stable_hash(title.token_text(i), title_seed));
   }
-  return nonzero_16(stable_hash(joined, title_seed));
+  return nonzero_16(hash);
 }
 
 StoryFingerprint near_fingerprint(const StoryText& story, LeadWindow window) {
@@ -120,18 +172,12 @@ StoryFingerprint near_fingerprint(const StoryText& story, LeadWindow window) {
     previous = current;
     fingerprint.shingles[pair >> 63U] |= std::uint64_t{1} << ((pair >> 57U) & 63U);
     for (std::size_t j = 0; j < anchor_count; ++j) {
-      const auto anchor = static_cast<std::uint32_t>(mix64(pair + anchor_step * (j + 1)) >> 32U);
+      const auto anchor = static_cast<std::uint32_t>((pair * anchor_multipliers[j]) >> 32U);
       fingerprint.anchors[j] = std::min(fingerprint.anchors[j], anchor);
     }
   }
   for (std::size_t i = window.first; i < window.first + window.count; ++i) {
     const std::string_view token = story.lead.token_text(i);
-    if (has_digit(token)) {
-      fingerprint.numbers |= number_bit(token);
-    }
-  }
-  for (std::size_t i = 0; i < story.title.tokens.size(); ++i) {
-    const std::string_view token = story.title.token_text(i);
     if (has_digit(token)) {
       fingerprint.numbers |= number_bit(token);
     }
@@ -215,16 +261,32 @@ double story_similarity(const StoryFingerprint& first, const StoryFingerprint& s
   return std::clamp(shared / union_size, 0.0, 1.0);
 }
 
-bool same_story(const StoryFingerprint& first, const StoryFingerprint& second) noexcept {
+int shared_anchors(const StoryFingerprint& first, const StoryFingerprint& second) noexcept {
+  int shared = 0;
+  for (std::size_t j = 0; j < anchor_count; ++j) {
+    shared += first.anchors[j] == second.anchors[j] ? 1 : 0;
+  }
+  return shared;
+}
+
+std::optional<double> story_match(const StoryFingerprint& first, const StoryFingerprint& second, int shared) noexcept {
   if (first.outlet != 0 && first.outlet == second.outlet && first.title != second.title) {
-    return false;
+    return std::nullopt;
   }
   if (first.kind == FingerprintKind::near && second.kind == FingerprintKind::near &&
       std::popcount(first.numbers & ~second.numbers) >= conflicting_numbers &&
       std::popcount(second.numbers & ~first.numbers) >= conflicting_numbers) {
-    return false;
+    return std::nullopt;
   }
-  return story_similarity(first, second) >= same_story_similarity;
+  const double similarity = story_similarity(first, second);
+  if (similarity < same_story_similarity || (similarity < one_key_similarity && shared < 2)) {
+    return std::nullopt;
+  }
+  return similarity;
+}
+
+bool same_story(const StoryFingerprint& first, const StoryFingerprint& second) noexcept {
+  return story_match(first, second, shared_anchors(first, second)).has_value();
 }
 
 namespace {

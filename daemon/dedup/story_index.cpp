@@ -18,10 +18,13 @@ constexpr std::uint32_t bucket_count = std::uint32_t{1} << bucket_bits;
 constexpr std::uint32_t tag_bits = 8;
 constexpr std::uint32_t tag_mask = (std::uint32_t{1} << tag_bits) - 1;
 constexpr std::uint32_t dropped = std::numeric_limits<std::uint32_t>::max();
-// How far borrow_room() looks for a bucket with free room before rebuilding the band.
+// How far borrow_room() looks for a bucket with free room before the band is rebuilt.
 constexpr std::uint32_t max_borrow_distance = 64;
-// Seconds from epoch_ to the first time added: times up to 68 years earlier still fit.
-constexpr std::int64_t epoch_margin = std::int64_t{1} << 31;
+// Probe::kind_seen: the kind in the top two bits, seconds after the epoch below them. The epoch is
+// 2^29 s (17 years) before the first time added, so earlier times fit as well as later ones.
+constexpr std::uint32_t seen_bits = 30;
+constexpr std::uint32_t seen_mask = (std::uint32_t{1} << seen_bits) - 1;
+constexpr std::int64_t epoch_margin = std::int64_t{1} << 29U;
 
 // MinHash values are minima, so their high bits are mostly zero: mixed again before they pick a
 // bucket.
@@ -34,50 +37,70 @@ std::uint32_t bucket_of(std::uint32_t key) noexcept {
 std::uint32_t tag_of(std::uint32_t key) noexcept {
   return (key >> (32 - bucket_bits - tag_bits)) & tag_mask;
 }
-// Room each bucket gets when a band is rebuilt, beyond what it holds.
+// Room a bucket gets when its band is rebuilt, beyond what it holds.
 std::uint32_t slack(std::uint32_t size) noexcept {
-  return size / 16 + 1;
+  return size / 32 + 1;
 }
 // Bands an entry of this kind is posted in: an exact fingerprint's values all come from one hash,
 // so one band finds it as well as six would.
 std::size_t bands_of(FingerprintKind kind) noexcept {
   return kind == FingerprintKind::exact ? 1 : anchor_count;
 }
+std::uint32_t seen_of(std::uint32_t kind_seen) noexcept {
+  return kind_seen & seen_mask;
+}
 
 }  // namespace
 
 StoryIndex::StoryIndex() {
   for (Band& band : bands_) {
-    band.starts.assign(bucket_count + 1, 0);
-    band.sizes.assign(bucket_count, 0);
+    band.buckets.assign(bucket_count + 1, Bucket{0, 0});
   }
+}
+
+FingerprintKind StoryIndex::kind_of(const Probe& probe) noexcept {
+  return static_cast<FingerprintKind>(probe.kind_seen >> seen_bits);
+}
+
+StoryFingerprint StoryIndex::stored(const Probe& probe) noexcept {
+  StoryFingerprint fingerprint;
+  fingerprint.kind = kind_of(probe);
+  fingerprint.outlet = static_cast<std::uint16_t>(probe.outlet_title >> 16U);
+  fingerprint.title = static_cast<std::uint16_t>(probe.outlet_title & 0xFFFFU);
+  fingerprint.numbers = probe.numbers;
+  fingerprint.shingles = {std::uint64_t{probe.shingles[1]} << 32U | probe.shingles[0],
+                          std::uint64_t{probe.shingles[3]} << 32U | probe.shingles[2]};
+  return fingerprint;
 }
 
 std::uint32_t StoryIndex::time_offset(TimePoint seen) {
   if (!epoch_) {
     epoch_ = seen - std::chrono::seconds{epoch_margin};
   }
-  const std::int64_t offset = (seen - *epoch_).count();
-  return static_cast<std::uint32_t>(std::clamp<std::int64_t>(offset, 0, std::numeric_limits<std::uint32_t>::max()));
+  return static_cast<std::uint32_t>(std::clamp<std::int64_t>((seen - *epoch_).count(), 0, seen_mask));
 }
 
-void StoryIndex::add(const StoryFingerprint& fingerprint, std::uint64_t story, TimePoint seen) {
+void StoryIndex::add(const StoryFingerprint& fingerprint, std::uint64_t story_id, TimePoint seen) {
   if (fingerprint.kind == FingerprintKind::none) {
     return;
   }
-  if (stories_.size() > max_entries) {
+  if (entries_ > max_entries) {
     compact();
   }
-  if (stories_.size() > max_entries) {
+  if (entries_ > max_entries) {
     forget_oldest(max_entries / 4);
   }
-  const auto entry = static_cast<std::uint32_t>(stories_.size());
-  stories_.push_back(story);
-  seen_.push_back(time_offset(seen));
-  shingles_.push_back(fingerprint.shingles);
-  numbers_.push_back(fingerprint.numbers);
-  outlet_titles_.push_back(static_cast<std::uint32_t>(fingerprint.outlet) << 16U | fingerprint.title);
-  kinds_.push_back(fingerprint.kind);
+  if ((entries_ >> block_bits) == blocks_.size()) {
+    blocks_.push_back(std::make_unique<Block>());
+  }
+  const auto entry = static_cast<std::uint32_t>(entries_++);
+  probe(entry) = Probe{
+      {static_cast<std::uint32_t>(fingerprint.shingles[0]), static_cast<std::uint32_t>(fingerprint.shingles[0] >> 32U),
+       static_cast<std::uint32_t>(fingerprint.shingles[1]), static_cast<std::uint32_t>(fingerprint.shingles[1] >> 32U)},
+      fingerprint.numbers,
+      static_cast<std::uint32_t>(fingerprint.outlet) << 16U | fingerprint.title,
+      static_cast<std::uint32_t>(fingerprint.kind) << seen_bits | time_offset(seen)};
+  story(entry) = story_id;
   ++live_;
   for (std::size_t band = 0; band < bands_of(fingerprint.kind); ++band) {
     insert_posting(bands_[band], band_key(fingerprint.anchors[band]), entry);
@@ -86,40 +109,40 @@ void StoryIndex::add(const StoryFingerprint& fingerprint, std::uint64_t story, T
 
 void StoryIndex::insert_posting(Band& band, std::uint32_t key, std::uint32_t entry) {
   const std::uint32_t bucket = bucket_of(key);
-  if (band.starts[bucket] + band.sizes[bucket] == band.starts[bucket + 1] && !borrow_room(band, bucket)) {
+  const Bucket& span = band.buckets[bucket];
+  if (span.start + span.size == band.buckets[bucket + 1].start && !borrow_room(band, bucket)) {
     rebuild(band, {});
   }
-  band.postings[band.starts[bucket] + band.sizes[bucket]++] = entry << tag_bits | tag_of(key);
+  Bucket& room = band.buckets[bucket];
+  band.postings[room.start + room.size++] = entry << tag_bits | tag_of(key);
 }
 
 bool StoryIndex::borrow_room(Band& band, std::uint32_t bucket) {
   // The nearest bucket with a free slot hands it over: the postings in between move by one.
+  std::vector<Bucket>& buckets = band.buckets;
+  const auto has_room = [&buckets](std::uint32_t b) {
+    return buckets[b].start + buckets[b].size < buckets[b + 1].start;
+  };
   for (std::uint32_t distance = 1; distance <= max_borrow_distance; ++distance) {
-    if (bucket + distance < bucket_count) {
+    if (bucket + distance < bucket_count && has_room(bucket + distance)) {
       const std::uint32_t lender = bucket + distance;
-      const std::uint32_t lender_end = band.starts[lender] + band.sizes[lender];
-      if (lender_end < band.starts[lender + 1]) {
-        const std::uint32_t from = band.starts[bucket + 1];
-        std::memmove(band.postings.data() + from + 1, band.postings.data() + from,
-                     (lender_end - from) * sizeof(std::uint32_t));
-        for (std::uint32_t b = bucket + 1; b <= lender; ++b) {
-          ++band.starts[b];
-        }
-        return true;
+      const std::uint32_t from = buckets[bucket + 1].start;
+      const std::uint32_t to = buckets[lender].start + buckets[lender].size;
+      std::memmove(band.postings.data() + from + 1, band.postings.data() + from, (to - from) * sizeof(std::uint32_t));
+      for (std::uint32_t b = bucket + 1; b <= lender; ++b) {
+        ++buckets[b].start;
       }
+      return true;
     }
-    if (distance <= bucket) {
+    if (distance <= bucket && has_room(bucket - distance)) {
       const std::uint32_t lender = bucket - distance;
-      const std::uint32_t lender_end = band.starts[lender] + band.sizes[lender];
-      if (lender_end < band.starts[lender + 1]) {
-        const std::uint32_t from = band.starts[lender + 1];
-        const std::uint32_t to = band.starts[bucket] + band.sizes[bucket];
-        std::memmove(band.postings.data() + from - 1, band.postings.data() + from, (to - from) * sizeof(std::uint32_t));
-        for (std::uint32_t b = lender + 1; b <= bucket; ++b) {
-          --band.starts[b];
-        }
-        return true;
+      const std::uint32_t from = buckets[lender + 1].start;
+      const std::uint32_t to = buckets[bucket].start + buckets[bucket].size;
+      std::memmove(band.postings.data() + from - 1, band.postings.data() + from, (to - from) * sizeof(std::uint32_t));
+      for (std::uint32_t b = lender + 1; b <= bucket; ++b) {
+        --buckets[b].start;
       }
+      return true;
     }
   }
   return false;
@@ -130,68 +153,58 @@ void StoryIndex::rebuild(Band& band, const std::vector<std::uint32_t>& renumbere
   // newest last).
   const auto new_entry = [&](std::uint32_t posting) {
     const std::uint32_t entry = posting >> tag_bits;
-    return renumbered.empty() ? (kinds_[entry] == FingerprintKind::none ? dropped : entry) : renumbered[entry];
-  };
-  std::vector<std::uint32_t> starts(bucket_count + 1, 0);
-  std::vector<std::uint32_t> sizes(bucket_count, 0);
-  for (std::uint32_t bucket = 0; bucket < bucket_count; ++bucket) {
-    for (std::uint32_t i = band.starts[bucket]; i < band.starts[bucket] + band.sizes[bucket]; ++i) {
-      sizes[bucket] += new_entry(band.postings[i]) != dropped ? 1 : 0;
+    if (!renumbered.empty()) {
+      return renumbered[entry];
     }
-    starts[bucket + 1] = starts[bucket] + sizes[bucket] + slack(sizes[bucket]);
-  }
-  std::vector<std::uint32_t> postings(starts[bucket_count], 0);
+    return kind_of(probe(entry)) == FingerprintKind::none ? dropped : entry;
+  };
+  std::vector<Bucket> buckets(bucket_count + 1, Bucket{0, 0});
   for (std::uint32_t bucket = 0; bucket < bucket_count; ++bucket) {
-    std::uint32_t at = starts[bucket];
-    for (std::uint32_t i = band.starts[bucket]; i < band.starts[bucket] + band.sizes[bucket]; ++i) {
+    const Bucket& old = band.buckets[bucket];
+    for (std::uint32_t i = old.start; i < old.start + old.size; ++i) {
+      buckets[bucket].size += new_entry(band.postings[i]) != dropped ? 1 : 0;
+    }
+    buckets[bucket + 1].start = buckets[bucket].start + buckets[bucket].size + slack(buckets[bucket].size);
+  }
+  std::vector<std::uint32_t> postings(buckets[bucket_count].start, 0);
+  for (std::uint32_t bucket = 0; bucket < bucket_count; ++bucket) {
+    const Bucket& old = band.buckets[bucket];
+    std::uint32_t at = buckets[bucket].start;
+    for (std::uint32_t i = old.start; i < old.start + old.size; ++i) {
       const std::uint32_t entry = new_entry(band.postings[i]);
       if (entry != dropped) {
         postings[at++] = entry << tag_bits | (band.postings[i] & tag_mask);
       }
     }
   }
-  band.starts = std::move(starts);
-  band.sizes = std::move(sizes);
+  band.buckets = std::move(buckets);
   band.postings = std::move(postings);
 }
 
 void StoryIndex::compact() {
-  std::vector<std::uint32_t> renumbered(stories_.size(), dropped);
+  std::vector<std::uint32_t> renumbered(entries_, dropped);
   std::uint32_t next = 0;
-  for (std::size_t entry = 0; entry < stories_.size(); ++entry) {
-    if (kinds_[entry] == FingerprintKind::none) {
+  for (std::size_t entry = 0; entry < entries_; ++entry) {
+    if (kind_of(probe(entry)) == FingerprintKind::none) {
       continue;
     }
-    stories_[next] = stories_[entry];
-    seen_[next] = seen_[entry];
-    shingles_[next] = shingles_[entry];
-    numbers_[next] = numbers_[entry];
-    outlet_titles_[next] = outlet_titles_[entry];
-    kinds_[next] = kinds_[entry];
+    probe(next) = probe(entry);
+    story(next) = story(entry);
     renumbered[entry] = next++;
   }
   for (Band& band : bands_) {
     rebuild(band, renumbered);
   }
-  const auto shrink = [next](auto& entries) {
-    entries.resize(next);
-    if (entries.capacity() > 2 * entries.size()) {
-      entries.shrink_to_fit();
-    }
-  };
-  shrink(stories_);
-  shrink(seen_);
-  shrink(shingles_);
-  shrink(numbers_);
-  shrink(outlet_titles_);
-  shrink(kinds_);
+  entries_ = next;
+  blocks_.resize((entries_ + block_size - 1) >> block_bits);
   dead_ = 0;
 }
 
 void StoryIndex::forget_oldest(std::size_t count) {
-  for (std::size_t entry = 0; entry < kinds_.size() && count > 0; ++entry) {
-    if (kinds_[entry] != FingerprintKind::none) {
-      kinds_[entry] = FingerprintKind::none;
+  for (std::size_t entry = 0; entry < entries_ && count > 0; ++entry) {
+    Probe& dropping = probe(entry);
+    if (kind_of(dropping) != FingerprintKind::none) {
+      dropping.kind_seen = seen_of(dropping.kind_seen);
       --live_;
       --count;
     }
@@ -207,9 +220,11 @@ void StoryIndex::expire(TimePoint oldest_kept) {
   if (offset <= 0) {
     return;
   }
-  for (std::size_t entry = 0; entry < kinds_.size(); ++entry) {
-    if (kinds_[entry] != FingerprintKind::none && static_cast<std::int64_t>(seen_[entry]) < offset) {
-      kinds_[entry] = FingerprintKind::none;
+  for (std::size_t entry = 0; entry < entries_; ++entry) {
+    Probe& candidate = probe(entry);
+    if (kind_of(candidate) != FingerprintKind::none &&
+        static_cast<std::int64_t>(seen_of(candidate.kind_seen)) < offset) {
+      candidate.kind_seen = seen_of(candidate.kind_seen);
       --live_;
       ++dead_;
     }
@@ -221,65 +236,84 @@ void StoryIndex::expire(TimePoint oldest_kept) {
   }
 }
 
-StoryFingerprint StoryIndex::stored(std::uint32_t entry) const {
-  StoryFingerprint fingerprint;
-  fingerprint.kind = kinds_[entry];
-  fingerprint.outlet = static_cast<std::uint16_t>(outlet_titles_[entry] >> 16U);
-  fingerprint.title = static_cast<std::uint16_t>(outlet_titles_[entry] & 0xFFFFU);
-  fingerprint.numbers = numbers_[entry];
-  fingerprint.shingles = shingles_[entry];
-  return fingerprint;
-}
-
 std::optional<std::uint64_t> StoryIndex::find(const StoryFingerprint& fingerprint) const {
   if (fingerprint.kind == FingerprintKind::none || live_ == 0) {
     return std::nullopt;
   }
-  std::uint32_t best = dropped;
-  double best_similarity = -1;
-  for (std::size_t band_number = 0; band_number < bands_of(fingerprint.kind); ++band_number) {
-    const Band& band = bands_[band_number];
-    const std::uint32_t key = band_key(fingerprint.anchors[band_number]);
-    const std::uint32_t bucket = bucket_of(key);
-    const std::uint32_t tag = tag_of(key);
-    std::size_t checked = 0;
-    for (std::uint32_t i = band.starts[bucket] + band.sizes[bucket];
-         i > band.starts[bucket] && checked < max_candidates_per_band; --i) {
-      const std::uint32_t posting = band.postings[i - 1];
+  // Three rounds, each of which asks for all the memory it needs before reading any, so that the
+  // cache misses of the six bands overlap: bucket spans, postings, then candidates.
+  const std::size_t bands = bands_of(fingerprint.kind);
+  std::array<const Bucket*, anchor_count> spans{};
+  std::array<std::uint32_t, anchor_count> tags{};
+  for (std::size_t band = 0; band < bands; ++band) {
+    const std::uint32_t key = band_key(fingerprint.anchors[band]);
+    spans[band] = &bands_[band].buckets[bucket_of(key)];
+    tags[band] = tag_of(key);
+    __builtin_prefetch(spans[band]);
+  }
+  for (std::size_t band = 0; band < bands; ++band) {
+    const Bucket& bucket = *spans[band];
+    if (bucket.size > 0) {
+      __builtin_prefetch(bands_[band].postings.data() + bucket.start + bucket.size - 1);
+    }
+  }
+  // Candidates, each with the number of bands it turned up in (bands in which it shares the key).
+  std::array<std::uint32_t, anchor_count * max_candidates_per_band> candidates{};
+  std::array<std::uint8_t, anchor_count * max_candidates_per_band> hits{};
+  std::size_t count = 0;
+  for (std::size_t band = 0; band < bands; ++band) {
+    const Bucket& bucket = *spans[band];
+    const std::uint32_t* postings = bands_[band].postings.data();
+    std::size_t taken = 0;
+    for (std::uint32_t i = bucket.start + bucket.size; i > bucket.start && taken < max_candidates_per_band; --i) {
+      const std::uint32_t posting = postings[i - 1];
+      if ((posting & tag_mask) != tags[band]) {
+        continue;
+      }
+      ++taken;
       const std::uint32_t entry = posting >> tag_bits;
-      if ((posting & tag_mask) != tag || kinds_[entry] == FingerprintKind::none) {
+      const std::size_t known = static_cast<std::size_t>(
+          std::find(candidates.begin(), candidates.begin() + count, entry) - candidates.begin());
+      if (known < count) {
+        ++hits[known];
         continue;
       }
-      ++checked;
-      if (entry == best) {
-        continue;
-      }
-      const StoryFingerprint candidate = stored(entry);
-      if (!same_story(fingerprint, candidate)) {
-        continue;
-      }
-      const double similarity = story_similarity(fingerprint, candidate);
-      const bool better = best == dropped || similarity > best_similarity ||
-                          (similarity == best_similarity &&
-                           (seen_[entry] > seen_[best] || (seen_[entry] == seen_[best] && entry > best)));
-      if (better) {
-        best = entry;
-        best_similarity = similarity;
-      }
+      __builtin_prefetch(&probe(entry));
+      candidates[count] = entry;
+      hits[count++] = 1;
+    }
+  }
+  std::uint32_t best = dropped;
+  std::uint32_t best_seen = 0;
+  double best_similarity = -1;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint32_t entry = candidates[i];
+    const Probe& candidate = probe(entry);
+    if (kind_of(candidate) == FingerprintKind::none) {
+      continue;
+    }
+    const std::optional<double> similarity = story_match(fingerprint, stored(candidate), hits[i]);
+    if (!similarity) {
+      continue;
+    }
+    const std::uint32_t seen = seen_of(candidate.kind_seen);
+    if (best == dropped || *similarity > best_similarity ||
+        (*similarity == best_similarity && (seen > best_seen || (seen == best_seen && entry > best)))) {
+      best = entry;
+      best_seen = seen;
+      best_similarity = *similarity;
     }
   }
   if (best == dropped) {
     return std::nullopt;
   }
-  return stories_[best];
+  return blocks_[best >> block_bits]->stories[best & (block_size - 1)];
 }
 
 std::size_t StoryIndex::memory_bytes() const noexcept {
-  const auto bytes = [](const auto& entries) { return entries.capacity() * sizeof(entries[0]); };
-  std::size_t total =
-      bytes(stories_) + bytes(seen_) + bytes(shingles_) + bytes(numbers_) + bytes(outlet_titles_) + bytes(kinds_);
+  std::size_t total = blocks_.capacity() * sizeof(blocks_[0]) + blocks_.size() * sizeof(Block);
   for (const Band& band : bands_) {
-    total += bytes(band.starts) + bytes(band.sizes) + bytes(band.postings);
+    total += band.buckets.capacity() * sizeof(Bucket) + band.postings.capacity() * sizeof(std::uint32_t);
   }
   return total;
 }

@@ -5,8 +5,8 @@
 #include <optional>
 #include <utility>
 
-#include "newswatch/parse/url.hpp"
 #include "newswatch/text/html_to_text.hpp"
+#include "newswatch/url/resolve.hpp"
 
 namespace newswatch::parse {
 namespace {
@@ -60,7 +60,7 @@ class AtomReader {
         feed_.title = text_construct(child, TextForms::plain).plain;
       } else if (local == "link") {
         const std::string_view rel = attribute_keyword(child, "rel");
-        const std::string href = resolve_url(reader_.with_xml_base(base, child), attribute_text(child, "href"));
+        const std::string href = url::resolve_link(reader_.with_xml_base(base, child), attribute_text(child, "href"));
         if ((rel.empty() || rel == "alternate") && feed_.link.empty()) {
           feed_.link = href;
         } else if (rel == "self" && feed_.self_url.empty()) {
@@ -165,7 +165,7 @@ class AtomReader {
 
   void read_link(pugi::xml_node link, const std::string& base, Item& item) {
     const std::string_view rel = attribute_keyword(link, "rel");
-    std::string href = resolve_url(reader_.with_xml_base(base, link), attribute_text(link, "href"));
+    std::string href = url::resolve_link(reader_.with_xml_base(base, link), attribute_text(link, "href"));
     if (href.empty()) {
       return;
     }

@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "newswatch/parse/date.hpp"
-#include "newswatch/parse/url.hpp"
 #include "newswatch/text/html_to_text.hpp"
 #include "newswatch/text/utf8.hpp"
+#include "newswatch/url/resolve.hpp"
 
 namespace newswatch::parse {
 namespace {
@@ -27,8 +27,8 @@ class JsonFeedReader {
 
   void read(const json& document) {
     feed_.title = text::collapse_whitespace(string_member(document, "title"));
-    feed_.link = resolve_url(hints_.url, string_member(document, "home_page_url"));
-    feed_.self_url = resolve_url(hints_.url, string_member(document, "feed_url"));
+    feed_.link = url::resolve_link(hints_.url, string_member(document, "home_page_url"));
+    feed_.self_url = url::resolve_link(hints_.url, string_member(document, "feed_url"));
     feed_.language = text::collapse_whitespace(string_member(document, "language"));
     if (const auto hubs = document.find("hubs"); hubs != document.end() && hubs->is_array()) {
       for (const json& hub : *hubs) {
@@ -96,9 +96,9 @@ class JsonFeedReader {
       item.id = id->is_string() ? id->get<std::string>() : id->is_number() ? id->dump() : std::string();
     }
     item.title = text::collapse_whitespace(string_member(entry, "title"));
-    item.link = resolve_url(base, string_member(entry, "url"));
+    item.link = url::resolve_link(base, string_member(entry, "url"));
     if (item.link.empty()) {
-      item.link = resolve_url(base, string_member(entry, "external_url"));
+      item.link = url::resolve_link(base, string_member(entry, "external_url"));
     }
     item.published = date(entry, "date_published");
     item.updated = date(entry, "date_modified");
@@ -123,8 +123,8 @@ class JsonFeedReader {
         if (!attachment.is_object() || string_member(attachment, "url").empty()) {
           continue;
         }
-        Enclosure enclosure{resolve_url(base, string_member(attachment, "url")), string_member(attachment, "mime_type"),
-                            std::nullopt};
+        Enclosure enclosure{url::resolve_link(base, string_member(attachment, "url")),
+                            string_member(attachment, "mime_type"), std::nullopt};
         if (const auto size = attachment.find("size_in_bytes");
             size != attachment.end() && size->is_number_unsigned()) {
           enclosure.length = size->get<std::uint64_t>();

@@ -6,8 +6,9 @@
 #include <cstdint>
 #include <optional>
 
-#include "newswatch/parse/url.hpp"
 #include "newswatch/text/html_to_text.hpp"
+#include "newswatch/url/resolve.hpp"
+#include "newswatch/url/url.hpp"
 
 namespace newswatch::parse {
 namespace {
@@ -68,7 +69,7 @@ class RssReader {
     }
     // Items are resolved against xml:base when the feed sets one, else against the site link.
     std::string item_base = channel_base;
-    if (!channel.attribute("xml:base") && !root_.attribute("xml:base") && has_url_scheme(feed_.link)) {
+    if (!channel.attribute("xml:base") && !root_.attribute("xml:base") && url::has_scheme(feed_.link)) {
       item_base = feed_.link;
     }
     // RSS 2.0 puts items in <channel>; RSS 0.90/1.0 (and some broken 2.0 feeds) beside it.
@@ -103,7 +104,7 @@ class RssReader {
         if (local == "title" && feed_.title.empty()) {
           feed_.title = reader_.html_text(child);
         } else if (local == "link" && feed_.link.empty()) {
-          feed_.link = resolve_url(base, text::collapse_text(reader_.text(child)));
+          feed_.link = url::resolve_link(base, text::collapse_text(reader_.text(child)));
         } else if (local == "language" && feed_.language.empty()) {
           feed_.language = text::collapse_text(reader_.text(child));
         } else if (local == "lastBuildDate") {
@@ -122,7 +123,7 @@ class RssReader {
         }
       } else if (qualified.space == XmlNamespace::atom10 && local == "link") {
         const std::string_view rel = attribute_keyword(child, "rel");
-        const std::string href = resolve_url(base, attribute_text(child, "href"));
+        const std::string href = url::resolve_link(base, attribute_text(child, "href"));
         if (rel == "self" && feed_.self_url.empty()) {
           feed_.self_url = href;
         } else if (rel == "hub" && feed_.hub_url.empty()) {
@@ -211,7 +212,7 @@ class RssReader {
           }
         } else if (local == "link") {
           if (item.link.empty()) {
-            item.link = resolve_url(base, text::collapse_text(reader_.text(child)));
+            item.link = url::resolve_link(base, text::collapse_text(reader_.text(child)));
           }
         } else if (local == "guid") {
           guid = text::collapse_whitespace(reader_.text(child));
@@ -225,7 +226,7 @@ class RssReader {
         } else if (local == "category") {
           append_unique(item.categories, text::collapse_text(reader_.text(child)));
         } else if (local == "comments") {
-          item.comments = resolve_url(base, text::collapse_text(reader_.text(child)));
+          item.comments = url::resolve_link(base, text::collapse_text(reader_.text(child)));
         } else if (local == "enclosure") {
           read_enclosure(child, base, item);
         }
@@ -251,7 +252,7 @@ class RssReader {
         if (local == "link") {
           const std::string_view rel = attribute_keyword(child, "rel");
           if ((rel.empty() || rel == "alternate") && atom_alternate.empty()) {
-            atom_alternate = resolve_url(base, attribute_text(child, "href"));
+            atom_alternate = url::resolve_link(base, attribute_text(child, "href"));
           }
         } else if (local == "updated") {
           item.updated = reader_.date(child);
@@ -284,11 +285,11 @@ class RssReader {
   }
 
   static void read_enclosure(pugi::xml_node element, const std::string& base, Item& item) {
-    std::string url = attribute_text(element, "url");
-    if (url.empty()) {
+    std::string address = attribute_text(element, "url");
+    if (address.empty()) {
       return;
     }
-    Enclosure enclosure{resolve_url(base, std::move(url)), attribute_text(element, "type"), std::nullopt};
+    Enclosure enclosure{url::resolve_link(base, std::move(address)), attribute_text(element, "type"), std::nullopt};
     enclosure.length = parse_unsigned(attribute_text(element, "length"));
     item.enclosures.push_back(std::move(enclosure));
   }

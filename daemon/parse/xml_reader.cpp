@@ -4,9 +4,9 @@
 #include <array>
 
 #include "newswatch/parse/date.hpp"
-#include "newswatch/parse/url.hpp"
 #include "newswatch/text/entities.hpp"
 #include "newswatch/text/html_to_text.hpp"
+#include "newswatch/url/resolve.hpp"
 
 namespace newswatch::parse {
 namespace {
@@ -204,7 +204,7 @@ std::string XmlFeedReader::with_xml_base(const std::string& base, pugi::xml_node
   if (!attribute) {
     return base;
   }
-  return resolve_url(base, text::collapse_text(attribute.value()));
+  return url::resolve_link(base, text::collapse_text(attribute.value()));
 }
 
 std::string XmlFeedReader::html_text(pugi::xml_node element) {
@@ -224,17 +224,17 @@ bool XmlFeedReader::read_media(pugi::xml_node element, QualifiedName qualified, 
   if (qualified.local != "content" && qualified.local != "thumbnail") {
     return qualified.local == "category" || qualified.local == "title" || qualified.local == "description";
   }
-  std::string url = attribute_text(element, "url");
-  if (url.empty()) {
+  std::string address = attribute_text(element, "url");
+  if (address.empty()) {
     return true;
   }
-  url = resolve_url(base, std::move(url));
+  address = url::resolve_link(base, std::move(address));
   const bool known = std::any_of(item.enclosures.begin(), item.enclosures.end(),
-                                 [&url](const Enclosure& enclosure) { return enclosure.url == url; });
+                                 [&address](const Enclosure& enclosure) { return enclosure.url == address; });
   if (known) {
     return true;
   }
-  Enclosure enclosure{std::move(url), attribute_text(element, "type"), std::nullopt};
+  Enclosure enclosure{std::move(address), attribute_text(element, "type"), std::nullopt};
   const std::string size = attribute_text(element, "fileSize");
   if (!size.empty() && std::all_of(size.begin(), size.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
       size.size() < 20) {

@@ -6,30 +6,9 @@
 #include "newswatch/text/ascii.hpp"
 #include "newswatch/text/normalize.hpp"
 #include "newswatch/text/tokenizer.hpp"
+#include "newswatch/url/url.hpp"
 
 namespace newswatch::rules {
-
-std::pair<std::size_t, std::size_t> host_range(std::string_view url) {
-  // RFC 3986 §3.2: authority = [ userinfo "@" ] host [ ":" port ], after "//".
-  const std::size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) {
-    return {0, 0};
-  }
-  std::size_t begin = scheme_end + 3;
-  std::size_t end = std::min(url.find_first_of("/?#", begin), url.size());
-  if (const std::size_t at = url.substr(begin, end - begin).rfind('@'); at != std::string_view::npos) {
-    begin += at + 1;
-  }
-  if (begin < end && url[begin] == '[') {
-    const std::size_t bracket = url.find(']', begin);
-    return {begin, bracket < end ? bracket + 1 : end};
-  }
-  end = std::min(url.find(':', begin), end);
-  while (end > begin && url[end - 1] == '.') {
-    --end;
-  }
-  return {begin, end};
-}
 
 ItemTerms::ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
                      const std::vector<std::uint32_t>& prefix_lengths) {
@@ -57,8 +36,17 @@ ItemTerms::ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, con
   segments_.push_back(Segment{field_link, 0, item.link});
 
   // site:example.com matches the link host and every parent domain of it; the occurrence spans
-  // the matched domain in the link.
-  const auto [host_begin, host_end] = host_range(item.link);
+  // the matched domain in the link. A relative link names no host.
+  std::size_t host_begin = 0;
+  std::size_t host_end = 0;
+  if (const auto link = url::Url::parse(item.link, url::Syntax::lenient); link && link->is_absolute()) {
+    host_begin = link->host_span().begin;
+    host_end = link->host_span().end;
+    // The root label's dot ("example.org.") is no part of the domain a rule names.
+    while (host_end > host_begin && item.link[host_end - 1] == '.') {
+      --host_end;
+    }
+  }
   const std::string host = text::lower_ascii(std::string_view(item.link).substr(host_begin, host_end - host_begin));
   for (std::size_t dot = 0; dot != std::string::npos && dot < host.size();) {
     add_filter(words, QueryNodeKind::site, std::string_view(host).substr(dot), host_begin + dot, host_end);

@@ -94,8 +94,4 @@ class ItemTerms {
   std::vector<std::string> feed_tags_;
 };
 
-/// Where the host of an absolute URL sits in it, as [begin, end) bytes, without userinfo, port or
-/// trailing dot; {0, 0} if there is none.
-std::pair<std::size_t, std::size_t> host_range(std::string_view url);
-
 }  // namespace newswatch::rules

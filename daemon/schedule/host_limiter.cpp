@@ -1,46 +1,24 @@
 #include "newswatch/schedule/host_limiter.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "newswatch/url/host.hpp"
+#include "newswatch/url/url.hpp"
 
 namespace newswatch::schedule {
-namespace {
 
-std::string lowercase(std::string_view text) {
-  std::string lowered(text);
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lowered;
-}
-
-}  // namespace
-
-std::string host_key(std::string_view url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) {
+std::string host_key(std::string_view feed_url) {
+  const auto parsed = url::Url::parse(feed_url, url::Syntax::lenient);
+  if (!parsed || !url::is_http_scheme(parsed->scheme())) {
     return {};
   }
-  const std::string scheme = lowercase(url.substr(0, scheme_end));
-  if (scheme != "http" && scheme != "https") {
+  std::string key = url::host_name(*parsed);
+  if (key.empty()) {
     return {};
   }
-  std::string_view authority = url.substr(scheme_end + 3);
-  authority = authority.substr(0, authority.find_first_of("/?#"));
-  // RFC 3986 §3.2.1: userinfo ends at the last '@' of the authority.
-  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
-    authority.remove_prefix(at + 1);
-  }
-  std::string_view host = authority;
-  std::string_view port;
-  const auto bracket = authority.find(']');  // IPv6 literal, RFC 3986 §3.2.2.
-  const auto colon = authority.find(':', bracket == std::string_view::npos ? 0 : bracket);
-  if (colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  std::string key = lowercase(host);
-  const bool default_port = port.empty() || (scheme == "http" && port == "80") || (scheme == "https" && port == "443");
-  if (!default_port) {
+  // RFC 3986 §6.2.3: no port, an empty one and the scheme's default one all name the same server.
+  const std::string_view port = parsed->port();
+  if (!port.empty() && port != url::default_port(parsed->scheme())) {
     key += ':';
     key += port;
   }

@@ -5,6 +5,7 @@
 
 #include "characters.hpp"
 #include "newswatch/url/host.hpp"
+#include "newswatch/url/url.hpp"
 #include "normal_form.hpp"
 #include "parsed_uri.hpp"
 #include "percent_encoding.hpp"
@@ -186,8 +187,7 @@ std::string canonical_identity(std::string_view url, const CanonicalOptions& opt
   const UriUriA& uri = parsed.uri();
   const std::string_view scheme = parsed.original(uri.scheme);
   const std::string_view written_host = parsed.original(uri.hostText);
-  if ((!detail::equals_ignoring_case(scheme, "https") && !detail::equals_ignoring_case(scheme, "http")) ||
-      written_host.empty()) {
+  if (!is_http_scheme(scheme) || written_host.empty()) {
     return std::string(link);
   }
   if (auto article = amp_target(parsed, written_host)) {
@@ -226,9 +226,7 @@ std::string canonical_identity(std::string_view url, const CanonicalOptions& opt
   }
   // RFC 3986 §6.2.3: an empty port or the scheme's default one is the same as none.
   const std::string_view port = parsed.original(uri.portText);
-  const bool default_port = port.empty() || (detail::equals_ignoring_case(scheme, "http") && port == "80") ||
-                            (detail::equals_ignoring_case(scheme, "https") && port == "443");
-  if (!default_port) {
+  if (!port.empty() && port != default_port(scheme)) {
     out.push_back(':');
     out.append(port);
   }

@@ -62,8 +62,16 @@ Expected<std::string, UrlError> to_ascii_host(std::string_view host) {
                                         ")",
                                     0});
   }
+  // IDNA passes through ASCII it has no rule for (without STD3 rules, which real hosts break):
+  // whatever a reg-name may not hold unencoded goes back to percent-encoding (RFC 3986 §3.2.2).
   std::string out;
-  detail::append_lower(out, owned.get());
+  for (const char c : std::string_view(owned.get())) {
+    if (detail::is_unreserved(c) || detail::is_sub_delim(c)) {
+      out.push_back(detail::lower(c));
+    } else {
+      detail::append_percent_encoded(out, static_cast<unsigned char>(c));
+    }
+  }
   if (rooted) {
     out.push_back('.');
   }

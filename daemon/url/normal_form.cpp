@@ -42,6 +42,11 @@ void append_normalized_path(std::string& out, const ParsedUri& parsed) {
       out.push_back('/');
     }
   }
+  // Without an authority, a path that now starts with "//" would read as one ("x:/.//a" is not
+  // "x://a"): keep a "/." in front, as RFC 3986 §5.2.4 leaves it to the writer to do.
+  if (uri.hostText.first == nullptr && std::string_view(out).substr(path_start).starts_with("//")) {
+    out.insert(path_start, "/.");
+  }
 }
 
 }  // namespace newswatch::url::detail

@@ -5,19 +5,18 @@
 namespace newswatch::url::detail {
 namespace {
 
-constexpr char upper_hex[] = "0123456789ABCDEF";
-
-void append_encoded(std::string& out, unsigned char byte) {
-  out.push_back('%');
-  out.push_back(upper_hex[byte >> 4U]);
-  out.push_back(upper_hex[byte & 0xFU]);
-}
-
 bool is_escape_at(std::string_view text, std::size_t i) noexcept {
   return text[i] == '%' && i + 2 < text.size() && is_hex_digit(text[i + 1]) && is_hex_digit(text[i + 2]);
 }
 
 }  // namespace
+
+void append_percent_encoded(std::string& out, unsigned char byte) {
+  static constexpr char upper_hex[] = "0123456789ABCDEF";
+  out.push_back('%');
+  out.push_back(upper_hex[byte >> 4U]);
+  out.push_back(upper_hex[byte & 0xFU]);
+}
 
 void append_normalized(std::string& out, std::string_view component) {
   for (std::size_t i = 0; i < component.size(); ++i) {
@@ -39,11 +38,11 @@ void append_normalized(std::string& out, std::string_view component) {
       if (is_unreserved(static_cast<char>(byte))) {
         out.push_back(static_cast<char>(byte));
       } else {
-        append_encoded(out, byte);
+        append_percent_encoded(out, byte);
       }
       i += 2;
     } else {
-      append_encoded(out, static_cast<unsigned char>(c));
+      append_percent_encoded(out, static_cast<unsigned char>(c));
     }
   }
 }

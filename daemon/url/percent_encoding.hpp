@@ -11,6 +11,9 @@ namespace newswatch::url::detail {
 /// lenient parsing let through (a space, a quote, a '%' that starts no escape).
 void append_normalized(std::string& out, std::string_view component);
 
+/// Appends `byte` as "%XX", upper case (RFC 3986 §2.1, §6.2.2.1).
+void append_percent_encoded(std::string& out, unsigned char byte);
+
 /// `text` with every percent-encoding decoded (RFC 3986 §2.1); other bytes as they are.
 std::string percent_decode(std::string_view text);
 

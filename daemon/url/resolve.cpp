@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "characters.hpp"
 #include "parsed_uri.hpp"
 #include "uri_members.hpp"
 
@@ -28,7 +27,7 @@ std::string_view trim(std::string_view text) noexcept {
 /// before them or open the path right after the scheme).
 bool is_final_http_reference(std::string_view reference) noexcept {
   const std::string_view scheme = scheme_of(reference);
-  if (!detail::equals_ignoring_case(scheme, "http") && !detail::equals_ignoring_case(scheme, "https")) {
+  if (!is_http_scheme(scheme)) {
     return false;
   }
   const std::string_view rest = reference.substr(scheme.size() + 1);

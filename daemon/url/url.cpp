@@ -80,4 +80,18 @@ std::string_view scheme_of(std::string_view text) noexcept {
   return {};
 }
 
+bool is_http_scheme(std::string_view scheme) noexcept {
+  return !default_port(scheme).empty();
+}
+
+std::string_view default_port(std::string_view scheme) noexcept {
+  if (detail::equals_ignoring_case(scheme, "http")) {
+    return "80";
+  }
+  if (detail::equals_ignoring_case(scheme, "https")) {
+    return "443";
+  }
+  return {};
+}
+
 }  // namespace newswatch::url

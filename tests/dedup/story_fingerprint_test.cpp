@@ -163,6 +163,37 @@ TEST(StoryFingerprint, NeverMergesOneOutletsItemsUnderDifferentHeadlines) {
   EXPECT_TRUE(same(first, copy_elsewhere)) << "across outlets headlines are rewritten and do not count";
 }
 
+TEST(StoryFingerprint, AcceptsLowSimilarityOnlyWithTwoSharedKeys) {
+  // Thirty word-pair bits each, overlapping by as few as keep the estimate at the threshold.
+  const auto bits = [](int first_bit) {
+    StoryFingerprint fingerprint;
+    fingerprint.kind = FingerprintKind::near;
+    for (int bit = first_bit; bit < first_bit + 30; ++bit) {
+      fingerprint.shingles[static_cast<std::size_t>(bit / 64)] |= std::uint64_t{1} << (bit % 64);
+    }
+    return fingerprint;
+  };
+  const StoryFingerprint first = bits(0);
+  int offset = 0;
+  while (offset < 30 && story_similarity(first, bits(offset + 1)) >= same_story_similarity) {
+    ++offset;
+  }
+  StoryFingerprint second = bits(offset);
+  const double similarity = story_similarity(first, second);
+  ASSERT_GE(similarity, same_story_similarity);
+  ASSERT_LT(similarity, one_key_similarity);
+  EXPECT_FALSE(story_match(first, second, 1));
+  EXPECT_EQ(story_match(first, second, 2), similarity);
+  second.anchors = first.anchors;
+  EXPECT_TRUE(same_story(first, second)) << "all six keys shared";
+  second.anchors[0] = 1;
+  second.anchors[1] = 1;
+  second.anchors[2] = 1;
+  second.anchors[3] = 1;
+  second.anchors[4] = 1;
+  EXPECT_FALSE(same_story(first, second)) << "one key shared";
+}
+
 TEST(StoryFingerprint, ItemWithoutTextMatchesNothing) {
   const StoryFingerprint empty = fingerprint_story(Item{});
   EXPECT_EQ(empty.kind, FingerprintKind::none);
@@ -215,9 +246,9 @@ TEST(StoryFingerprint, KeepsItsValuesAcrossVersions) {
   const Item wire = story("Coalition air strikes hit Islamic State positions around Raqqa",
                           "BEIRUT (Reuters) - " + raqqa_lead, "https://wire.example/world/raqqa");
   EXPECT_EQ(hex(encode_fingerprint(fingerprint_story(wire))),
-            "01020d0a6fbb020000000044125041c80c2301041400ad0100008128910c26ac1105d303a90525a95108b3a8e301bf324001");
+            "0102845dcd5f000000028400002010a0001630001c2081941480b7cebd0a8d66b90c289f72166743670914df8a0a6e179d03");
   EXPECT_EQ(hex(encode_fingerprint(fingerprint_story(story("Live updates", "")))),
-            "01010000ffc300000000838a28c95735f7775649a7be55045916a66cb8d6c28b5c47424e264a014d9d9b47354c4b3b8de771");
+            "0101000041b20000000036439392ccb4795a7ce32c01851f1237d006306d393f84453e2e396b3f5703cc828bba87adcd47c1");
 }
 
 }  // namespace

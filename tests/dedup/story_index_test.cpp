@@ -115,6 +115,24 @@ TEST(StoryIndex, MatchesAtTheSimilarityThresholdAndNotBelowIt) {
   EXPECT_EQ(below.find(query), std::nullopt);
 }
 
+TEST(StoryIndex, NeedsTwoSharedAnchorsBelowOneKeySimilarity) {
+  // Leads whose estimate lies between same_story_similarity and one_key_similarity: chance
+  // collisions in 128 bits reach there, so one shared key is not enough.
+  const StoryFingerprint query = near(range(0, 30), {1, 2, 3, 4, 5, 6});
+  int shared = 30;
+  while (shared > 0 && story_similarity(query, near(range(30 - shared, 60 - shared), {})) >= one_key_similarity) {
+    --shared;
+  }
+  const std::vector<int> bits = range(30 - shared, 60 - shared);
+  ASSERT_GE(story_similarity(query, near(bits, {})), same_story_similarity);
+  StoryIndex one_key;
+  one_key.add(near(bits, {1, 20, 30, 40, 50, 60}), 1, noon);
+  EXPECT_EQ(one_key.find(query), std::nullopt);
+  StoryIndex two_keys;
+  two_keys.add(near(bits, {1, 20, 3, 40, 50, 60}), 1, noon);
+  EXPECT_EQ(two_keys.find(query), 1U);
+}
+
 TEST(StoryIndex, FindsThroughAnyOneSharedAnchor) {
   const std::vector<int> bits = range(0, 30);
   for (std::size_t band = 0; band < anchor_count; ++band) {

@@ -268,7 +268,9 @@ TEST(RuleSetWhy, SiteFindsTheHostPastUserinfoAndPortAndNeverInRelativeLinks) {
       {"http://Example.ORG.?q=1", "Example.ORG"},
       {"https://example.org.evil.net/", ""},
       {"https://notexample.org/", ""},
+      {"https://example.org/world news?ids[]=1", "example.org"},
       {"/example.org/relative", ""},
+      {"//example.org/network-path", ""},
       {"mailto:someone@example.org", ""},
   };
   auto set = RuleSet::compile({RuleDefinition{"r", "site:example.org", {}}});

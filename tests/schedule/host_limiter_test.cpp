@@ -24,6 +24,11 @@ TEST(HostKey, NormalisesHostAndPort) {
       {"http://[::1]:8080/feed", "[::1]:8080"},
       {"http://[::1]/feed", "[::1]"},
       {"HTTP://Example.ORG#top", "example.org"},
+      {"https://Example.org.:/feed", "example.org"},
+      {"https://example.org:80/feed", "example.org:80"},
+      {"https://bücher.example/feed", "xn--bcher-kva.example"},
+      {"https://example.org/world news.rss", "example.org"},
+      {"mailto:news@example.org", ""},
       {"file:///srv/feeds/a.xml", ""},
       {"not a url", ""},
   };

@@ -26,6 +26,7 @@ TEST(ToAsciiHost, LowerCasesAndWritesUnicodeLabelsAsALabels) {
       {"faß.de", "xn--fa-hia.de"},  // UTS #46 non-transitional: ß stays (IDNA2008)
       {"[2001:DB8::1]", "[2001:db8::1]"},
       {"192.0.2.1", "192.0.2.1"},
+      {"bücher.%7dnews%3Aexample", "xn--bcher-kva.%7Dnews%3Aexample"},
   };
   for (const Case& test : cases) {
     const auto host = to_ascii_host(test.input);

@@ -24,6 +24,9 @@ TEST(Normalize, FollowsRfc3986Section622) {
       {"http://example.com/a/./b/../c/.", "http://example.com/a/c/"},
       {"http://example.com/../a/..", "http://example.com/"},
       {"http://example.com/a/%2E%2E/b", "http://example.com/b"},
+      // A path that would read as an authority keeps a dot segment in front.
+      {"x:/.//a/b", "x:/.//a/b"},
+      {"x:/a/..//b", "x:/.//b"},
       // Relative references keep their dot segments; resolution gives them a meaning.
       {"../a/./b", "../a/./b"},
       // Scheme-based parts stay (§6.2.3 is not syntax).
@@ -46,6 +49,7 @@ TEST(Normalize, MapsIrisToUris) {
       {"https://www.例え.jp/", "https://www.xn--r8jz45g.jp/"},
       {"https://xn--bcher-kva.example/", "https://xn--bcher-kva.example/"},
       {"https://b%C3%BCcher.example/", "https://xn--bcher-kva.example/"},
+      {"https://bücher.%7dexample/", "https://xn--bcher-kva.%7Dexample/"},
   };
   for (const Case& test : cases) {
     const auto normal = normalize(test.url);

@@ -164,5 +164,15 @@ TEST(SchemeOf, FindsAnRfc3986Scheme) {
   EXPECT_FALSE(has_scheme("a b:c"));
 }
 
+TEST(HttpScheme, IsCaseInsensitiveAndImpliesAPort) {
+  EXPECT_TRUE(is_http_scheme("http"));
+  EXPECT_TRUE(is_http_scheme("HTTPS"));
+  EXPECT_FALSE(is_http_scheme("ftp"));
+  EXPECT_FALSE(is_http_scheme("http2"));
+  EXPECT_EQ(default_port("Http"), "80");
+  EXPECT_EQ(default_port("https"), "443");
+  EXPECT_EQ(default_port("file"), "");
+}
+
 }  // namespace
 }  // namespace newswatch::url

@@ -15,18 +15,27 @@ namespace newswatch::dedup {
 // outlet with an edited headline, without its dateline, with a sentence cut or reworded, or with
 // copy-desk edits ("said on Tuesday" -> "said Tuesday"). Its text is the lead: the first
 // `lead_tokens` tokens of the summary (of the content when there is no summary), after the dateline,
-// normalised as the rules normalise (case, accents, scripts fold the same way). Headlines are left
-// out on purpose: outlets rewrite them, and a generic one ("Morning briefing") says nothing.
+// normalised as the rules normalise (case, accents and scripts fold the same way). Headlines do not
+// count towards similarity: outlets rewrite them, and a generic one ("Morning briefing") says
+// nothing. A lead shorter than `min_lead_tokens` is not judged by similarity at all: title and lead
+// must then be identical.
 //
-// Near-duplicates are found by the Jaccard similarity of the lead's word pairs. Measured on the
-// labelled set (tests/data/dedup/pairs.tsv), 64-bit SimHash over the same text could not serve:
-// within Manku et al.'s Hamming distance 3 it found 1 duplicate in 10, and at the distance that
-// kept precision (<= 12) still only half. The lead has about 30 word pairs, so a 128-bit set of
-// them keeps nearly all of its information and gives the similarity almost exactly (Swamidass and
-// Baldi, "Mathematical correction for fingerprint similarity measures", 2007); six MinHash values
-// (Broder, "On the resemblance and containment of documents", 1997) are the keys StoryIndex looks
-// candidates up by (LSH banding with one row per band: a pair with similarity J shares at least
-// one with probability 1 - (1 - J)^6).
+// Similarity is the Jaccard index of the lead's word pairs (consecutive tokens). The labelled pairs
+// (tests/data/dedup/pairs.tsv; bench_dedup prints the figures) chose it: copies share the opening of
+// the lead while their headlines and endings vary. Word pairs of the first 30 tokens gave the largest
+// ratio between the least similar copy and the most similar different story (2.0; single words 1.8,
+// triples 1.7, 45 tokens 1.8, with the headline 1.4), and single words would make lookup keys of
+// function words. 64-bit SimHash (Charikar 2002) over title and lead could not serve: within Manku
+// et al.'s (2007) Hamming distance 3 it found one copy in nine, and the widest distance that kept
+// precision >= 0.99 found half. A lead has at most 29 word pairs, so they are kept folded into 128
+// bits, from which the similarity is estimated almost exactly (linear counting: Whang et al. 1990;
+// Swamidass and Baldi 2007). Six MinHash values (Broder 1997) are the keys StoryIndex finds
+// candidates by, one band each (Leskovec et al., Mining of Massive Datasets, §3.4): a pair with
+// similarity J shares at least one with probability 1 - (1 - J)^6, 0.91 for the least similar
+// labelled copy (0.33; different stories whose numbers do not conflict reach 0.21).
+//
+// Two guards keep precision where words alone fail (on the corpus pairs, words alone merged 20 of 32
+// different items): numbers, and the outlet (see StoryFingerprint::numbers and ::outlet).
 
 /// Tokens of the lead that the fingerprint covers.
 inline constexpr std::size_t lead_tokens = 30;
@@ -36,6 +45,11 @@ inline constexpr std::size_t min_lead_tokens = 12;
 inline constexpr std::size_t anchor_count = 6;
 /// Least estimated Jaccard similarity of two leads' word pairs for one story (see StoryFingerprint).
 inline constexpr double same_story_similarity = 0.3;
+/// Least similarity at which one shared MinHash value is enough. Folding a lead's pairs into 128
+/// bits makes chance collisions: among a million stored leads, unrelated ones that share a value
+/// with the query reached an estimate of 0.33 (bench_dedup), so below this a second shared value,
+/// independent evidence of overlap, must agree.
+inline constexpr double one_key_similarity = 0.45;
 /// Numbers each side must have that the other lacks for two texts to be different events.
 inline constexpr int conflicting_numbers = 2;
 
@@ -57,7 +71,7 @@ struct StoryFingerprint {
   std::uint16_t outlet = 0;
   /// Hash of the normalised title (16 bits), compared only within one outlet.
   std::uint16_t title = 0;
-  /// Numbers of the title and lead, folded into 32 bits. Copies of a story keep its numbers (a cut
+  /// Numbers of the lead, folded into 32 bits. Copies of a story keep its numbers (a cut
   /// removes some on one side); daily reports on a template ("Dollar opens at 32.15") differ in
   /// them on both sides.
   std::uint32_t numbers = 0;
@@ -80,9 +94,17 @@ std::uint16_t outlet_of(std::string_view url) noexcept;
 /// the texts are identical, else 0; 0 when either is none or the kinds differ.
 double story_similarity(const StoryFingerprint& first, const StoryFingerprint& second) noexcept;
 
-/// True when two fingerprints are the same story: similarity >= same_story_similarity; for near ones
-/// numbers that do not conflict (each side with conflicting_numbers the other lacks); within one
-/// outlet the same title.
+/// MinHash values two fingerprints share (at the same position).
+int shared_anchors(const StoryFingerprint& first, const StoryFingerprint& second) noexcept;
+
+/// The similarity of two fingerprints that are the same story given that they share `shared`
+/// MinHash values, else nullopt: similarity >= same_story_similarity, and >= one_key_similarity
+/// unless two values are shared; for near ones numbers that do not conflict (each side with
+/// conflicting_numbers the other lacks); within one outlet the same title. StoryIndex passes the
+/// number of bands a candidate turned up in.
+std::optional<double> story_match(const StoryFingerprint& first, const StoryFingerprint& second, int shared) noexcept;
+
+/// True when two fingerprints are the same story (story_match() with the values they share).
 bool same_story(const StoryFingerprint& first, const StoryFingerprint& second) noexcept;
 
 /// Bytes of encode_fingerprint()'s output.

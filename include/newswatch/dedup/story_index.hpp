@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -16,14 +17,14 @@ namespace newswatch::dedup {
 /// each band is a table of 2^14 buckets keyed by 14 bits of the value, whose postings carry 8 more
 /// bits of it and the entry's number; candidates that share a value in any band are checked with
 /// same_story(). Buckets are stored back to back with some free room after each (a gapped array),
-/// so adding shifts at most a few postings. About 61 bytes per entry; not thread-safe.
+/// so adding shifts at most a few postings. About 62 bytes per entry; not thread-safe.
 class StoryIndex {
  public:
   /// Most entries held; past this, add() forgets the oldest quarter.
   static constexpr std::size_t max_entries = (std::size_t{1} << 24U) - 1;
   /// Candidates checked per band and lookup, newest first: a word pair shared by very many
   /// items (a hot bucket) costs no more than this.
-  static constexpr std::size_t max_candidates_per_band = 32;
+  static constexpr std::size_t max_candidates_per_band = 16;
 
   StoryIndex();
 
@@ -40,29 +41,52 @@ class StoryIndex {
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
  private:
-  // One band: postings grouped by bucket; bucket b holds sizes_[b] postings from starts_[b], and
-  // may grow to starts_[b + 1].
+  // What a lookup reads of a candidate, 28 bytes: the word-pair bits, numbers, outlet << 16 |
+  // title, and kind << 30 | seconds after epoch_ (kind none once dropped).
+  struct Probe {
+    std::array<std::uint32_t, 4> shingles;
+    std::uint32_t numbers;
+    std::uint32_t outlet_title;
+    std::uint32_t kind_seen;
+  };
+  // Entries live in blocks of block_size, so that memory grows by one block at a time.
+  static constexpr std::size_t block_bits = 12;
+  static constexpr std::size_t block_size = std::size_t{1} << block_bits;
+  struct Block {
+    std::array<Probe, block_size> probes;
+    std::array<std::uint64_t, block_size> stories;
+  };
+  // Where bucket b's postings start and how many there are; it may grow up to the next one's start.
+  struct Bucket {
+    std::uint32_t start;
+    std::uint32_t size;
+  };
+  // One band: bucket_count buckets and a sentinel whose start is the end of the postings.
   struct Band {
-    std::vector<std::uint32_t> starts;
-    std::vector<std::uint32_t> sizes;
+    std::vector<Bucket> buckets;
     std::vector<std::uint32_t> postings;
   };
 
   void insert_posting(Band& band, std::uint32_t key, std::uint32_t entry);
-  bool borrow_room(Band& band, std::uint32_t bucket);
+  static bool borrow_room(Band& band, std::uint32_t bucket);
   void rebuild(Band& band, const std::vector<std::uint32_t>& renumbered);
   void compact();
   void forget_oldest(std::size_t count);
   [[nodiscard]] std::uint32_t time_offset(TimePoint seen);
-  [[nodiscard]] StoryFingerprint stored(std::uint32_t entry) const;
+  [[nodiscard]] Probe& probe(std::size_t entry) noexcept {
+    return blocks_[entry >> block_bits]->probes[entry & (block_size - 1)];
+  }
+  [[nodiscard]] const Probe& probe(std::size_t entry) const noexcept {
+    return blocks_[entry >> block_bits]->probes[entry & (block_size - 1)];
+  }
+  [[nodiscard]] std::uint64_t& story(std::size_t entry) noexcept {
+    return blocks_[entry >> block_bits]->stories[entry & (block_size - 1)];
+  }
+  [[nodiscard]] static FingerprintKind kind_of(const Probe& probe) noexcept;
+  [[nodiscard]] static StoryFingerprint stored(const Probe& probe) noexcept;
 
-  // Entries, one element each, in the order added.
-  std::vector<std::uint64_t> stories_;
-  std::vector<std::uint32_t> seen_;  ///< Seconds after epoch_.
-  std::vector<std::array<std::uint64_t, 2>> shingles_;
-  std::vector<std::uint32_t> numbers_;
-  std::vector<std::uint32_t> outlet_titles_;  ///< outlet << 16 | title.
-  std::vector<FingerprintKind> kinds_;        ///< none once dropped.
+  std::vector<std::unique_ptr<Block>> blocks_;
+  std::size_t entries_ = 0;  ///< Entries in blocks_, dropped ones included, in the order added.
   std::array<Band, anchor_count> bands_;
   std::optional<TimePoint> epoch_;
   std::size_t live_ = 0;

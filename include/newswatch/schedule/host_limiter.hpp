@@ -12,8 +12,9 @@
 
 namespace newswatch::schedule {
 
-/// The politeness key of a URL: lowercase host plus a non-default port ("example.org",
-/// "example.org:8080"); "" for file:// and for what does not parse as a URL.
+/// The politeness key of a URL: its host as url::host_name() gives it (lower case, IDNA A-labels,
+/// no trailing dot) plus a non-default port ("example.org", "example.org:8080"); "" for file://
+/// and for what does not parse as a URL.
 std::string host_key(std::string_view url);
 
 /// Admission control for fetches: at most `global_limit` at once and at most `per_host_limit` per

@@ -125,4 +125,11 @@ inline bool has_scheme(std::string_view text) noexcept {
   return !scheme_of(text).empty();
 }
 
+/// True for http and https in any case (schemes are case-insensitive, RFC 3986 §3.1).
+bool is_http_scheme(std::string_view scheme) noexcept;
+
+/// The port a scheme implies when a URL names none: "80" for http, "443" for https (RFC 9110 §4.2),
+/// in any case of the scheme; empty for other schemes.
+std::string_view default_port(std::string_view scheme) noexcept;
+
 }  // namespace newswatch::url
