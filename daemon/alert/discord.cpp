@@ -48,6 +48,10 @@ std::optional<std::string> check(const Json& payload) {
 }
 
 Json payload(std::string content, Json embed) {
+  // Discord refuses an empty description; a template may render nothing.
+  if (embed.contains("description") && embed["description"].get<std::string>().empty()) {
+    embed.erase("description");
+  }
   // No mention in any text may ping anyone, whatever the feed wrote (allowed_mentions, parse []).
   return {{"content", std::move(content)},
           {"embeds", Json::array({std::move(embed)})},

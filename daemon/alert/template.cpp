@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "template_data.hpp"
 
@@ -48,6 +50,55 @@ std::pair<int, int> line_and_column(std::string_view text, std::size_t offset) {
     }
   }
   return {line, column};
+}
+
+/// Sections a template may nest: kainjow recurses once per level, and no message needs more.
+constexpr int max_section_depth = 32;
+
+/// The byte offset of the first section nested deeper than max_section_depth, following the tag
+/// syntax kainjow parses (set-delimiter tags included); nullopt when there is none.
+std::optional<std::size_t> too_deep_section(std::string_view text) {
+  std::string begin = "{{";
+  std::string end = "}}";
+  int depth = 0;
+  std::size_t pos = 0;
+  while ((pos = text.find(begin, pos)) != std::string_view::npos) {
+    const std::size_t tag = pos;
+    std::size_t contents = pos + begin.size();
+    std::string_view closing = end;
+    if (begin == "{{" && end == "}}" && contents < text.size() && text[contents] == '{') {
+      closing = "}}}";
+      ++contents;
+    }
+    const auto close = text.find(closing, contents);
+    if (close == std::string_view::npos) {
+      return std::nullopt;  // The parser reports the unclosed tag.
+    }
+    std::string_view inside = text.substr(contents, close - contents);
+    while (!inside.empty() && std::isspace(static_cast<unsigned char>(inside.front()))) {
+      inside.remove_prefix(1);
+    }
+    pos = close + closing.size();
+    if (inside.empty()) {
+      continue;
+    }
+    if (inside.front() == '=' && inside.size() > 2 && inside.back() == '=') {
+      const std::string_view pair = inside.substr(1, inside.size() - 2);
+      const auto space = pair.find_first_of(" \t");
+      const auto next = pair.find_first_not_of(" \t", space);
+      if (space != std::string_view::npos && next != std::string_view::npos) {
+        begin = std::string(pair.substr(0, space));
+        end = std::string(pair.substr(next, pair.find_first_of(" \t", next) - next));
+      }
+    } else if (inside.front() == '#' || inside.front() == '^') {
+      if (++depth > max_section_depth) {
+        return tag;
+      }
+    } else if (inside.front() == '/') {
+      --depth;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -151,6 +202,12 @@ data digest_data(const std::vector<DigestEntry>& entries, std::size_t total, con
 }
 
 Expected<std::string, TemplateError> render_data(std::string_view text, const data& values) {
+  if (const auto deep = too_deep_section(text)) {
+    TemplateError error;
+    error.message = fmt::format("sections nested deeper than {}", max_section_depth);
+    std::tie(error.line, error.column) = line_and_column(text, *deep);
+    return make_unexpected(std::move(error));
+  }
   kainjow::mustache::mustache parsed{std::string(text)};
   const auto fail = [text](const std::string& message) {
     // kainjow reports "... at <byte offset>"; turn the offset into a line and column.

@@ -89,6 +89,19 @@ INSTANTIATE_TEST_SUITE_P(
                       TemplateErrorCase{"BadDelimiter", "{{=<% =}}", 1, 1, "Invalid set delimiter tag"}),
     [](const auto& param_info) { return param_info.param.name; });
 
+TEST(CheckTemplate, RefusesSectionsNestedTooDeep) {
+  std::string text = "{{=<% %>=}}";
+  for (int i = 0; i < 5000; ++i) {
+    text += "<%#updated%>";
+  }
+  const auto error = check_template(text);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->message, "sections nested deeper than 32");
+  EXPECT_EQ(error->line, 1);
+  EXPECT_EQ(error->column, 12 + 32 * 12);
+  EXPECT_FALSE(check_template("{{#also}}{{#updated}}{{title}}{{/updated}}{{/also}}").has_value());
+}
+
 TEST(CheckTemplate, AcceptsAWorkingTemplate) {
   EXPECT_FALSE(check_template("{{#rules}}{{.}} {{/rules}}{{title}} {{link}}").has_value());
 }

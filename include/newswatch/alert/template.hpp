@@ -18,7 +18,7 @@ namespace newswatch::alert {
 //   title, link, feed, story, alert_id, summary          published      "2026-11-28 12:00 UTC"
 //   published_iso  RFC 3339, empty when unknown          updated        true when an edit raised it
 //   matched        the matched words, joined with ", "   matched_words  list of matched words
-//   why            list of {field, text}                 also           list of {feed, title, link}
+//   why            list of {text}, one per matched word  also           list of {feed, title, link}
 //   also_feeds     the other outlets, joined             digest         true in a digest
 //   count          stories in the message                alerts         a digest's list of
 //                                                                       {title, link, feed, rule,
