@@ -191,7 +191,12 @@ std::string canonical_identity(std::string_view url, const CanonicalOptions& opt
     return std::string(link);
   }
   if (auto article = amp_target(parsed, written_host)) {
-    return canonical_identity(*article, options);
+    // An article that is no http(s) URL of its own leaves the AMP link as it was written.
+    auto identity = canonical_identity(*article, options);
+    if (identity.starts_with("https://")) {
+      return identity;
+    }
+    return std::string(link);
   }
 
   std::string out;

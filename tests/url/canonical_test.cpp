@@ -226,6 +226,9 @@ TEST(CanonicalIdentity, LeavesAnythingButAbsoluteHttpUrlsTrimmedAndUnchanged) {
       {"urn:uuid:60a76c80-d399-11d9-b93C-0003939e0af6", "urn:uuid:60a76c80-d399-11d9-b93C-0003939e0af6"},
       {"", ""},
       {"https://exa mple.com/", "https://exa mple.com/"},
+      // An AMP cache link whose article part is no URL stays as written (a fuzzer finding).
+      {"https://www-example-com.cdn.ampproject.org/c/w.exa mple.com/amp[1",
+       "https://www-example-com.cdn.ampproject.org/c/w.exa mple.com/amp[1"},
   });
 }
 
