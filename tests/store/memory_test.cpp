@@ -273,12 +273,12 @@ TEST(StoreMemory, DeliveriesMoveThroughTheirStates) {
   ASSERT_TRUE(store->record_poll(record));
   Delivery dead{"a1", "desk", DeliveryState::dead, 3, std::nullopt, now + 1min, "HTTP 404 Unknown Webhook"};
   ASSERT_TRUE(store->update_deliveries({dead}));
-  auto dead_alerts = store->list_alerts(AlertFilter{std::nullopt, DeliveryState::dead, 10});
+  auto dead_alerts = store->list_alerts(AlertFilter{std::nullopt, DeliveryState::dead, 10, std::nullopt});
   ASSERT_TRUE(dead_alerts);
   ASSERT_EQ(dead_alerts->size(), 1U);
   EXPECT_EQ((*dead_alerts)[0].deliveries[0].last_error, "HTTP 404 Unknown Webhook");
   EXPECT_EQ((*dead_alerts)[0].deliveries[0].attempts, 3);
-  auto pending = store->list_alerts(AlertFilter{std::nullopt, DeliveryState::pending, 10});
+  auto pending = store->list_alerts(AlertFilter{std::nullopt, DeliveryState::pending, 10, std::nullopt});
   ASSERT_TRUE(pending);
   EXPECT_TRUE(pending->empty());
 }
