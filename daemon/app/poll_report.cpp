@@ -23,11 +23,15 @@ nlohmann::ordered_json why_to_json(const std::vector<MatchEvidence>& why) {
 
 }  // namespace
 
-std::string alert_to_json_line(const Alert& alert) {
-  nlohmann::ordered_json also = nlohmann::ordered_json::array();
-  for (const auto& member : alert.also) {
-    also.push_back({{"feed", member.feed}, {"title", member.title}, {"link", member.link}});
+nlohmann::ordered_json also_to_json(const std::vector<StoryMember>& also) {
+  nlohmann::ordered_json array = nlohmann::ordered_json::array();
+  for (const auto& member : also) {
+    array.push_back({{"feed", member.feed}, {"title", member.title}, {"link", member.link}});
   }
+  return array;
+}
+
+std::string alert_to_json_line(const Alert& alert) {
   nlohmann::ordered_json line{
       {"alert_id", alert.id},
       {"rule", alert.rule},
@@ -39,7 +43,7 @@ std::string alert_to_json_line(const Alert& alert) {
        alert.published ? nlohmann::ordered_json(format_rfc3339(*alert.published)) : nlohmann::ordered_json(nullptr)},
       {"story", alert.story},
       {"why", why_to_json(alert.why)},
-      {"also", std::move(also)},
+      {"also", also_to_json(alert.also)},
   };
   if (alert.updated) {
     line["updated"] = true;

@@ -6,6 +6,7 @@
 
 #include "newswatch/app/command.hpp"
 #include "newswatch/app/exit_code.hpp"
+#include "newswatch/app/poll_report.hpp"
 #include "newswatch/config/units.hpp"
 #include "newswatch/store/sqlite_store.hpp"
 
@@ -177,10 +178,6 @@ int show_alerts(store::Store& store, const StateOptions& options) {
                                {"finished", optional_time(delivery.finished)},
                                {"last_error", delivery.last_error}});
       }
-      Json also = Json::array();
-      for (const auto& member : alert.also) {
-        also.push_back(Json{{"feed", member.feed}, {"title", member.title}, {"link", member.link}});
-      }
       print_json(Json{{"alert_id", alert.id},
                       {"rule", alert.rule},
                       {"story", alert.story},
@@ -190,7 +187,7 @@ int show_alerts(store::Store& store, const StateOptions& options) {
                       {"published", optional_time(alert.published)},
                       {"created", format_rfc3339(alert.created)},
                       {"updated", alert.updated},
-                      {"also", std::move(also)},
+                      {"also", also_to_json(alert.also)},
                       {"deliveries", std::move(targets)}});
       continue;
     }

@@ -53,9 +53,9 @@ ItemIdentity identify(const Item& item, std::string canonical_url) {
   ItemIdentity identity;
   identity.content_hash = stable_hash(words, content_seed);
   const bool summary_leads = lead_is_summary(summary);
-  identity.fingerprint = fingerprint_story_text(
-      StoryText{title, summary_leads ? std::string_view(item.summary) : std::string_view(item.content),
-                summary_leads ? summary : content});
+  identity.fingerprint = fingerprint_story_text(StoryText{
+      title, summary_leads ? std::string_view(item.summary) : std::string_view(item.content),
+      summary_leads ? summary : content, canonical_url.empty() ? std::string_view(item.link) : canonical_url});
 
   if (!item.id.empty()) {
     identity.key = "id:" + item.id;

@@ -17,6 +17,8 @@ namespace {
 // format (see stable_hash.hpp).
 constexpr std::uint64_t token_seed = 0x5D1C0FFEE1DEA5EDULL;
 constexpr std::uint64_t number_seed = 0x6E756D6265727321ULL;
+constexpr std::uint64_t outlet_seed = 0x6F75746C65742121ULL;
+constexpr std::uint64_t title_seed = 0x7469746C65212121ULL;
 constexpr std::uint64_t exact_seeds[2] = {0x3C6EF372FE94F82BULL, 0xA54FF53A5F1D36F1ULL};
 constexpr std::uint64_t anchor_step = 0x9E3779B97F4A7C15ULL;
 constexpr std::uint8_t encoding_version = 1;
@@ -93,13 +95,21 @@ double distinct_pairs(int bits) noexcept {
   return -width * std::log1p(-occupied / width);
 }
 
-}  // namespace
+// 16 bits of a hash, never 0 (0 stands for "unknown").
+std::uint16_t nonzero_16(std::uint64_t hash) noexcept {
+  const auto value = static_cast<std::uint16_t>(hash >> 48U);
+  return value == 0 ? 1 : value;
+}
 
-StoryFingerprint fingerprint_story_text(const StoryText& story) {
-  const LeadWindow window = lead_window(story);
-  if (window.count < min_lead_tokens) {
-    return exact_fingerprint(story, window);
+std::uint16_t title_hash(const text::TokenList& title) {
+  std::string joined;
+  for (std::size_t i = 0; i < title.tokens.size(); ++i) {
+    joined.append(title.token_text(i)).push_back(' ');
   }
+  return nonzero_16(stable_hash(joined, title_seed));
+}
+
+StoryFingerprint near_fingerprint(const StoryText& story, LeadWindow window) {
   StoryFingerprint fingerprint;
   fingerprint.kind = FingerprintKind::near;
   fingerprint.anchors.fill(std::numeric_limits<std::uint32_t>::max());
@@ -129,6 +139,49 @@ StoryFingerprint fingerprint_story_text(const StoryText& story) {
   return fingerprint;
 }
 
+}  // namespace
+
+StoryFingerprint fingerprint_story_text(const StoryText& story) {
+  const LeadWindow window = lead_window(story);
+  StoryFingerprint fingerprint =
+      window.count < min_lead_tokens ? exact_fingerprint(story, window) : near_fingerprint(story, window);
+  if (fingerprint.kind != FingerprintKind::none) {
+    fingerprint.outlet = outlet_of(story.link);
+    fingerprint.title = title_hash(story.title);
+  }
+  return fingerprint;
+}
+
+std::uint16_t outlet_of(std::string_view url) noexcept {
+  // scheme://[userinfo@]host[:port][/path][?query][#fragment] (RFC 3986 §3).
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) {
+    return 0;
+  }
+  std::string_view authority = url.substr(scheme_end + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  std::string_view host = authority;
+  if (!host.starts_with('[')) {
+    host = host.substr(0, host.find(':'));
+  }
+  char lowered[256];
+  std::size_t length = 0;
+  for (const char c : host) {
+    if (length == sizeof lowered) {
+      break;
+    }
+    lowered[length++] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  std::string_view name(lowered, length);
+  if (name.starts_with("www.")) {
+    name.remove_prefix(4);
+  }
+  return name.empty() ? 0 : nonzero_16(stable_hash(name, outlet_seed));
+}
+
 StoryFingerprint fingerprint_story(const Item& item) {
   text::TokenList title;
   text::TokenList lead;
@@ -139,7 +192,7 @@ StoryFingerprint fingerprint_story(const Item& item) {
     text::tokenize_into(item.content, lead);
     source = item.content;
   }
-  return fingerprint_story_text(StoryText{title, source, lead});
+  return fingerprint_story_text(StoryText{title, source, lead, item.link});
 }
 
 double story_similarity(const StoryFingerprint& first, const StoryFingerprint& second) noexcept {
@@ -163,6 +216,9 @@ double story_similarity(const StoryFingerprint& first, const StoryFingerprint& s
 }
 
 bool same_story(const StoryFingerprint& first, const StoryFingerprint& second) noexcept {
+  if (first.outlet != 0 && first.outlet == second.outlet && first.title != second.title) {
+    return false;
+  }
   if (first.kind == FingerprintKind::near && second.kind == FingerprintKind::near &&
       std::popcount(first.numbers & ~second.numbers) >= conflicting_numbers &&
       std::popcount(second.numbers & ~first.numbers) >= conflicting_numbers) {
@@ -197,6 +253,8 @@ std::string encode_fingerprint(const StoryFingerprint& fingerprint) {
   out.reserve(encoded_fingerprint_size);
   out.push_back(static_cast<char>(encoding_version));
   out.push_back(static_cast<char>(fingerprint.kind));
+  put_little_endian(out, fingerprint.outlet);
+  put_little_endian(out, fingerprint.title);
   put_little_endian(out, fingerprint.numbers);
   for (const std::uint64_t word : fingerprint.shingles) {
     put_little_endian(out, word);
@@ -218,6 +276,8 @@ std::optional<StoryFingerprint> decode_fingerprint(std::string_view bytes) {
   StoryFingerprint fingerprint;
   fingerprint.kind = static_cast<FingerprintKind>(kind);
   std::size_t offset = 2;
+  fingerprint.outlet = get_little_endian<std::uint16_t>(bytes, offset);
+  fingerprint.title = get_little_endian<std::uint16_t>(bytes, offset);
   fingerprint.numbers = get_little_endian<std::uint32_t>(bytes, offset);
   for (std::uint64_t& word : fingerprint.shingles) {
     word = get_little_endian<std::uint64_t>(bytes, offset);

@@ -8,12 +8,13 @@
 
 namespace newswatch::dedup {
 
-/// The text a fingerprint is read from: the item's title tokens and the lead's source (summary, or
-/// content when the summary has no tokens) with its tokens and the bytes of its dateline.
+/// What a fingerprint is read from: the item's title tokens, the lead's source (summary, or content
+/// when the summary has no tokens) with its tokens, and the link that names the outlet.
 struct StoryText {
   const text::TokenList& title;
   std::string_view lead_source;
   const text::TokenList& lead;
+  std::string_view link;
 };
 
 /// The summary when it has tokens, else the content: where the lead comes from.

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <array>
+
+#include "newswatch/dedup/story_fingerprint.hpp"
 
 namespace newswatch::pipeline {
 namespace {
@@ -163,6 +166,12 @@ RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work,
       std::optional<std::uint64_t> story = story_of_url(entry.identity.canonical_url, error);
       if (!story) {
         story = index_.find(entry.identity.fingerprint);
+      }
+      // This poll's own new items join the index only once committed: look at them here.
+      for (auto earlier = new_fingerprints.begin(); !story && earlier != new_fingerprints.end(); ++earlier) {
+        if (dedup::same_story(earlier->first, entry.identity.fingerprint)) {
+          story = earlier->second;
+        }
       }
       if (story) {
         ++outcome.counts.folded;

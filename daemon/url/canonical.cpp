@@ -113,14 +113,18 @@ struct Parameter {
   }
 };
 
+/// True when append_normalized() would copy `text` unchanged.
+bool is_normal(std::string_view text) noexcept {
+  return std::all_of(text.begin(), text.end(), detail::is_literal);
+}
+
 /// Appends "?" and the query's parameters that identify the resource, normalised and sorted.
 void append_identity_query(std::string& out, std::string_view query, const CanonicalOptions& options) {
-  // Normalised names and values go into one buffer, sized so that it never moves: the views into
-  // it stay valid. Normalising at most triples a byte.
+  // A parameter already in normal form is used where it is written. The others are normalised into
+  // one buffer, sized so that it never moves and the views into it stay valid: normalising at most
+  // triples a byte.
   std::string normal;
-  normal.reserve(query.size() * 3);
   std::vector<Parameter> kept;
-  kept.reserve(8);
   while (!query.empty()) {
     const std::size_t end = std::min(query.find('&'), query.size());
     const std::string_view pair = query.substr(0, end);
@@ -129,13 +133,18 @@ void append_identity_query(std::string& out, std::string_view query, const Canon
       continue;
     }
     const std::size_t equals = std::min(pair.find('='), pair.size());
+    std::string_view name = pair.substr(0, equals);
+    std::string_view value = pair.substr(std::min(equals + 1, pair.size()));
     const std::size_t start = normal.size();
-    detail::append_normalized(normal, pair.substr(0, equals));
-    const std::size_t name_end = normal.size();
-    detail::append_normalized(normal, pair.substr(std::min(equals + 1, pair.size())));
-    const std::string_view written(normal);
-    const std::string_view name = written.substr(start, name_end - start);
-    const std::string_view value = written.substr(name_end);
+    if (!is_normal(pair)) {
+      normal.reserve(query.size() * 3 + pair.size() * 3);
+      detail::append_normalized(normal, name);
+      const std::size_t name_end = normal.size();
+      detail::append_normalized(normal, value);
+      const std::string_view written(normal);
+      name = written.substr(start, name_end - start);
+      value = written.substr(name_end);
+    }
     if (name.empty() || detail::is_tracking_parameter(name) || is_configured(name, options.extra_strip_params) ||
         is_amp_marker(name, value)) {
       normal.resize(start);
@@ -198,15 +207,22 @@ std::string canonical_identity(std::string_view url, const CanonicalOptions& opt
     detail::append_lower(out, written_host);
     out.push_back(']');
   } else {
-    auto ascii = to_ascii_host(written_host);
-    if (!ascii) {
-      return std::string(link);
+    // Hosts are mostly plain ASCII: lower-cased on the way out, with no string of their own.
+    const bool plain =
+        std::all_of(written_host.begin(), written_host.end(), [](char c) { return detail::is_ascii(c) && c != '%'; });
+    std::optional<std::string> converted;
+    if (!plain) {
+      auto ascii = to_ascii_host(written_host);
+      if (!ascii) {
+        return std::string(link);
+      }
+      converted = std::move(*ascii);
     }
-    std::string_view host = *ascii;
+    std::string_view host = converted ? std::string_view(*converted) : written_host;
     while (host.ends_with('.')) {
       host.remove_suffix(1);
     }
-    out.append(without_label(without_label(host, "www"), "amp"));
+    detail::append_lower(out, without_label(without_label(host, "www"), "amp"));
   }
   // RFC 3986 §6.2.3: an empty port or the scheme's default one is the same as none.
   const std::string_view port = parsed.original(uri.portText);

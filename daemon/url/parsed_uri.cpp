@@ -11,13 +11,6 @@ namespace {
 /// scheme character nor a digit, so never mistaken for part of a scheme or a port.
 constexpr char stand_in = '~';
 
-/// True for a byte that RFC 3986 allows somewhere in a URI unencoded (§2.2, §2.3); '%' is checked
-/// with what follows it.
-bool is_uri_byte(char c) noexcept {
-  return is_unreserved(c) || is_sub_delim(c) || c == ':' || c == '/' || c == '?' || c == '#' || c == '[' || c == ']' ||
-         c == '@';
-}
-
 /// Where the authority of `text` ends (RFC 3986 Appendix B: "//" and up to the next '/', '?' or
 /// '#'); 0 when it has none.
 std::size_t authority_end(std::string_view text) noexcept {
@@ -53,6 +46,11 @@ std::string with_stand_ins(std::string_view text, Syntax syntax) {
   bool in_fragment = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    if (is_literal(c)) {
+      continue;
+    }
+    // Past the authority, '[' and ']' are stand-ins too: only an IP literal may hold them (RFC 3986
+    // §3.2.2).
     bool allowed = false;
     if (i < authority) {
       allowed = is_ascii(c);
@@ -61,10 +59,6 @@ std::string with_stand_ins(std::string_view text, Syntax syntax) {
     } else if (c == '#') {
       allowed = !in_fragment;
       in_fragment = true;
-    } else if (c == '[' || c == ']') {
-      allowed = false;  // Only an IP literal in the authority may hold brackets (RFC 3986 §3.2.2).
-    } else {
-      allowed = is_ascii(c) && is_uri_byte(c);
     }
     if (!allowed) {
       replace(i);
@@ -75,7 +69,7 @@ std::string with_stand_ins(std::string_view text, Syntax syntax) {
 
 /// "'x'" for a printable byte, "byte 0x0A" for another.
 std::string describe(char c) {
-  if (c > ' ' && c < '\x7f') {
+  if (c >= ' ' && c < '\x7f') {
     return std::string("'") + c + "'";
   }
   static constexpr char hex[] = "0123456789ABCDEF";
@@ -84,6 +78,13 @@ std::string describe(char c) {
 }
 
 UrlError syntax_error(std::string_view text, std::size_t position) {
+  // liburiparser stops after a '%' that two hex digits do not follow: name the '%'.
+  for (std::size_t back = 1; back <= 2 && back <= position; ++back) {
+    if (text[position - back] == '%') {
+      return UrlError{"'%' at byte " + std::to_string(position - back + 1) + " starts no percent-encoding",
+                      position - back};
+    }
+  }
   if (position >= text.size()) {
     return UrlError{"ends where more was expected", text.size()};
   }

@@ -13,12 +13,6 @@ void append_encoded(std::string& out, unsigned char byte) {
   out.push_back(upper_hex[byte & 0xFU]);
 }
 
-/// True for a byte that stands for itself inside a component: unreserved, sub-delims, ':', '@',
-/// '/' and '?' (RFC 3986 §3.3 pchar, §3.4, §3.5). The component's own delimiters never reach here.
-bool stays_literal(char c) noexcept {
-  return is_unreserved(c) || is_sub_delim(c) || c == ':' || c == '@' || c == '/' || c == '?';
-}
-
 bool is_escape_at(std::string_view text, std::size_t i) noexcept {
   return text[i] == '%' && i + 2 < text.size() && is_hex_digit(text[i + 1]) && is_hex_digit(text[i + 2]);
 }
@@ -27,6 +21,18 @@ bool is_escape_at(std::string_view text, std::size_t i) noexcept {
 
 void append_normalized(std::string& out, std::string_view component) {
   for (std::size_t i = 0; i < component.size(); ++i) {
+    // Runs of literal bytes, nearly all of a link, are copied at once.
+    std::size_t run = i;
+    while (run < component.size() && is_literal(component[run])) {
+      ++run;
+    }
+    if (run > i) {
+      out.append(component.substr(i, run - i));
+      i = run;
+      if (i == component.size()) {
+        return;
+      }
+    }
     const char c = component[i];
     if (is_escape_at(component, i)) {
       const auto byte = static_cast<unsigned char>(hex_value(component[i + 1]) * 16 + hex_value(component[i + 2]));
@@ -36,8 +42,6 @@ void append_normalized(std::string& out, std::string_view component) {
         append_encoded(out, byte);
       }
       i += 2;
-    } else if (is_ascii(c) && stays_literal(c)) {
-      out.push_back(c);
     } else {
       append_encoded(out, static_cast<unsigned char>(c));
     }

@@ -120,6 +120,20 @@ TEST(ContentHash, TellsWordsMovedBetweenFieldsApart) {
   EXPECT_NE(identify(first, "").content_hash, identify(second, "").content_hash);
 }
 
+TEST(ItemIdentity, KeepsItsValuesAcrossVersions) {
+  // Keys and content hashes are stored: if these change, every stored item looks new or edited.
+  Item item;
+  item.title = "Coalition air strikes hit Islamic State positions around Raqqa";
+  item.summary =
+      "BEIRUT (Reuters) - U.S.-led coalition warplanes carried out at least 18 air strikes on Islamic State "
+      "positions around the Syrian city of Raqqa overnight, a monitoring group said on Tuesday. The Syrian "
+      "Observatory for Human Rights said the strikes targeted weapons depots and a training camp east of the city. "
+      "There was no immediate word on casualties.";
+  const ItemIdentity identity = identify(item, "");
+  EXPECT_EQ(identity.content_hash, 0xe7c55a0a1bc95d09U);
+  EXPECT_EQ(identity.key, "hash:b463f15f71c35406");
+}
+
 TEST(ItemIdentity, CarriesTheStoryFingerprint) {
   const Item item = wire_item();
   EXPECT_EQ(identify(item, "").fingerprint, fingerprint_story(item));

@@ -452,5 +452,22 @@ TEST_F(PollCycleTest, AnItemOlderThanMaxItemAgeIsRecordedButNeverAlerts) {
   EXPECT_TRUE(result.matches.empty());
 }
 
+TEST_F(PollCycleTest, ACopyOfAStoryInTheSamePollJoinsIt) {
+  const std::string lead =
+      "Coalition aircraft struck Islamic State positions near Raqqa overnight, the U.S.-led coalition said on "
+      "Monday, in the heaviest raids on the group's stronghold in northern Syria this month.";
+  server_.on("/feed", feed_response(rss_of({
+                          rss_item("a", "https://news.example/world/raqqa", "ISIS coalition strikes hit Raqqa", lead),
+                          rss_item("b", "https://news.example/live/raqqa-strikes", "ISIS coalition strikes hit Raqqa",
+                                   "RAQQA (Wire) - " + lead),
+                      })));
+  const auto result = run({feed("world", server_.url("/feed"))});
+  ASSERT_TRUE(result.summary);
+  EXPECT_EQ(result.summary->items.fresh, 2U);
+  EXPECT_EQ(result.summary->items.folded, 1U);
+  ASSERT_EQ(result.matches.size(), 1U);
+  ASSERT_EQ(result.matches[0].also.size(), 1U);
+}
+
 }  // namespace
 }  // namespace newswatch::pipeline

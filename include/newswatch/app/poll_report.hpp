@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,6 +16,8 @@
 
 namespace newswatch::app {
 
+/// The `also` list as JSON: [{"feed","title","link"}].
+nlohmann::ordered_json also_to_json(const std::vector<StoryMember>& also);
 /// One JSON object on one line: {"alert_id","rule","feed","item_id","title","link","published","story",
 /// "why","also"}, plus "updated": true for an edit.
 std::string alert_to_json_line(const Alert& alert);

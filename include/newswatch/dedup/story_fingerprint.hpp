@@ -49,6 +49,14 @@ enum class FingerprintKind : std::uint8_t {
 /// The story fingerprint of one item (see above); a value, stored by the caller beside the item.
 struct StoryFingerprint {
   FingerprintKind kind = FingerprintKind::none;
+  /// Hash of the host of the item's link (16 bits; 0 when unknown). One outlet's items share their
+  /// lead more often than copies do: series and columns open with the same paragraph ("This is
+  /// another post in our Code Health series…"), digests with the same sentence under a new
+  /// headline. Items of one outlet are therefore one story only under the same headline (the same
+  /// article in two of its feeds); across outlets headlines are rewritten and do not count.
+  std::uint16_t outlet = 0;
+  /// Hash of the normalised title (16 bits), compared only within one outlet.
+  std::uint16_t title = 0;
   /// Numbers of the title and lead, folded into 32 bits. Copies of a story keep its numbers (a cut
   /// removes some on one side); daily reports on a template ("Dollar opens at 32.15") differ in
   /// them on both sides.
@@ -62,19 +70,23 @@ struct StoryFingerprint {
   friend bool operator==(const StoryFingerprint&, const StoryFingerprint&) = default;
 };
 
-/// The fingerprint of an item's story (see above).
+/// The fingerprint of an item's story (see above); its outlet is the host of item.link.
 StoryFingerprint fingerprint_story(const Item& item);
+
+/// The outlet hash of a URL: its host, lower-cased and without a leading "www."; 0 when it has none.
+std::uint16_t outlet_of(std::string_view url) noexcept;
 
 /// Estimated Jaccard similarity of two near fingerprints' word pairs, 0..1; for exact ones 1 when
 /// the texts are identical, else 0; 0 when either is none or the kinds differ.
 double story_similarity(const StoryFingerprint& first, const StoryFingerprint& second) noexcept;
 
-/// True when two fingerprints are the same story: similarity >= same_story_similarity and, for near
-/// ones, numbers that do not conflict (each side with conflicting_numbers the other lacks).
+/// True when two fingerprints are the same story: similarity >= same_story_similarity; for near ones
+/// numbers that do not conflict (each side with conflicting_numbers the other lacks); within one
+/// outlet the same title.
 bool same_story(const StoryFingerprint& first, const StoryFingerprint& second) noexcept;
 
 /// Bytes of encode_fingerprint()'s output.
-inline constexpr std::size_t encoded_fingerprint_size = 1 + 1 + 4 + 16 + 4 * anchor_count;
+inline constexpr std::size_t encoded_fingerprint_size = 1 + 1 + 2 + 2 + 4 + 16 + 4 * anchor_count;
 
 /// The fingerprint as bytes for the store: format version, kind, then the fields little-endian.
 std::string encode_fingerprint(const StoryFingerprint& fingerprint);

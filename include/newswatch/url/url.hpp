@@ -2,12 +2,16 @@
 //
 // - Url (this file) splits a URI or IRI reference into its components and knows where each lies in
 //   the text as written, so that callers can point into the original string (rules' site: spans).
-// - host.hpp gives a URL's host in the ASCII form DNS uses (IDNA2008, UTS #46).
+// - resolve.hpp resolves a reference against a base (RFC 3986 §5.2); resolve_link() is the feed
+//   parsers' forgiving variant, which hands an absolute link back without copying it.
+// - normalize.hpp writes the RFC 3986 §6.2.2 normal form, with IRIs mapped to URIs (RFC 3987 §3.1).
+// - host.hpp gives a URL's host in the ASCII form DNS uses (IDNA2008, UTS #46) and
+//   registrable_domain.hpp its registrable domain from the Public Suffix List.
 // - canonical.hpp reduces an article link to the form used to decide that two links name the same
 //   article: no tracking parameters, no AMP variant, one scheme.
 //
-// liburiparser does the parsing and libidn2 the IDNA mapping; their C structures stay inside
-// daemon/url. Nothing here touches the network.
+// liburiparser does the parsing and reference resolution, libidn2 the IDNA mapping and libpsl the
+// Public Suffix List; their C structures stay inside daemon/url. Nothing here touches the network.
 #pragma once
 
 #include <cstddef>
