@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "newswatch/alert/template_check.hpp"
 #include "newswatch/app/command.hpp"
 #include "newswatch/app/logging.hpp"
 #include "newswatch/config/load.hpp"
@@ -12,6 +13,14 @@ namespace newswatch::app {
 std::optional<config::Config> load_config_for_command(const GlobalOptions& globals) {
   const auto path = resolve_config_path(globals);
   auto outcome = config::load_config_file(path);
+  if (outcome.ok()) {
+    // Templates render with a sample alert now, so a broken one is a config error, not a dead alert.
+    auto template_errors = alert::check_target_templates(*outcome.config);
+    if (!template_errors.empty()) {
+      outcome.diagnostics.insert(outcome.diagnostics.end(), template_errors.begin(), template_errors.end());
+      outcome.config.reset();
+    }
+  }
   for (const auto& diagnostic : outcome.diagnostics) {
     std::cerr << diagnostic.to_string() << '\n';
   }

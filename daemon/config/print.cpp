@@ -102,7 +102,9 @@ std::string to_toml(const Config& config) {
     if (target.priority) {
       table.insert("priority", *target.priority);
     }
-    if (!target.template_text.empty()) {
+    if (!target.template_file.empty()) {
+      table.insert("template_file", target.template_file);
+    } else if (!target.template_text.empty()) {
       table.insert("template", target.template_text);
     }
     if (!target.headers.empty()) {

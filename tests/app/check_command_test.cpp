@@ -46,6 +46,37 @@ TEST(CheckCommand, NamesEveryMistakeInEveryFile) {
   EXPECT_TRUE(result.out.empty());
 }
 
+TEST(CheckCommand, ReportsTemplateErrorsWhereTheyAre) {
+  testing::TempDir dir;
+  dir.write("templates/desk.mustache", "{{title}}\n{{#also}}{{feed}}\n");
+  const auto main_file =
+      dir.write("newswatch.toml",
+                "[[target]]\nname = \"desk\"\ntype = \"console\"\n"
+                "template_file = \"templates/desk.mustache\"\n"
+                "[[target]]\nname = \"hook\"\ntype = \"webhook\"\nurl = \"https://hooks.example/x\"\n"
+                "template = \"title: {{title}}\"\n");
+  const auto result = run_newswatch({"check", "--config", main_file.string()});
+  EXPECT_EQ(result.exit_code, 1);
+  const auto template_file = (dir.path() / "templates/desk.mustache").string();
+  EXPECT_THAT(result.err,
+              HasSubstr(template_file + ":2:1: error: template of [[target]] \"desk\": Unclosed section \"also\""));
+  EXPECT_THAT(result.err,
+              HasSubstr(main_file.string() +
+                        ":9:12: error: template of [[target]] \"hook\", a webhook template must render JSON"));
+  EXPECT_THAT(result.err, HasSubstr("2 error(s)"));
+}
+
+TEST(CheckCommand, AcceptsAppriseStyleTargetUrls) {
+  testing::TempDir dir;
+  const auto main_file = dir.write("newswatch.toml",
+                                   "[[target]]\nname = \"disc\"\nurl = \"discord://42/token\"\n"
+                                   "[[target]]\nname = \"phone\"\nurl = \"ntfys://ntfy.example/alerts\"\n");
+  const auto result = run_newswatch({"check", "--config", main_file.string()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("target disc                 discord"));
+  EXPECT_THAT(result.out, HasSubstr("target phone                ntfy"));
+}
+
 TEST(CheckCommand, PrintRedactsSecrets) {
   testing::TempDir dir;
   const auto main_file = dir.write("newswatch.toml",

@@ -245,7 +245,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"KeyNotForThisTargetType",
                   "[[target]]\nname = \"t\"\ntype = \"slack\"\nurl = \"https://hooks.example/x\"\nchat_id = \"1\"\n",
                   "main.toml:5:1: error: unknown key \"chat_id\" in [[target]] \"t\"\n"
-                  "  hint: known keys: name, type, url, template, concurrency, max_per_minute"},
+                  "  hint: known keys: name, type, url, template, template_file, concurrency, max_per_minute"},
         ErrorCase{"TargetMissingRequiredField", "[[target]]\nname = \"t\"\ntype = \"telegram\"\ntoken = \"x\"\n",
                   "main.toml:1:1: error: [[target]] \"t\" (type telegram) is missing \"chat_id\"\n  hint: add "
                   "chat_id = \"...\" (secrets may be env:NAME, file:/path or credential:NAME)"},
@@ -511,6 +511,94 @@ query = '"ISIS coalition" OR (ISIS NEAR/5 coalition)'
   EXPECT_EQ(outcome.diagnostics[2].where.line, 11);
   EXPECT_EQ(outcome.diagnostics[2].where.column, 3);
   EXPECT_THAT(outcome.diagnostics[2].message, HasSubstr("NEAR without a number"));
+}
+
+}  // namespace
+}  // namespace newswatch::config
+
+namespace newswatch::config {
+namespace {
+
+TEST(LoadTargetTemplates, ReadsTemplateFileRelativeToTheConfigFile) {
+  FakeEnvironment environment;
+  environment.files["/etc/newswatch/templates/desk.mustache"] = SecretFile{"{{title}}\n{{link}}\n", "", false};
+  const auto outcome = load({{"/etc/newswatch/newswatch.toml",
+                              "[[target]]\nname = \"desk\"\ntype = \"slack\"\nurl = \"https://hooks.example/x\"\n"
+                              "template_file = \"templates/desk.mustache\"\n"}},
+                            environment);
+  ASSERT_TRUE(outcome.ok()) << ::testing::PrintToString(rendered(outcome));
+  const auto& target = outcome.config->targets[0];
+  EXPECT_EQ(target.template_text, "{{title}}\n{{link}}\n");
+  EXPECT_EQ(target.template_file, "/etc/newswatch/templates/desk.mustache");
+  EXPECT_EQ(target.template_location.file, "/etc/newswatch/templates/desk.mustache");
+  EXPECT_EQ(target.template_location.line, 1);
+  EXPECT_THAT(to_toml(*outcome.config), HasSubstr("template_file = '/etc/newswatch/templates/desk.mustache'"));
+}
+
+TEST(LoadTargetTemplates, RemembersWhereAnInlineTemplateIs) {
+  const auto outcome = load_one("[[target]]\nname = \"log\"\ntype = \"console\"\ntemplate = \"{{title}}\"\n");
+  ASSERT_TRUE(outcome.ok());
+  const auto& where = outcome.config->targets[0].template_location;
+  EXPECT_EQ(where.file, "main.toml");
+  EXPECT_EQ(where.line, 4);
+  EXPECT_EQ(where.column, 12);
+}
+
+TEST(LoadTargetTemplates, ReportsAnUnreadableTemplateFileAndTwoTemplates) {
+  const auto outcome = load_one(
+      "[[target]]\nname = \"a\"\ntype = \"console\"\ntemplate_file = \"/missing.mustache\"\n"
+      "[[target]]\nname = \"b\"\ntype = \"console\"\ntemplate = \"x\"\ntemplate_file = \"/b.mustache\"\n");
+  EXPECT_THAT(rendered(outcome),
+              ::testing::ElementsAre("main.toml:4:17: error: cannot read template_file /missing.mustache: No such "
+                                     "file or directory\n  hint: a relative path starts at the directory of this "
+                                     "config file",
+                                     "main.toml:9:17: error: [[target]] \"b\" has both \"template\" and "
+                                     "\"template_file\"\n  hint: keep one of them"));
+}
+
+TEST(LoadTargetShorthand, TakesTypeAndFieldsFromTheUrl) {
+  FakeEnvironment environment;
+  environment.variables = {{"TG", "tgram://123456:ABC-DEF/-1001234"}};
+  const auto outcome = load_one(R"([[target]]
+name = "tg"
+url = "env:TG"
+[[target]]
+name = "disc"
+type = "discord"
+url = "discord://42/token"
+[[target]]
+name = "mx"
+url = "matrixs://syt_abc@matrix.example/#news"
+)",
+                                environment);
+  ASSERT_TRUE(outcome.ok()) << ::testing::PrintToString(rendered(outcome));
+  const auto& targets = outcome.config->targets;
+  EXPECT_EQ(targets[0].type, TargetType::telegram);
+  EXPECT_EQ(targets[0].token.reveal(), "123456:ABC-DEF");
+  EXPECT_EQ(targets[0].token.redacted(), "env:TG");
+  EXPECT_EQ(targets[0].chat_id, "-1001234");
+  EXPECT_TRUE(targets[0].url.empty());
+  EXPECT_EQ(targets[1].type, TargetType::discord);
+  EXPECT_EQ(targets[1].url.reveal(), "https://discord.com/api/webhooks/42/token");
+  EXPECT_EQ(targets[2].type, TargetType::matrix);
+  EXPECT_EQ(targets[2].url.reveal(), "https://matrix.example");
+  EXPECT_EQ(targets[2].room, "#news:matrix.example");
+  EXPECT_EQ(targets[2].token.reveal(), "syt_abc");
+}
+
+TEST(LoadTargetShorthand, ReportsAMismatchOrAMalformedUrl) {
+  const auto outcome = load_one(
+      "[[target]]\nname = \"a\"\ntype = \"slack\"\nurl = \"discord://42/token\"\n"
+      "[[target]]\nname = \"b\"\nurl = \"tgram://nocolon/1\"\n"
+      "[[target]]\nname = \"c\"\nurl = \"tgram://1:abc/2\"\nchat_id = \"3\"\n");
+  EXPECT_THAT(rendered(outcome),
+              ::testing::ElementsAre(
+                  "main.toml:4:7: error: [[target]] \"a\" is type slack but its url is a discord shorthand\n"
+                  "  hint: write type = \"discord\" or leave type out",
+                  "main.toml:7:7: error: [[target]] \"b\" tgram:// URL: expected tgram://BOT_TOKEN/CHAT_ID with a "
+                  "bot token like 123456:ABC-DEF\n  hint: see README \"Targets\" for the URL forms",
+                  "main.toml:11:11: error: [[target]] \"c\" sets \"chat_id\" both here and in its url\n"
+                  "  hint: keep one of them"));
 }
 
 }  // namespace

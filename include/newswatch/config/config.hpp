@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "newswatch/config/diagnostic.hpp"
 #include "newswatch/model/feed.hpp"
 #include "newswatch/model/secret.hpp"
 
@@ -68,7 +69,9 @@ struct Target {
   Secret secret;                ///< Webhook HMAC signing secret.
   std::string chat_id;          ///< Telegram.
   std::string room;             ///< Matrix room id or alias.
-  std::string template_text;    ///< Optional message template.
+  std::string template_text;    ///< Optional message template (inline, or read from template_file).
+  std::string template_file;    ///< Where template_text was read from; empty for an inline template.
+  Location template_location;   ///< Where the template starts (its TOML value, or line 1 of template_file).
   std::optional<int> priority;  ///< ntfy priority 1..5.
   std::vector<std::pair<std::string, Secret>> headers;  ///< Webhook extra headers.
   int concurrency = 1;                                  ///< Requests in flight at once; 1 keeps the order.
