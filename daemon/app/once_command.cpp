@@ -10,13 +10,18 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <thread>
 
+#include "newswatch/alert/dispatcher.hpp"
+#include "newswatch/alert/http_courier.hpp"
 #include "newswatch/app/command.hpp"
+#include "newswatch/app/delivery_report.hpp"
 #include "newswatch/app/exit_code.hpp"
 #include "newswatch/app/poll_report.hpp"
+#include "newswatch/config/units.hpp"
 #include "newswatch/pipeline/poll_cycle.hpp"
 #include "newswatch/pipeline/recorder.hpp"
 #include "newswatch/pipeline/stages.hpp"
@@ -33,6 +38,7 @@ struct OnceOptions {
   bool json = false;
   bool dry_run = false;
   bool no_baseline = false;
+  std::string deliver_timeout = "30s";
 };
 
 /// "polled 312/1000 feeds" on one self-overwriting stderr line, while the cycle runs.
@@ -113,7 +119,63 @@ Expected<std::unique_ptr<store::SqliteStore>, store::StoreError> open_store(cons
   return store::SqliteStore::open_scratch();
 }
 
+/// Sends what is due (this run's alerts and any left pending) until each is sent or dead, or waits
+/// past `timeout`; what is left stays queued for the next run. Returns the summary lines.
+std::string deliver(boost::asio::io_context& io, net::HttpClient& client, store::Store& store,
+                    const config::Config& config, std::chrono::seconds timeout,
+                    std::optional<std::string>& store_error) {
+  alert::SystemClock clock(io);
+  // Console deliveries left from an earlier run are printed now.
+  alert::HttpCourier courier(client, clock, [](const std::string& text) {
+    std::cout << text << (text.ends_with('\n') ? "" : "\n");
+    std::cout.flush();
+  });
+  alert::Dispatcher dispatcher(io, store, config, courier, clock);
+  DeliveryReport report;
+  dispatcher.set_observer([&report](const alert::DeliveryEvent& event) { report.add(event); });
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  const auto horizon = clock.now() + timeout;
+  dispatcher.start();
+  while (std::chrono::steady_clock::now() < until) {
+    // Settled: nothing in flight, and nothing comes due before the timeout.
+    if (!dispatcher.busy() && (!dispatcher.next_wake() || *dispatcher.next_wake() > horizon)) {
+      break;
+    }
+    if (io.stopped()) {
+      io.restart();
+    }
+    io.run_one_until(until);
+  }
+  dispatcher.stop();
+  if (dispatcher.store_error()) {
+    store_error = dispatcher.store_error();
+  }
+  store::AlertFilter waiting;
+  waiting.state = DeliveryState::pending;
+  waiting.limit = 100000;
+  if (auto pending = store.list_alerts(waiting)) {
+    std::map<std::string, std::size_t> per_target;
+    for (const auto& overview : *pending) {
+      for (const auto& delivery : overview.deliveries) {
+        if (delivery.state == DeliveryState::pending) {
+          ++per_target[delivery.target];
+        }
+      }
+    }
+    for (const auto& [target, count] : per_target) {
+      report.set_waiting(target, count);
+    }
+  }
+  return report.to_text();
+}
+
 int run_once(const GlobalOptions& globals, const OnceOptions& options) {
+  const auto deliver_timeout = config::parse_duration(options.deliver_timeout);
+  if (!deliver_timeout) {
+    std::cerr << fmt::format("newswatch once: --deliver-timeout \"{}\" is not a duration (e.g. \"30s\", \"2m\")\n",
+                             options.deliver_timeout);
+    return exit_bad_input;
+  }
   const auto loaded = load_config_for_command(globals);
   if (!loaded) {
     return exit_bad_input;
@@ -211,7 +273,11 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
                    pruned->stories, pruned->alerts, format_duration(config.daemon.retention));
     }
   }
-  std::cerr << summary_to_text(*summary);
+  std::string delivered_text;
+  if (!options.dry_run) {
+    delivered_text = deliver(io, client, **store, config, *deliver_timeout, summary->store_error);
+  }
+  std::cerr << summary_to_text(*summary) << delivered_text;
   return summary->store_error ? exit_runtime_failure : exit_ok;
 }
 
@@ -225,13 +291,22 @@ void register_once_command(CLI::App& root, const GlobalOptions& globals, int& ex
       "link in another feed and near-duplicate reprints of a story alert nothing new; a feed's first poll\n"
       "only records its items (baseline). Feed state, seen items and alerts live in the store, so a second\n"
       "run sends conditional requests and prints only what is new since.\n"
-      "Exit 0 when it ran, even if some feeds failed; 1 on config errors; 2 when the store cannot be used.");
+      "Then it delivers this run's alerts, and any still queued from earlier runs, to their targets, and\n"
+      "waits until each is sent or given up, or would wait longer than --deliver-timeout; the rest stay\n"
+      "queued for the next run. Failing targets are named in the summary.\n"
+      "Exit 0 when it ran, even if some feeds or targets failed; 1 on config errors; 2 when the store cannot be\n"
+      "used.");
   auto options = std::make_shared<OnceOptions>();
   command->add_flag("--json", options->json,
                     "One JSON object per alert: alert_id, rule, feed, item_id, title, link, published, story, why,\n"
                     "also ([{feed, title, link}] of other outlets), and updated (true for a re-matched edit)");
   command->add_flag("--dry-run", options->dry_run,
-                    "Fetch, dedup and match, print what would alert, write nothing (no state, no items, no alerts)");
+                    "Fetch, dedup and match, print what would alert, write nothing (no state, no items, no alerts)\n"
+                    "and send nothing");
+  command
+      ->add_option("--deliver-timeout", options->deliver_timeout,
+                   "How long to wait for deliveries (default 30s); what would wait longer stays queued")
+      ->type_name("DURATION");
   command->add_flag("--no-baseline", options->no_baseline,
                     "Alert from the first poll of every feed, even those with baseline = true");
   command->callback([&globals, &exit_code, options] { exit_code = run_once(globals, *options); });

@@ -45,6 +45,7 @@ std::string to_toml(const Config& config) {
       {"story_window", format_duration(settings.story_window)},
       {"retention", format_duration(settings.retention)},
       {"strip_query_params", string_array(settings.strip_query_params)},
+      {"alert_max_age", format_duration(settings.alert_max_age)},
   };
   if (settings.http_listen) {
     daemon.insert("http_listen", *settings.http_listen);
@@ -74,6 +75,9 @@ std::string to_toml(const Config& config) {
                       {"enabled", rule.enabled}};
     if (!rule.description.empty()) {
       table.insert("description", rule.description);
+    }
+    if (rule.digest) {
+      table.insert("digest", format_duration(*rule.digest));
     }
     rules.push_back(std::move(table));
   }
@@ -105,6 +109,10 @@ std::string to_toml(const Config& config) {
     }
     if (!target.headers.empty()) {
       table.insert("headers", secret_table(target.headers));
+    }
+    if (target.type != TargetType::console) {
+      table.insert("concurrency", target.concurrency);
+      table.insert("max_per_minute", target.max_per_minute);
     }
     targets.push_back(std::move(table));
   }

@@ -16,7 +16,7 @@
 namespace newswatch::config::detail {
 namespace {
 
-constexpr std::array<std::string_view, 17> daemon_keys{"state_dir",
+constexpr std::array<std::string_view, 18> daemon_keys{"state_dir",
                                                        "user_agent",
                                                        "default_interval",
                                                        "min_interval",
@@ -32,10 +32,12 @@ constexpr std::array<std::string_view, 17> daemon_keys{"state_dir",
                                                        "max_item_age",
                                                        "story_window",
                                                        "retention",
-                                                       "strip_query_params"};
+                                                       "strip_query_params",
+                                                       "alert_max_age"};
 constexpr std::array<std::string_view, 8> feed_keys{"name",    "url",     "interval", "tags",
                                                     "enabled", "headers", "baseline", "max_item_age"};
-constexpr std::array<std::string_view, 6> rule_keys{"name", "query", "feeds", "targets", "enabled", "description"};
+constexpr std::array<std::string_view, 7> rule_keys{"name",    "query",       "feeds", "targets",
+                                                    "enabled", "description", "digest"};
 constexpr std::array<std::string_view, 7> log_levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
 constexpr std::array<std::string_view, 2> log_formats{"text", "json"};
 
@@ -189,6 +191,13 @@ void DaemonSectionReader::read(const toml::table& table) {
     }
     settings_.strip_query_params = *value;
   }
+  if (auto value = reader.duration("alert_max_age")) {
+    if (*value <= std::chrono::seconds::zero()) {
+      diagnostics_.error(reader.where("alert_max_age"), "[daemon] alert_max_age must be longer than 0s",
+                         "e.g. \"24h\"");
+    }
+    settings_.alert_max_age = *value;
+  }
 }
 
 void DaemonSectionReader::finish() {
@@ -254,6 +263,14 @@ Located<Rule> read_rule(const toml::table& table, Diagnostics& diagnostics) {
   rule.targets = reader.string_array("targets").value_or(std::vector<std::string>{});
   rule.enabled = reader.boolean("enabled").value_or(true);
   rule.description = reader.string("description").value_or("");
+  if (auto digest = reader.duration("digest")) {
+    // Shorter than a minute is no digest at all: it would only delay each alert.
+    if (*digest < std::chrono::minutes{1}) {
+      diagnostics.error(reader.where("digest"), fmt::format("rule \"{}\" digest must be at least 1m", rule.name),
+                        "e.g. \"15m\"");
+    }
+    rule.digest = *digest;
+  }
   return located;
 }
 

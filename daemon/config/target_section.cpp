@@ -171,6 +171,10 @@ Located<Target> read_target(const toml::table& table, Diagnostics& diagnostics) 
       }
     }
   }
+  // Every type that sends over HTTP takes the dispatcher's pacing keys; console only prints.
+  if (shape == nullptr || shape->type != TargetType::console) {
+    keys.insert(keys.end(), {"concurrency", "max_per_minute"});
+  }
 
   TableReader reader(table, context, keys, diagnostics);
   target.name = reader.string("name", true).value_or("");
@@ -235,6 +239,12 @@ Located<Target> read_target(const toml::table& table, Diagnostics& diagnostics) 
     target.priority = static_cast<int>(*priority);
   }
   target.headers = reader.secret_table("headers");
+  if (auto concurrency = reader.integer("concurrency", 1, 64)) {
+    target.concurrency = static_cast<int>(*concurrency);
+  }
+  if (auto max_per_minute = reader.integer("max_per_minute", 0, 100000)) {
+    target.max_per_minute = static_cast<int>(*max_per_minute);
+  }
   return located;
 }
 

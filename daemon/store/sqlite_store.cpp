@@ -217,7 +217,7 @@ StoreStatus SqliteStore::prepare_statements() {
     Statement* statement;
     std::string sql;
   };
-  const std::array<Wanted, 17> wanted{{
+  const std::array<Wanted, 20> wanted{{
       {&select_all_feed_states_, fmt::format("SELECT {} FROM feed_state ORDER BY feed_name", feed_state_columns)},
       {&select_feed_state_, fmt::format("SELECT {} FROM feed_state WHERE feed_name = ?1", feed_state_columns)},
       {&upsert_feed_state_, fmt::format("INSERT OR REPLACE INTO feed_state ({}) "
@@ -257,6 +257,17 @@ StoreStatus SqliteStore::prepare_statements() {
        "UPDATE deliveries SET state = ?3, attempts = ?4, next_attempt = ?5, finished = ?6, last_error = ?7 "
        "WHERE alert_id = ?1 AND target = ?2"},
       {&close_alert_, "UPDATE alerts SET closed = ?2 WHERE id = ?1 AND closed IS NULL"},
+      // deliveries_by_state (state, next_attempt) finds the due rows; the join orders them by alert age.
+      {&select_due_deliveries_,
+       "SELECT d.alert_id, d.target, d.state, d.attempts, d.next_attempt, d.finished, d.last_error "
+       "FROM deliveries d JOIN alerts a ON a.id = d.alert_id "
+       "WHERE d.state = 'pending' AND (d.next_attempt IS NULL OR d.next_attempt <= ?1) "
+       "ORDER BY a.created, a.id, d.target LIMIT ?2"},
+      {&select_next_delivery_time_,
+       "SELECT min(next_attempt) FROM deliveries WHERE state = 'pending' AND next_attempt IS NOT NULL"},
+      {&close_finished_alert_,
+       "UPDATE alerts SET closed = ?2 WHERE id = ?1 AND closed IS NULL AND NOT EXISTS "
+       "(SELECT 1 FROM deliveries WHERE alert_id = ?1 AND state = 'pending')"},
   }};
   for (const auto& [statement, sql] : wanted) {
     auto prepared = database_.prepare(sql);

@@ -74,6 +74,19 @@ std::vector<MatchEvidence> why_from_json(const std::string& text) {
   return why;
 }
 
+/// A deliveries row: alert_id, target, state, attempts, next_attempt, finished, last_error.
+Delivery read_delivery(const Statement& row) {
+  Delivery delivery;
+  delivery.alert_id = row.column_text(0);
+  delivery.target = row.column_text(1);
+  delivery.state = delivery_state_from_string(row.column_text(2)).value_or(DeliveryState::pending);
+  delivery.attempts = static_cast<int>(row.column_int(3));
+  delivery.next_attempt = row.column_time(4);
+  delivery.finished = row.column_time(5);
+  delivery.last_error = row.column_text(6);
+  return delivery;
+}
+
 /// Runs `statement` to the end, calling `on_row` for each row.
 template <typename OnRow>
 StoreStatus each_row(Statement& statement, OnRow&& on_row) {
@@ -314,17 +327,8 @@ Expected<std::vector<Delivery>, StoreError> SqliteStore::deliveries_of(const std
   const StatementUse use(select_deliveries_);
   select_deliveries_.bind(1, alert_id);
   std::vector<Delivery> deliveries;
-  auto done = each_row(select_deliveries_, [&deliveries](const Statement& row) {
-    Delivery delivery;
-    delivery.alert_id = row.column_text(0);
-    delivery.target = row.column_text(1);
-    delivery.state = delivery_state_from_string(row.column_text(2)).value_or(DeliveryState::pending);
-    delivery.attempts = static_cast<int>(row.column_int(3));
-    delivery.next_attempt = row.column_time(4);
-    delivery.finished = row.column_time(5);
-    delivery.last_error = row.column_text(6);
-    deliveries.push_back(std::move(delivery));
-  });
+  auto done =
+      each_row(select_deliveries_, [&deliveries](const Statement& row) { deliveries.push_back(read_delivery(row)); });
   if (!done) {
     return make_unexpected(std::move(done).error());
   }
@@ -386,6 +390,9 @@ Expected<std::vector<AlertOverview>, StoreError> SqliteStore::list_alerts(const 
   if (filter.state) {
     sql += " AND EXISTS (SELECT 1 FROM deliveries WHERE alert_id = alerts.id AND state = ?2)";
   }
+  if (filter.rule) {
+    sql += " AND rule = ?4";
+  }
   sql += " ORDER BY created DESC, id LIMIT ?3";
   auto statement = database_.prepare(sql);
   if (!statement) {
@@ -397,6 +404,9 @@ Expected<std::vector<AlertOverview>, StoreError> SqliteStore::list_alerts(const 
     statement->bind(2, state);
   }
   statement->bind(3, static_cast<std::int64_t>(filter.limit));
+  if (filter.rule) {
+    statement->bind(4, *filter.rule);
+  }
   std::vector<std::string> ids;
   auto done = each_row(*statement, [&ids](const Statement& row) { ids.push_back(row.column_text(0)); });
   if (!done) {
@@ -439,7 +449,55 @@ StoreStatus SqliteStore::update_deliveries(const std::vector<Delivery>& deliveri
   return transaction->commit();
 }
 
-StoreStatus SqliteStore::close_alerts(const std::vector<std::string>& ids, TimePoint now) {
+Expected<std::vector<DueDelivery>, StoreError> SqliteStore::load_due_deliveries(TimePoint now, std::size_t limit) {
+  std::vector<Delivery> deliveries;
+  {
+    const StatementUse use(select_due_deliveries_);
+    select_due_deliveries_.bind(1, std::optional<TimePoint>{now});
+    select_due_deliveries_.bind(2, static_cast<std::int64_t>(limit));
+    auto done = each_row(select_due_deliveries_,
+                         [&deliveries](const Statement& row) { deliveries.push_back(read_delivery(row)); });
+    if (!done) {
+      return make_unexpected(std::move(done).error());
+    }
+  }
+  // One alert often goes to several targets: load each once.
+  std::vector<std::string> ids;
+  for (const auto& delivery : deliveries) {
+    if (ids.empty() || ids.back() != delivery.alert_id) {
+      ids.push_back(delivery.alert_id);
+    }
+  }
+  auto alerts = load_alerts(ids);
+  if (!alerts) {
+    return make_unexpected(std::move(alerts).error());
+  }
+  std::vector<DueDelivery> due;
+  due.reserve(deliveries.size());
+  auto alert = alerts->begin();
+  for (auto& delivery : deliveries) {
+    while (alert != alerts->end() && alert->id != delivery.alert_id) {
+      ++alert;
+    }
+    if (alert == alerts->end()) {
+      break;
+    }
+    due.push_back(DueDelivery{std::move(delivery), *alert});
+  }
+  return due;
+}
+
+Expected<std::optional<TimePoint>, StoreError> SqliteStore::next_delivery_time() {
+  const StatementUse use(select_next_delivery_time_);
+  std::optional<TimePoint> next;
+  auto done = each_row(select_next_delivery_time_, [&next](const Statement& row) { next = row.column_time(0); });
+  if (!done) {
+    return make_unexpected(std::move(done).error());
+  }
+  return next;
+}
+
+StoreStatus SqliteStore::close_each(Statement& statement, const std::vector<std::string>& ids, TimePoint now) {
   if (ids.empty()) {
     return store_ok();
   }
@@ -448,14 +506,22 @@ StoreStatus SqliteStore::close_alerts(const std::vector<std::string>& ids, TimeP
     return make_unexpected(std::move(transaction).error());
   }
   for (const auto& id : ids) {
-    const StatementUse use(close_alert_);
-    close_alert_.bind(1, id);
-    close_alert_.bind(2, std::optional<TimePoint>{now});
-    if (auto done = run(close_alert_); !done) {
+    const StatementUse use(statement);
+    statement.bind(1, id);
+    statement.bind(2, std::optional<TimePoint>{now});
+    if (auto done = run(statement); !done) {
       return done;
     }
   }
   return transaction->commit();
+}
+
+StoreStatus SqliteStore::close_alerts(const std::vector<std::string>& ids, TimePoint now) {
+  return close_each(close_alert_, ids, now);
+}
+
+StoreStatus SqliteStore::close_finished_alerts(const std::vector<std::string>& ids, TimePoint now) {
+  return close_each(close_finished_alert_, ids, now);
 }
 
 Expected<std::vector<FeedOverview>, StoreError> SqliteStore::list_feeds() {

@@ -113,6 +113,7 @@ max_item_age = "2d"
 story_window = "12h"
 retention = "30d"
 strip_query_params = ["src", "pk_*"]
+alert_max_age = "6h"
 )");
   ASSERT_TRUE(outcome.ok()) << ::testing::PrintToString(rendered(outcome));
   const auto& daemon = outcome.config->daemon;
@@ -133,6 +134,41 @@ strip_query_params = ["src", "pk_*"]
   EXPECT_EQ(daemon.story_window, std::chrono::hours{12});
   EXPECT_EQ(daemon.retention, std::chrono::days{30});
   EXPECT_EQ(daemon.strip_query_params, (std::vector<std::string>{"src", "pk_*"}));
+  EXPECT_EQ(daemon.alert_max_age, std::chrono::hours{6});
+}
+
+TEST(LoadConfig, ReadsDeliveryPacingAndDigests) {
+  const auto outcome = load_one(R"(
+[[target]]
+name = "desk"
+type = "slack"
+url = "https://hooks.example/desk"
+concurrency = 4
+max_per_minute = 5
+
+[[target]]
+name = "plain"
+type = "discord"
+url = "https://hooks.example/plain"
+
+[[rule]]
+name = "quiet"
+query = "election"
+targets = ["desk"]
+digest = "15m"
+)");
+  ASSERT_TRUE(outcome.ok()) << ::testing::PrintToString(rendered(outcome));
+  const auto& config = *outcome.config;
+  EXPECT_EQ(config.daemon.alert_max_age, std::chrono::hours{24});
+  EXPECT_EQ(config.targets[0].concurrency, 4);
+  EXPECT_EQ(config.targets[0].max_per_minute, 5);
+  EXPECT_EQ(config.targets[1].concurrency, 1);
+  EXPECT_EQ(config.targets[1].max_per_minute, 0);
+  EXPECT_EQ(config.rules[0].digest, std::chrono::minutes{15});
+  const auto printed = to_toml(config);
+  EXPECT_THAT(printed, HasSubstr("alert_max_age = '1d'"));
+  EXPECT_THAT(printed, HasSubstr("digest = '15m'"));
+  EXPECT_THAT(printed, HasSubstr("max_per_minute = 5"));
 }
 
 TEST(LoadConfig, AFeedMayAlertFromItsFirstPollAndSetItsOwnMaxItemAge) {
@@ -218,10 +254,24 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"KeyNotForThisTargetType",
                   "[[target]]\nname = \"t\"\ntype = \"slack\"\nurl = \"https://hooks.example/x\"\nchat_id = \"1\"\n",
                   "main.toml:5:1: error: unknown key \"chat_id\" in [[target]] \"t\"\n"
-                  "  hint: known keys: name, type, url, template, template_file"},
+                  "  hint: known keys: name, type, url, template, template_file, concurrency, max_per_minute"},
         ErrorCase{"TargetMissingRequiredField", "[[target]]\nname = \"t\"\ntype = \"telegram\"\ntoken = \"x\"\n",
                   "main.toml:1:1: error: [[target]] \"t\" (type telegram) is missing \"chat_id\"\n  hint: add "
                   "chat_id = \"...\" (secrets may be env:NAME, file:/path or credential:NAME)"},
+        ErrorCase{"PacingKeyNearMiss",
+                  "[[target]]\nname = \"t\"\ntype = \"slack\"\nurl = \"https://hooks.example/x\"\n"
+                  "max_per_minut = 5\n",
+                  "main.toml:5:1: error: unknown key \"max_per_minut\" in [[target]] \"t\"\n"
+                  "  hint: did you mean \"max_per_minute\"?"},
+        ErrorCase{"ConcurrencyRange",
+                  "[[target]]\nname = \"t\"\ntype = \"slack\"\nurl = \"https://hooks.example/x\"\n"
+                  "concurrency = 0\n",
+                  "main.toml:5:15: error: \"concurrency\" in [[target]] \"t\" must be between 1 and 64, not 0"},
+        ErrorCase{"DigestTooShort", "[[rule]]\nname = \"r\"\nquery = \"x\"\ndigest = \"30s\"\n",
+                  "main.toml:4:10: error: rule \"r\" digest must be at least 1m\n  hint: e.g. \"15m\""},
+        ErrorCase{"AlertMaxAgeBadDuration", "[daemon]\nalert_max_age = \"a day\"\n",
+                  "main.toml:2:17: error: bad duration \"a day\" for \"alert_max_age\" in [daemon]\n"
+                  "  hint: write a positive number with a unit: \"90s\", \"10m\", \"2h\", \"1d\" or \"1h30m\""},
         ErrorCase{"InvalidToml", "[daemon]\nstate_dir = \"/x\n",
                   "main.toml:2:16: error: invalid TOML: Error while parsing string: unescaped control characters other "
                   "than TAB "

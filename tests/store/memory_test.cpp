@@ -273,14 +273,70 @@ TEST(StoreMemory, DeliveriesMoveThroughTheirStates) {
   ASSERT_TRUE(store->record_poll(record));
   Delivery dead{"a1", "desk", DeliveryState::dead, 3, std::nullopt, now + 1min, "HTTP 404 Unknown Webhook"};
   ASSERT_TRUE(store->update_deliveries({dead}));
-  auto dead_alerts = store->list_alerts(AlertFilter{std::nullopt, DeliveryState::dead, 10});
+  auto dead_alerts = store->list_alerts(AlertFilter{std::nullopt, DeliveryState::dead, 10, std::nullopt});
   ASSERT_TRUE(dead_alerts);
   ASSERT_EQ(dead_alerts->size(), 1U);
   EXPECT_EQ((*dead_alerts)[0].deliveries[0].last_error, "HTTP 404 Unknown Webhook");
   EXPECT_EQ((*dead_alerts)[0].deliveries[0].attempts, 3);
-  auto pending = store->list_alerts(AlertFilter{std::nullopt, DeliveryState::pending, 10});
+  auto pending = store->list_alerts(AlertFilter{std::nullopt, DeliveryState::pending, 10, std::nullopt});
   ASSERT_TRUE(pending);
   EXPECT_TRUE(pending->empty());
+}
+
+TEST(StoreMemory, DueDeliveriesComeOldestAlertFirstWithTheirAlerts) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  PollRecord record;
+  record.now = now;
+  record.state = state_of("trt");
+  const auto older = item("trt", "id:1", 7, now - 2min);
+  const auto newer = item("trt", "id:2", 8, now - 1min);
+  record.items = {older, newer};
+  // Written newest first: the order must come from the alerts' age, not from insertion.
+  record.alerts = {alert("b-new", "r", 8, newer, {"desk"}), alert("a-old", "r", 7, older, {"desk", "ops"})};
+  ASSERT_TRUE(store->record_poll(record));
+
+  auto due = store->load_due_deliveries(now, 10);
+  ASSERT_TRUE(due);
+  ASSERT_EQ(due->size(), 3U);
+  EXPECT_EQ((*due)[0].delivery.alert_id, "a-old");
+  EXPECT_EQ((*due)[0].delivery.target, "desk");
+  EXPECT_EQ((*due)[1].delivery.target, "ops");
+  EXPECT_EQ((*due)[1].alert.title, "Title of id:1");
+  EXPECT_EQ((*due)[1].alert.targets, (std::vector<std::string>{"desk", "ops"}));
+  EXPECT_EQ((*due)[2].delivery.alert_id, "b-new");
+  auto next = store->next_delivery_time();
+  ASSERT_TRUE(next);
+  EXPECT_FALSE(next->has_value()) << "nothing waits for a time yet";
+
+  // A retry scheduled for later is not due now, and names the time to wake up; a sent one is gone.
+  ASSERT_TRUE(store->update_deliveries(
+      {Delivery{"a-old", "desk", DeliveryState::pending, 1, now + 30s, std::nullopt, "HTTP 503"},
+       Delivery{"a-old", "ops", DeliveryState::sent, 1, std::nullopt, now, ""}}));
+  due = store->load_due_deliveries(now, 10);
+  ASSERT_TRUE(due);
+  ASSERT_EQ(due->size(), 1U);
+  EXPECT_EQ((*due)[0].delivery.alert_id, "b-new");
+  next = store->next_delivery_time();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(*next, std::optional<TimePoint>{now + 30s});
+  due = store->load_due_deliveries(now + 30s, 1);
+  ASSERT_TRUE(due);
+  ASSERT_EQ(due->size(), 1U);
+  EXPECT_EQ((*due)[0].delivery.alert_id, "a-old");
+  EXPECT_EQ((*due)[0].delivery.attempts, 1);
+  EXPECT_EQ((*due)[0].delivery.last_error, "HTTP 503");
+
+  AlertFilter by_rule;
+  by_rule.rule = "r";
+  auto listed = store->list_alerts(by_rule);
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->size(), 2U);
+  by_rule.rule = "other";
+  listed = store->list_alerts(by_rule);
+  ASSERT_TRUE(listed);
+  EXPECT_TRUE(listed->empty());
 }
 
 TEST(StoreMemory, AReaderWorksBesideAWriter) {

@@ -34,6 +34,9 @@ void register_parse_command(CLI::App& root, const GlobalOptions& globals, int& e
 /// `newswatch once`: one poll cycle over every enabled feed, matches on stdout.
 void register_once_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
 
+/// `newswatch send-test TARGET [--rule R]`: one sample (or stored) alert to one target.
+void register_send_test_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
+
 /// `newswatch state`: feeds, items, stories and alerts from the store; `forget` re-baselines a feed.
 void register_state_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
 

@@ -40,6 +40,7 @@ struct DaemonSettings {
   std::chrono::seconds story_window = 48h;                   ///< How long a story gathers near-duplicates.
   std::chrono::seconds retention = std::chrono::days{90};    ///< Items gone from their feed this long are forgotten.
   std::vector<std::string> strip_query_params;  ///< More tracking parameters to drop from links ("pk_*": prefix).
+  std::chrono::seconds alert_max_age = 24h;     ///< An alert not delivered by this age goes dead instead.
 };
 
 /// A `[[rule]]` table.
@@ -50,6 +51,7 @@ struct Rule {
   std::vector<std::string> targets;
   bool enabled = true;
   std::string description;
+  std::optional<std::chrono::seconds> digest;  ///< Collect alerts and send one digest per this interval.
 };
 
 /// The chat tools alerts can go to.
@@ -72,6 +74,8 @@ struct Target {
   Location template_location;   ///< Where the template starts (its TOML value, or line 1 of template_file).
   std::optional<int> priority;  ///< ntfy priority 1..5.
   std::vector<std::pair<std::string, Secret>> headers;  ///< Webhook extra headers.
+  int concurrency = 1;                                  ///< Requests in flight at once; 1 keeps the order.
+  int max_per_minute = 0;  ///< Flood control: messages in any 60 s window; 0 = only the platform's pace.
 };
 
 /// The whole validated configuration; immutable once loaded.

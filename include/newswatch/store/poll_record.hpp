@@ -80,12 +80,19 @@ struct AlertFilter {
   std::optional<TimePoint> since;
   std::optional<DeliveryState> state;  ///< Alerts with at least one delivery in this state.
   std::size_t limit = 1000;
+  std::optional<std::string> rule;  ///< Only this rule's alerts.
 };
 
 /// An alert with its deliveries, for `newswatch state alerts`.
 struct AlertOverview {
   Alert alert;
   std::vector<Delivery> deliveries;
+};
+
+/// A pending delivery whose time has come, with the alert it carries.
+struct DueDelivery {
+  Delivery delivery;
+  Alert alert;
 };
 
 /// What prune() removed.

@@ -41,7 +41,10 @@ class SqliteStore final : public Store {
   Expected<std::vector<Alert>, StoreError> load_alerts(const std::vector<std::string>& ids) override;
   Expected<std::vector<AlertOverview>, StoreError> list_alerts(const AlertFilter& filter) override;
   StoreStatus update_deliveries(const std::vector<Delivery>& deliveries) override;
+  Expected<std::vector<DueDelivery>, StoreError> load_due_deliveries(TimePoint now, std::size_t limit) override;
+  Expected<std::optional<TimePoint>, StoreError> next_delivery_time() override;
   StoreStatus close_alerts(const std::vector<std::string>& ids, TimePoint now) override;
+  StoreStatus close_finished_alerts(const std::vector<std::string>& ids, TimePoint now) override;
 
   Expected<std::vector<FeedOverview>, StoreError> list_feeds() override;
   Expected<std::vector<SeenItem>, StoreError> list_items(std::string_view feed, std::size_t limit) override;
@@ -57,6 +60,7 @@ class SqliteStore final : public Store {
   StoreStatus write_feed_state(const FeedState& state);
   StoreStatus write_item(const SeenItem& item);
   StoreStatus write_alert(const Alert& alert);
+  StoreStatus close_each(Statement& statement, const std::vector<std::string>& ids, TimePoint now);
   Expected<std::vector<Delivery>, StoreError> deliveries_of(const std::string& alert_id);
   Expected<std::vector<StoryMember>, StoreError> members_for(const Alert& alert, const std::string& identity,
                                                              std::optional<TimePoint> closed);
@@ -79,6 +83,9 @@ class SqliteStore final : public Store {
   Statement select_deliveries_;
   Statement update_delivery_;
   Statement close_alert_;
+  Statement select_due_deliveries_;
+  Statement select_next_delivery_time_;
+  Statement close_finished_alert_;
 };
 
 }  // namespace newswatch::store

@@ -58,6 +58,13 @@ class Store {
   virtual Expected<std::vector<AlertOverview>, StoreError> list_alerts(const AlertFilter& filter) = 0;
   /// Marks deliveries finished (sent or dead) or rescheduled (pending with next_attempt).
   virtual StoreStatus update_deliveries(const std::vector<Delivery>& deliveries) = 0;
+  /// Pending deliveries with no next_attempt or one at or before `now`, at most `limit`, oldest
+  /// alert first (so each target's share keeps the order its alerts were made in).
+  virtual Expected<std::vector<DueDelivery>, StoreError> load_due_deliveries(TimePoint now, std::size_t limit) = 0;
+  /// The earliest next_attempt of a pending delivery, nullopt when none waits for a time.
+  virtual Expected<std::optional<TimePoint>, StoreError> next_delivery_time() = 0;
+  /// Closes those of these alerts that have no pending delivery left (see close_alerts()).
+  virtual StoreStatus close_finished_alerts(const std::vector<std::string>& ids, TimePoint now) = 0;
   /// Freezes these alerts' `also` lists: members joining their story after `now` no longer appear.
   virtual StoreStatus close_alerts(const std::vector<std::string>& ids, TimePoint now) = 0;
 
