@@ -96,8 +96,7 @@ Expected<Json, std::string> render_digest(const config::Target& target, const st
     }
     embed["description"] = std::move(*rendered);
   } else {
-    TextStyle style = description_style;
-    embed["description"] = compose_digest(entries, total, budget, style);
+    embed["description"] = compose_digest(entries, total, budget, description_style);
   }
   embed["color"] = embed_color;
   return payload(std::move(content), std::move(embed));

@@ -84,8 +84,7 @@ Expected<std::string, std::string> render_digest(const config::Target& target, c
   const std::string heading = fmt::format("Digest: {} {}", total, total == 1 ? "story" : "stories");
   std::string paragraph;
   if (target.template_text.empty()) {
-    TextStyle style = paragraph_style;
-    paragraph = compose_digest(entries, total, budget, style);
+    paragraph = compose_digest(entries, total, budget, paragraph_style);
   } else {
     auto rendered = render_data(target.template_text, digest_data(entries, total, budget, Markup::html));
     if (!rendered) {

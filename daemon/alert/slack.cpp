@@ -104,9 +104,7 @@ Expected<Json, std::string> render_digest(const config::Target& target, const st
     }
     body = std::move(*rendered);
   } else {
-    TextStyle style = section_style;
-    style.rules = false;
-    body = compose_digest(entries, total, budget, style);
+    body = compose_digest(entries, total, budget, section_style);
   }
   return payload(heading, escape_text(Markup::slack, heading), body, std::nullopt);
 }
