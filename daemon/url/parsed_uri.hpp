@@ -22,6 +22,12 @@ namespace newswatch::url::detail {
 class ParsedUri {
  public:
   ParsedUri() = default;
+  ~ParsedUri() = default;
+  // The parsed ranges point into stand_ins_ when it is used: the object stays where it parsed.
+  ParsedUri(const ParsedUri&) = delete;
+  ParsedUri& operator=(const ParsedUri&) = delete;
+  ParsedUri(ParsedUri&&) = delete;
+  ParsedUri& operator=(ParsedUri&&) = delete;
 
   /// Parses `text`, which must outlive this object; the error names the first offending byte.
   std::optional<UrlError> parse(std::string_view text, Syntax syntax);
