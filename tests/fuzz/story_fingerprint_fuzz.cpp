@@ -1,6 +1,7 @@
 // Any bytes as an item: the first three 0x1F (unit separator) bytes split them into title, summary,
 // content and link. Fingerprinting and identity must not crash; a fingerprint must survive its
-// encoding, be the same story as itself, and be found again by a StoryIndex it was added to.
+// encoding, be the same story as itself, and be found again by a StoryIndex it was added to, among
+// the fingerprints of earlier inputs.
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -48,9 +49,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(similarity >= 0 && similarity <= 1);
   require(newswatch::dedup::same_story(fingerprint, fingerprint) == has_text);
 
-  newswatch::dedup::StoryIndex index;
-  const newswatch::TimePoint seen{std::chrono::sys_days{std::chrono::year{2024} / 1 / 1}};
-  index.add(fingerprint, 42, seen);
-  require(index.find(fingerprint) == (has_text ? std::optional<std::uint64_t>(42) : std::nullopt));
+  // One index for the whole run (a fresh one per input would cost more than the input): each input
+  // is added under its own story at a later time, so that it is the newest of any equally close
+  // entries and must be what find() returns. Emptied now and then to bound memory.
+  static newswatch::dedup::StoryIndex index;
+  static std::uint64_t runs = 0;
+  const newswatch::TimePoint start{std::chrono::sys_days{std::chrono::year{2024} / 1 / 1}};
+  const newswatch::TimePoint seen = start + std::chrono::seconds{static_cast<std::int64_t>(++runs)};
+  if (runs % 4096 == 0) {
+    index.expire(seen);
+  }
+  index.add(fingerprint, runs, seen);
+  require(index.find(fingerprint) == (has_text ? std::optional<std::uint64_t>(runs) : std::nullopt));
   return 0;
 }
