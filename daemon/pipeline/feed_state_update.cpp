@@ -3,6 +3,17 @@
 #include <fmt/format.h>
 
 namespace newswatch::pipeline {
+
+std::string_view to_string(PollVerdict verdict) {
+  switch (verdict) {
+    case PollVerdict::fetched: return "fetched";
+    case PollVerdict::not_modified: return "not_modified";
+    case PollVerdict::gone: return "gone";
+    case PollVerdict::failed: return "failed";
+    case PollVerdict::skipped: return "skipped";
+  }
+  return "failed";
+}
 namespace {
 
 void record_failure(FeedState& state, FeedStateChange& change, std::string error) {

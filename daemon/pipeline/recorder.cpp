@@ -248,6 +248,7 @@ RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work,
   for (const auto& [fingerprint, story] : new_fingerprints) {
     index_.add(fingerprint, story, now);
   }
+  outcome.state = std::move(record.state);
   return outcome;
 }
 

@@ -74,6 +74,27 @@ WorkerStages make_worker_stages(const config::DaemonSettings& daemon, const rule
   return WorkerStages{make_parse_function(), make_identify_function(daemon), make_match_function(rules)};
 }
 
+WorkerStages make_worker_stages(const config::DaemonSettings& daemon, std::shared_ptr<const rules::RuleSet> rules) {
+  auto stages = make_worker_stages(daemon, *rules);
+  // The function holds the rule set, so a poll still on a worker keeps the set it started with
+  // after a reload swapped in another.
+  stages.match = [match = std::move(stages.match), rules = std::move(rules)](const Item& item, const Feed& feed,
+                                                                             const std::string& language) {
+    return match(item, feed, language);
+  };
+  return stages;
+}
+
+std::vector<rules::RuleDefinition> rule_definitions(const config::Config& config) {
+  std::vector<rules::RuleDefinition> definitions;
+  for (const auto& rule : config.rules) {
+    if (rule.enabled) {
+      definitions.push_back(rules::RuleDefinition{rule.name, rule.query, rule.feeds});
+    }
+  }
+  return definitions;
+}
+
 RecorderSettings recorder_settings(const config::Config& config) {
   RecorderSettings settings;
   settings.max_item_age = config.daemon.max_item_age;
@@ -93,6 +114,7 @@ PollCycleSettings poll_cycle_settings(const config::DaemonSettings& daemon) {
   settings.default_interval = daemon.default_interval;
   settings.policy.min_interval = daemon.min_interval;
   settings.policy.max_interval = daemon.max_interval;
+  settings.policy.adaptive = daemon.adaptive;
   return settings;
 }
 

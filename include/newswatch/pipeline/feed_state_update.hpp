@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string_view>
+
 #include <optional>
 #include <string>
 
@@ -18,6 +20,9 @@ enum class PollVerdict {
   failed,        ///< HTTP error, transport error, or a body that is not a feed.
   skipped,       ///< Not polled: disabled after a 410, or a server's Retry-After is pending.
 };
+
+/// "fetched", "not_modified", "gone", "failed" or "skipped" (log lines and metric labels).
+std::string_view to_string(PollVerdict verdict);
 
 /// What update_feed_state() changed that deserves a log line of its own.
 struct FeedStateChange {

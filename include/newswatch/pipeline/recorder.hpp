@@ -35,6 +35,7 @@ struct RecordOutcome {
   std::vector<std::string> alert_ids;
   bool baselined = false;  ///< This poll was the feed's baseline.
   std::optional<std::string> store_error;
+  std::optional<FeedState> state;  ///< The feed state as written (or as a dry run would); unset on a store error.
 };
 
 /// The stable id of a rule's alert on a story: a retry, a replay after a crash, or another process
@@ -56,6 +57,8 @@ class Recorder {
  public:
   Recorder(store::Store& store, RecorderSettings settings);
 
+  /// New policy (after a config reload) for polls recorded from now on.
+  void reconfigure(RecorderSettings settings) { settings_ = std::move(settings); }
   /// Loads the fingerprints of the story window from the store.
   store::StoreStatus load(TimePoint now);
   /// Forgets fingerprints whose story window has closed.

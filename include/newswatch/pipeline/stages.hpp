@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include "newswatch/config/config.hpp"
 #include "newswatch/net/http_client.hpp"
 #include "newswatch/pipeline/feed_work.hpp"
@@ -20,8 +22,12 @@ IdentifyFunction make_identify_function(const config::DaemonSettings& daemon);
 MatchFunction make_match_function(const rules::RuleSet& rules);
 /// The three worker stages, as make_parse_function(), make_identify_function() and make_match_function().
 WorkerStages make_worker_stages(const config::DaemonSettings& daemon, const rules::RuleSet& rules);
+/// The same, with stages that share ownership of `rules` (for a daemon that swaps rule sets).
+WorkerStages make_worker_stages(const config::DaemonSettings& daemon, std::shared_ptr<const rules::RuleSet> rules);
 /// The poll-cycle settings a [daemon] table asks for.
 PollCycleSettings poll_cycle_settings(const config::DaemonSettings& daemon);
+/// The enabled rules of a config, for RuleSet::compile().
+std::vector<rules::RuleDefinition> rule_definitions(const config::Config& config);
 /// The Recorder policy a config asks for: ages, the story window, each enabled rule's targets.
 RecorderSettings recorder_settings(const config::Config& config);
 

@@ -1,0 +1,154 @@
+#include "newswatch/pipeline/feed_poller.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <utility>
+
+#include "newswatch/model/time.hpp"
+
+namespace newswatch::pipeline {
+namespace {
+
+TimePoint wall_clock_now() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+bool is_file_url(const std::string& url) {
+  return url.rfind("file://", 0) == 0;
+}
+
+}  // namespace
+
+FeedPoller::FeedPoller(Parts parts, PollCycleSettings settings)
+    : parts_(std::move(parts)),
+      settings_(std::move(settings)),
+      limiter_(settings_.max_concurrent_fetches, settings_.per_host_concurrency) {}
+
+void FeedPoller::reconfigure(WorkerStages stages, PollCycleSettings settings) {
+  parts_.stages = std::move(stages);
+  settings_ = std::move(settings);
+  if (jobs_.empty()) {
+    limiter_ = schedule::HostLimiter(settings_.max_concurrent_fetches, settings_.per_host_concurrency);
+  }
+}
+
+void FeedPoller::poll(const Feed& feed, FeedState state, Done done) {
+  if (jobs_.empty()) {
+    // Limits from a reload apply once nothing holds a slot of the old limiter.
+    limiter_ = schedule::HostLimiter(settings_.max_concurrent_fetches, settings_.per_host_concurrency);
+  }
+  const std::size_t id = next_id_++;
+  auto host = schedule::host_key(state.url);
+  auto& job =
+      jobs_.emplace(id, Job{feed, std::move(state), std::move(host), {}, parts_.stages, settings_, std::move(done)})
+          .first->second;
+  if (limiter_.try_acquire(id, job.host)) {
+    do_fetch(id);
+  }
+}
+
+void FeedPoller::do_fetch(std::size_t id) {
+  const auto& job = jobs_.at(id);
+  fetch::FetchRequest request;
+  request.url = job.state.url;
+  request.etag = job.state.etag;
+  request.last_modified = job.state.last_modified;
+  request.headers = job.feed.headers;
+  // Only a feed its operator configured as file:// may read files, never one redirected there.
+  request.allow_file = is_file_url(job.feed.url);
+  parts_.fetch(std::move(request), [this, id](fetch::FetchResult result) { on_fetched(id, std::move(result)); });
+}
+
+void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
+  auto& job = jobs_.at(id);
+  // Free the slot first so the next fetch starts while this body is parsed.
+  for (const auto next : limiter_.release(job.host)) {
+    do_fetch(next);
+  }
+  if (result.outcome != fetch::FetchOutcome::ok) {
+    job.result = std::move(result);
+    on_worked(id, FeedWork{});
+    return;
+  }
+  auto known = parts_.recorder.known_items(job.feed);
+  if (!known) {
+    // Without the feed's memory every item would look new: leave the poll unrecorded instead.
+    spdlog::error("{}", known.error().message);
+    FeedPollResult failed;
+    failed.report = FeedReport{job.feed.name, job.state.url,      PollVerdict::failed, known.error().message, {},
+                               false,         job.state.next_poll};
+    failed.state = job.state;
+    failed.store_error = known.error().message;
+    failed.fetch_elapsed = result.elapsed;
+    finish(id, std::move(failed));
+    return;
+  }
+  std::string body = std::move(result.body);
+  result.body.clear();
+  std::string content_type = result.content_type;
+  std::string url = result.final_url.empty() ? job.state.url : result.final_url;
+  job.result = std::move(result);
+  // The worker gets its own copies and the immutable stage functions; nothing it touches is shared
+  // with the loop, and its result comes back as a posted message.
+  boost::asio::post(
+      parts_.workers, [this, id, feed = job.feed, body = std::move(body), content_type = std::move(content_type),
+                       url = std::move(url), known = std::move(*known), stages = job.stages, now = wall_clock_now()] {
+        auto work = work_on_body(feed, body, content_type, url, known, now, stages);
+        boost::asio::post(parts_.io, [this, id, work = std::move(work)]() mutable { on_worked(id, std::move(work)); });
+      });
+}
+
+void FeedPoller::on_worked(std::size_t id, FeedWork work) {
+  auto& job = jobs_.at(id);
+  const TimePoint now = wall_clock_now();
+  const auto change = update_feed_state(job.state, job.result, work.parse_error, now);
+
+  schedule::PollHints hints = std::move(work.hints);
+  hints.feed_interval = job.feed.interval.value_or(job.settings.default_interval);
+  hints = with_response_hints(std::move(hints), job.result, job.state);
+  auto policy = job.settings.policy;
+  policy.adaptive = job.feed.adaptive.value_or(policy.adaptive);
+  const auto next = schedule::next_poll(job.feed.name, now, hints, policy);
+  job.state.next_poll = next.at;
+
+  FeedPollResult result;
+  result.next = next;
+  result.fetch_elapsed = job.result.elapsed;
+  auto& report = result.report;
+  report.feed = job.feed.name;
+  report.url = job.state.url;
+  report.verdict = change.verdict;
+  report.detail = change.error;
+  report.next_poll = next.at;
+  if (change.moved_to) {
+    spdlog::info("fetch: feed={} moved permanently (301/308) to {}; stored the new URL", job.feed.name,
+                 *change.moved_to);
+  }
+  if (change.verdict == PollVerdict::gone) {
+    spdlog::error("fetch: feed={} url={}: {}", job.feed.name, report.url, change.error);
+  }
+
+  auto outcome = parts_.recorder.record(job.feed, job.state, std::move(work), change.verdict, now);
+  if (outcome.store_error) {
+    spdlog::error("{}", *outcome.store_error);
+    result.store_error = outcome.store_error;
+  }
+  report.items = outcome.counts;
+  report.baselined = outcome.baselined;
+  result.alert_ids = std::move(outcome.alert_ids);
+  // What the store now holds (a baseline marks it); after a store error, what would have been.
+  result.state = outcome.state ? std::move(*outcome.state) : std::move(job.state);
+  finish(id, std::move(result));
+}
+
+void FeedPoller::finish(std::size_t id, FeedPollResult result) {
+  const auto found = jobs_.find(id);
+  auto done = std::move(found->second.done);
+  jobs_.erase(found);
+  if (done) {
+    done(std::move(result));
+  }
+}
+
+}  // namespace newswatch::pipeline

@@ -1,0 +1,109 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "newswatch/fetch/fetch_result.hpp"
+#include "newswatch/model/feed.hpp"
+#include "newswatch/model/feed_state.hpp"
+#include "newswatch/pipeline/feed_state_update.hpp"
+#include "newswatch/pipeline/feed_work.hpp"
+#include "newswatch/pipeline/poll_summary.hpp"
+#include "newswatch/pipeline/recorder.hpp"
+#include "newswatch/schedule/host_limiter.hpp"
+#include "newswatch/schedule/next_poll.hpp"
+#include "newswatch/store/store.hpp"
+
+namespace newswatch::pipeline {
+
+/// Limits and policy of polling, from the [daemon] settings.
+struct PollCycleSettings {
+  std::size_t max_concurrent_fetches = 64;
+  std::size_t per_host_concurrency = 2;
+  std::chrono::seconds default_interval{std::chrono::minutes{10}};
+  schedule::SchedulePolicy policy;  ///< policy.adaptive is the [daemon] default; a feed may override it.
+};
+
+/// Everything one feed's poll produced, handed back on the loop thread once it is recorded.
+struct FeedPollResult {
+  FeedReport report;
+  FeedState state;  ///< As stored: new validators, failures, next_poll.
+  schedule::NextPoll next;
+  std::vector<std::string> alert_ids;  ///< Alerts recorded by this poll.
+  std::optional<std::string> store_error;
+  std::chrono::milliseconds fetch_elapsed{0};
+};
+
+/// The per-feed unit that `once` and `run` share: fetch (on the loop thread, under the global and
+/// per-host limits) → parse, identify, compare and match (on the worker pool) → record (on the loop
+/// thread: dedup decisions, the next poll, and one store transaction).
+///
+/// Threads: poll() and every callback run on the io_context's one thread, which owns the jobs and the
+/// Recorder. Workers get a copy of what they need and post their result back.
+class FeedPoller {
+ public:
+  /// Receives the result of one poll (loop thread), exactly once per poll() call.
+  using Done = std::function<void(FeedPollResult)>;
+
+  /// Everything the poller uses; all references must outlive it.
+  struct Parts {
+    boost::asio::io_context& io;
+    boost::asio::thread_pool& workers;
+    store::Store& store;
+    Recorder& recorder;
+    FetchFunction fetch;
+    WorkerStages stages;
+  };
+
+  FeedPoller(Parts parts, PollCycleSettings settings);
+  FeedPoller(const FeedPoller&) = delete;
+  FeedPoller& operator=(const FeedPoller&) = delete;
+  FeedPoller(FeedPoller&&) = delete;
+  FeedPoller& operator=(FeedPoller&&) = delete;
+  ~FeedPoller() = default;
+
+  /// Polls `feed` from its stored `state` (already reconciled with the config); the fetch starts now
+  /// or as soon as the host limits allow. Call on the loop thread.
+  void poll(const Feed& feed, FeedState state, Done done);
+
+  /// New stages (rules) and settings for polls that start from now on; polls in flight finish with
+  /// what they started with. The global and per-host limits keep their values until nothing is in
+  /// flight.
+  void reconfigure(WorkerStages stages, PollCycleSettings settings);
+
+  /// Polls started and not yet recorded (fetching, queued for a host, or on a worker).
+  [[nodiscard]] std::size_t in_flight() const noexcept { return jobs_.size(); }
+  /// Polls waiting for a host or global slot.
+  [[nodiscard]] std::size_t waiting() const noexcept { return limiter_.waiting(); }
+
+ private:
+  struct Job {
+    Feed feed;
+    FeedState state;
+    std::string host;
+    fetch::FetchResult result;  ///< Body moved out to the worker.
+    WorkerStages stages;
+    PollCycleSettings settings;
+    Done done;
+  };
+
+  void do_fetch(std::size_t id);
+  void on_fetched(std::size_t id, fetch::FetchResult result);
+  void on_worked(std::size_t id, FeedWork work);
+  void finish(std::size_t id, FeedPollResult result);
+
+  Parts parts_;
+  PollCycleSettings settings_;
+  schedule::HostLimiter limiter_;
+  std::map<std::size_t, Job> jobs_;
+  std::size_t next_id_ = 0;
+};
+
+}  // namespace newswatch::pipeline
