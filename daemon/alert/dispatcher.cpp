@@ -48,7 +48,7 @@ struct Dispatcher::Lane {
   Lane(const config::Target& of, const Pace& pace, Instant now)
       : target(of), bucket(pace, now), window(of.max_per_minute) {}
 
-  const config::Target& target;
+  config::Target target;  ///< A copy: a reload may replace the config while messages are in flight.
   TokenBucket bucket;
   FloodWindow window;
   std::vector<store::DueDelivery> incoming;  ///< Claimed this pass, not yet planned.
@@ -62,7 +62,7 @@ Dispatcher::Dispatcher(boost::asio::io_context& io, store::Store& store, const c
                        Clock& clock, DispatcherSettings settings)
     : io_(io),
       store_(store),
-      config_(config),
+      config_(&config),
       courier_(courier),
       clock_(clock),
       settings_(settings),
@@ -80,6 +80,27 @@ void Dispatcher::start() {
 }
 
 void Dispatcher::notify() {
+  post_pump();
+}
+
+void Dispatcher::reconfigure(const config::Config& config) {
+  config_ = &config;
+  for (auto lane = lanes_.begin(); lane != lanes_.end();) {
+    const auto* target = find_target(lane->first);
+    const bool idle = lane->second->in_flight == 0 && lane->second->queue.empty() && lane->second->incoming.empty();
+    if (idle) {
+      // Made again from the new table (pace included) when its next delivery comes due.
+      lane = lanes_.erase(lane);
+      continue;
+    }
+    if (target != nullptr) {
+      if (target->max_per_minute != lane->second->target.max_per_minute) {
+        lane->second->window = FloodWindow(target->max_per_minute);
+      }
+      lane->second->target = *target;
+    }
+    ++lane;
+  }
   post_pump();
 }
 
@@ -101,15 +122,15 @@ bool Dispatcher::busy() const noexcept {
 }
 
 const config::Target* Dispatcher::find_target(const std::string& name) const {
-  const auto found = std::find_if(config_.targets.begin(), config_.targets.end(),
+  const auto found = std::find_if(config_->targets.begin(), config_->targets.end(),
                                   [&name](const config::Target& target) { return target.name == name; });
-  return found == config_.targets.end() ? nullptr : &*found;
+  return found == config_->targets.end() ? nullptr : &*found;
 }
 
 const config::Rule* Dispatcher::find_rule(const std::string& name) const {
-  const auto found = std::find_if(config_.rules.begin(), config_.rules.end(),
+  const auto found = std::find_if(config_->rules.begin(), config_->rules.end(),
                                   [&name](const config::Rule& rule) { return rule.name == name; });
-  return found == config_.rules.end() ? nullptr : &*found;
+  return found == config_->rules.end() ? nullptr : &*found;
 }
 
 Dispatcher::Lane& Dispatcher::lane_for(const config::Target& target, Instant now) {
@@ -164,13 +185,13 @@ void Dispatcher::pump() {
       continue;
     }
     const auto* target = find_target(delivery.target);
-    if (target == nullptr || now_seconds - entry.alert.created > config_.daemon.alert_max_age) {
+    if (target == nullptr || now_seconds - entry.alert.created > config_->daemon.alert_max_age) {
       delivery.state = DeliveryState::dead;
       delivery.finished = now_seconds;
       delivery.next_attempt.reset();
       delivery.last_error = target == nullptr ? fmt::format("target \"{}\" is not configured", delivery.target)
                                               : fmt::format("not delivered within alert_max_age {}",
-                                                            format_duration(config_.daemon.alert_max_age));
+                                                            format_duration(config_->daemon.alert_max_age));
       spdlog::warn("{}{}: {}; alert {} dead",
                    target == nullptr ? "" : std::string(config::target_type_name(target->type)) + " ",
                    fmt::format("target \"{}\"", delivery.target), delivery.last_error, delivery.alert_id);

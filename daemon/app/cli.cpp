@@ -49,6 +49,7 @@ int run_cli(int argc, char** argv) {
   register_parse_command(root, globals, exit_code);
   register_match_command(root, globals, exit_code);
   register_once_command(root, globals, exit_code);
+  register_run_command(root, globals, exit_code);
   register_send_test_command(root, globals, exit_code);
   register_state_command(root, globals, exit_code);
 

@@ -10,8 +10,7 @@
 
 namespace newswatch::app {
 
-std::optional<config::Config> load_config_for_command(const GlobalOptions& globals) {
-  const auto path = resolve_config_path(globals);
+config::LoadOutcome load_checked_config(const std::string& path) {
   auto outcome = config::load_config_file(path);
   if (outcome.ok()) {
     // Templates render with a sample alert now, so a broken one is a config error, not a dead alert.
@@ -21,6 +20,12 @@ std::optional<config::Config> load_config_for_command(const GlobalOptions& globa
       outcome.config.reset();
     }
   }
+  return outcome;
+}
+
+std::optional<config::Config> load_config_for_command(const GlobalOptions& globals) {
+  const auto path = resolve_config_path(globals);
+  auto outcome = load_checked_config(path);
   for (const auto& diagnostic : outcome.diagnostics) {
     std::cerr << diagnostic.to_string() << '\n';
   }

@@ -83,13 +83,7 @@ class ProgressLine {
 };
 
 std::optional<rules::RuleSet> compile_rules(const config::Config& config) {
-  std::vector<rules::RuleDefinition> definitions;
-  for (const auto& rule : config.rules) {
-    if (rule.enabled) {
-      definitions.push_back(rules::RuleDefinition{rule.name, rule.query, rule.feeds});
-    }
-  }
-  auto compiled = rules::RuleSet::compile(std::move(definitions));
+  auto compiled = rules::RuleSet::compile(pipeline::rule_definitions(config));
   if (!compiled) {
     for (const auto& error : compiled.error()) {
       std::cerr << fmt::format("newswatch once: rule {}: {}\n", error.rule, error.error.message);

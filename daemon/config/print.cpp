@@ -46,6 +46,8 @@ std::string to_toml(const Config& config) {
       {"retention", format_duration(settings.retention)},
       {"strip_query_params", string_array(settings.strip_query_params)},
       {"alert_max_age", format_duration(settings.alert_max_age)},
+      {"adaptive", settings.adaptive},
+      {"shutdown_timeout", format_duration(settings.shutdown_timeout)},
   };
   if (settings.http_listen) {
     daemon.insert("http_listen", *settings.http_listen);
@@ -59,7 +61,8 @@ std::string to_toml(const Config& config) {
                       {"tags", string_array(feed.tags)},
                       {"enabled", feed.enabled},
                       {"baseline", feed.baseline},
-                      {"max_item_age", format_duration(feed.max_item_age.value_or(settings.max_item_age))}};
+                      {"max_item_age", format_duration(feed.max_item_age.value_or(settings.max_item_age))},
+                      {"adaptive", feed.adaptive.value_or(settings.adaptive)}};
     if (!feed.headers.empty()) {
       table.insert("headers", secret_table(feed.headers));
     }

@@ -16,7 +16,7 @@
 namespace newswatch::config::detail {
 namespace {
 
-constexpr std::array<std::string_view, 18> daemon_keys{"state_dir",
+constexpr std::array<std::string_view, 20> daemon_keys{"state_dir",
                                                        "user_agent",
                                                        "default_interval",
                                                        "min_interval",
@@ -33,9 +33,11 @@ constexpr std::array<std::string_view, 18> daemon_keys{"state_dir",
                                                        "story_window",
                                                        "retention",
                                                        "strip_query_params",
-                                                       "alert_max_age"};
-constexpr std::array<std::string_view, 8> feed_keys{"name",    "url",     "interval", "tags",
-                                                    "enabled", "headers", "baseline", "max_item_age"};
+                                                       "alert_max_age",
+                                                       "adaptive",
+                                                       "shutdown_timeout"};
+constexpr std::array<std::string_view, 9> feed_keys{"name",    "url",      "interval",     "tags",    "enabled",
+                                                    "headers", "baseline", "max_item_age", "adaptive"};
 constexpr std::array<std::string_view, 7> rule_keys{"name",    "query",       "feeds", "targets",
                                                     "enabled", "description", "digest"};
 constexpr std::array<std::string_view, 7> log_levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
@@ -198,6 +200,10 @@ void DaemonSectionReader::read(const toml::table& table) {
     }
     settings_.alert_max_age = *value;
   }
+  settings_.adaptive = reader.boolean("adaptive").value_or(settings_.adaptive);
+  if (auto value = reader.duration("shutdown_timeout")) {
+    settings_.shutdown_timeout = *value;
+  }
 }
 
 void DaemonSectionReader::finish() {
@@ -247,6 +253,7 @@ Located<Feed> read_feed(const toml::table& table, Diagnostics& diagnostics) {
   feed.headers = reader.secret_table("headers");
   feed.baseline = reader.boolean("baseline").value_or(true);
   feed.max_item_age = reader.duration("max_item_age");
+  feed.adaptive = reader.boolean("adaptive");
   return located;
 }
 

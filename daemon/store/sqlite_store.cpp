@@ -217,7 +217,7 @@ StoreStatus SqliteStore::prepare_statements() {
     Statement* statement;
     std::string sql;
   };
-  const std::array<Wanted, 20> wanted{{
+  const std::array<Wanted, 21> wanted{{
       {&select_all_feed_states_, fmt::format("SELECT {} FROM feed_state ORDER BY feed_name", feed_state_columns)},
       {&select_feed_state_, fmt::format("SELECT {} FROM feed_state WHERE feed_name = ?1", feed_state_columns)},
       {&upsert_feed_state_, fmt::format("INSERT OR REPLACE INTO feed_state ({}) "
@@ -265,6 +265,9 @@ StoreStatus SqliteStore::prepare_statements() {
        "ORDER BY a.created, a.id, d.target LIMIT ?2"},
       {&select_next_delivery_time_,
        "SELECT min(next_attempt) FROM deliveries WHERE state = 'pending' AND next_attempt IS NOT NULL"},
+      {&select_delivery_counts_,
+       "SELECT target, sum(state = 'pending'), sum(state = 'dead') FROM deliveries "
+       "WHERE state IN ('pending', 'dead') GROUP BY target ORDER BY target"},
       {&close_finished_alert_,
        "UPDATE alerts SET closed = ?2 WHERE id = ?1 AND closed IS NULL AND NOT EXISTS "
        "(SELECT 1 FROM deliveries WHERE alert_id = ?1 AND state = 'pending')"},

@@ -524,6 +524,19 @@ StoreStatus SqliteStore::close_finished_alerts(const std::vector<std::string>& i
   return close_each(close_finished_alert_, ids, now);
 }
 
+Expected<std::vector<DeliveryCounts>, StoreError> SqliteStore::delivery_counts() {
+  const StatementUse use(select_delivery_counts_);
+  std::vector<DeliveryCounts> counts;
+  auto done = each_row(select_delivery_counts_, [&counts](const Statement& row) {
+    counts.push_back(DeliveryCounts{row.column_text(0), static_cast<std::size_t>(row.column_int(1)),
+                                    static_cast<std::size_t>(row.column_int(2))});
+  });
+  if (!done) {
+    return make_unexpected(std::move(done).error());
+  }
+  return counts;
+}
+
 Expected<std::vector<FeedOverview>, StoreError> SqliteStore::list_feeds() {
   auto states = load_feed_states();
   if (!states) {

@@ -114,6 +114,8 @@ story_window = "12h"
 retention = "30d"
 strip_query_params = ["src", "pk_*"]
 alert_max_age = "6h"
+adaptive = true
+shutdown_timeout = "4s"
 )");
   ASSERT_TRUE(outcome.ok()) << ::testing::PrintToString(rendered(outcome));
   const auto& daemon = outcome.config->daemon;
@@ -135,6 +137,8 @@ alert_max_age = "6h"
   EXPECT_EQ(daemon.retention, std::chrono::days{30});
   EXPECT_EQ(daemon.strip_query_params, (std::vector<std::string>{"src", "pk_*"}));
   EXPECT_EQ(daemon.alert_max_age, std::chrono::hours{6});
+  EXPECT_TRUE(daemon.adaptive);
+  EXPECT_EQ(daemon.shutdown_timeout, std::chrono::seconds{4});
 }
 
 TEST(LoadConfig, ReadsDeliveryPacingAndDigests) {
@@ -173,9 +177,12 @@ digest = "15m"
 
 TEST(LoadConfig, AFeedMayAlertFromItsFirstPollAndSetItsOwnMaxItemAge) {
   const auto outcome = load_one(
-      "[[feed]]\nname = \"wire\"\nurl = \"https://wire.example/rss\"\nbaseline = false\nmax_item_age = \"1d\"\n");
+      "[[feed]]\nname = \"wire\"\nurl = \"https://wire.example/rss\"\nbaseline = false\nmax_item_age = \"1d\"\n"
+      "adaptive = true\n");
   ASSERT_TRUE(outcome.ok()) << ::testing::PrintToString(rendered(outcome));
   EXPECT_FALSE(outcome.config->feeds[0].baseline);
+  EXPECT_EQ(outcome.config->feeds[0].adaptive, true);
+  EXPECT_FALSE(outcome.config->daemon.adaptive);
   EXPECT_EQ(outcome.config->feeds[0].max_item_age, std::chrono::seconds{std::chrono::days{1}});
 }
 
@@ -202,7 +209,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "  hint: did you mean \"default_interval\"?"},
         ErrorCase{"UnknownKeyListsKnownOnes", "[[feed]]\nname = \"a\"\nurl = \"https://a.example/rss\"\ncolour = 1\n",
                   "main.toml:4:1: error: unknown key \"colour\" in [[feed]] \"a\"\n"
-                  "  hint: known keys: name, url, interval, tags, enabled, headers, baseline, max_item_age"},
+                  "  hint: known keys: name, url, interval, tags, enabled, headers, baseline, max_item_age, adaptive"},
         ErrorCase{"UnknownSection", "[[feeds]]\nname = \"a\"\n",
                   "main.toml:1:3: error: unknown section \"feeds\"\n  hint: did you mean \"feed\"?"},
         ErrorCase{"WrongType", "[[feed]]\nname = \"a\"\nurl = \"https://a.example/rss\"\ninterval = 5\n",

@@ -24,6 +24,8 @@ void check(int result, const char* what) {
   }
 }
 
+}  // namespace
+
 std::vector<std::string> child_environment(const ProcessOptions& options) {
   std::vector<std::string> env;
   for (char** entry = environ; *entry != nullptr; ++entry) {
@@ -42,8 +44,6 @@ std::vector<std::string> child_environment(const ProcessOptions& options) {
   }
   return env;
 }
-
-}  // namespace
 
 ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
                           const ProcessOptions& options) {

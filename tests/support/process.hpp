@@ -27,6 +27,9 @@ struct ProcessOptions {
   std::optional<std::chrono::microseconds> kill_after;
 };
 
+/// The inherited environment with `options.env` and `options.unset_env` applied, as NAME=VALUE.
+std::vector<std::string> child_environment(const ProcessOptions& options);
+
 /// Runs `program` with `args` to completion and captures its output.
 ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
                           const ProcessOptions& options = {});

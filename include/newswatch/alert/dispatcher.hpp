@@ -52,7 +52,8 @@ class Dispatcher {
   /// Observes every result as it is written.
   using Observer = std::function<void(const DeliveryEvent&)>;
 
-  /// Everything passed in must outlive the dispatcher; all of it is used on `io`'s thread.
+  /// Everything passed in must outlive the dispatcher (the config: or its replacement by
+  /// reconfigure()); all of it is used on `io`'s thread.
   Dispatcher(boost::asio::io_context& io, store::Store& store, const config::Config& config, Courier& courier,
              Clock& clock, DispatcherSettings settings = {});
   ~Dispatcher();
@@ -67,6 +68,10 @@ class Dispatcher {
   void start();
   /// New alerts may be in the store: look again at once.
   void notify();
+  /// Uses `config` (targets, rules, alert_max_age) from now on; it must outlive the dispatcher or the
+  /// next reconfigure(). Messages in flight finish as they were planned; a removed target's pending
+  /// deliveries go dead when they come due.
+  void reconfigure(const config::Config& config);
   /// Sends nothing more; results of requests in flight are still written.
   void stop();
 
@@ -102,7 +107,7 @@ class Dispatcher {
 
   boost::asio::io_context& io_;
   store::Store& store_;
-  const config::Config& config_;
+  const config::Config* config_;
   Courier& courier_;
   Clock& clock_;
   DispatcherSettings settings_;

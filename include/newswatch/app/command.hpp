@@ -5,6 +5,7 @@
 #include <string>
 
 #include "newswatch/config/config.hpp"
+#include "newswatch/config/load.hpp"
 
 namespace newswatch::app {
 
@@ -19,6 +20,9 @@ inline constexpr const char* default_config_path = "/etc/newswatch/newswatch.tom
 
 /// --config, else $NEWSWATCH_CONFIG, else /etc/newswatch/newswatch.toml.
 std::string resolve_config_path(const GlobalOptions& globals);
+
+/// Loads a config file (and its conf.d) and checks its target templates; the diagnostics are values.
+config::LoadOutcome load_checked_config(const std::string& path);
 
 /// Loads the config named by the global options, prints its diagnostics to stderr and applies its
 /// log_level/log_format (--log-level wins); nullopt, after the errors are printed, when invalid.
@@ -39,6 +43,9 @@ void register_send_test_command(CLI::App& root, const GlobalOptions& globals, in
 
 /// `newswatch state`: feeds, items, stories and alerts from the store; `forget` re-baselines a feed.
 void register_state_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
+
+/// `newswatch run`: the daemon (systemd Type=notify, SIGHUP reloads, SIGTERM drains and exits).
+void register_run_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
 
 /// `newswatch match`: a query or the configured rules against feed files, JSON lines or --explain.
 void register_match_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);

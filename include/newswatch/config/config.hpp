@@ -41,6 +41,8 @@ struct DaemonSettings {
   std::chrono::seconds retention = std::chrono::days{90};    ///< Items gone from their feed this long are forgotten.
   std::vector<std::string> strip_query_params;  ///< More tracking parameters to drop from links ("pk_*": prefix).
   std::chrono::seconds alert_max_age = 24h;     ///< An alert not delivered by this age goes dead instead.
+  bool adaptive = false;  ///< Poll at the interval the publishing rate suggests (clamped by min/max_interval).
+  std::chrono::seconds shutdown_timeout = 10s;  ///< On SIGTERM, how long in-flight fetches and deliveries may finish.
 };
 
 /// A `[[rule]]` table.

@@ -20,6 +20,7 @@ struct Feed {
   std::vector<std::pair<std::string, Secret>> headers;  ///< Extra request headers.
   bool baseline = true;  ///< The first poll (and the first after a URL change) records items, alerts on none.
   std::optional<std::chrono::seconds> max_item_age;  ///< Unset: [daemon] max_item_age.
+  std::optional<bool> adaptive;                      ///< Interval from the publishing rate; unset: [daemon] adaptive.
 };
 
 }  // namespace newswatch

@@ -69,6 +69,13 @@ struct FeedOverview {
   std::size_t items = 0;
 };
 
+/// How many deliveries to a target wait and how many were given up, for the daemon's status.
+struct DeliveryCounts {
+  std::string target;
+  std::size_t pending = 0;
+  std::size_t dead = 0;
+};
+
 /// A story and its members, for `newswatch state stories`.
 struct StoryOverview {
   StoryRecord story;

@@ -47,6 +47,7 @@ class SqliteStore final : public Store {
   StoreStatus close_finished_alerts(const std::vector<std::string>& ids, TimePoint now) override;
 
   Expected<std::vector<FeedOverview>, StoreError> list_feeds() override;
+  Expected<std::vector<DeliveryCounts>, StoreError> delivery_counts() override;
   Expected<std::vector<SeenItem>, StoreError> list_items(std::string_view feed, std::size_t limit) override;
   Expected<std::vector<StoryOverview>, StoreError> list_stories(TimePoint since, std::size_t limit) override;
   Expected<bool, StoreError> forget_feed(std::string_view feed) override;
@@ -85,6 +86,7 @@ class SqliteStore final : public Store {
   Statement close_alert_;
   Statement select_due_deliveries_;
   Statement select_next_delivery_time_;
+  Statement select_delivery_counts_;
   Statement close_finished_alert_;
 };
 

@@ -70,6 +70,8 @@ class Store {
 
   /// Every stored feed with its item count, in name order.
   virtual Expected<std::vector<FeedOverview>, StoreError> list_feeds() = 0;
+  /// Pending and dead deliveries per target (targets with neither are left out), in name order.
+  virtual Expected<std::vector<DeliveryCounts>, StoreError> delivery_counts() = 0;
   /// The newest `limit` items of a feed (by first_seen).
   virtual Expected<std::vector<SeenItem>, StoreError> list_items(std::string_view feed, std::size_t limit) = 0;
   /// Stories that gained a member at or after `since`, newest first, with their members.

@@ -1,0 +1,511 @@
+#include "newswatch/app/daemon.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <csignal>
+#include <iostream>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include "newswatch/app/exit_code.hpp"
+#include "newswatch/app/logging.hpp"
+#include "newswatch/model/time.hpp"
+#include "newswatch/pipeline/poll_cycle.hpp"
+#include "newswatch/pipeline/stages.hpp"
+#include "newswatch/store/reconcile.hpp"
+
+namespace newswatch::app {
+namespace {
+
+/// How often the drain after SIGTERM looks whether everything in flight has finished.
+constexpr std::chrono::milliseconds drain_check_period{50};
+/// Housekeeping: STATUS=, the story window, and (every prune_period) retention.
+constexpr std::chrono::seconds maintenance_period{5};
+constexpr std::chrono::minutes expire_period{1};
+constexpr std::chrono::hours prune_period{1};
+
+TimePoint wall_clock_now() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+const char* signal_name(int signal) {
+  switch (signal) {
+    case SIGHUP: return "SIGHUP";
+    case SIGTERM: return "SIGTERM";
+    case SIGINT: return "SIGINT";
+    default: return "signal";
+  }
+}
+
+void apply_log_settings(const GlobalOptions& globals, const config::DaemonSettings& daemon) {
+  configure_logging(globals.log_level.empty() ? daemon.log_level : globals.log_level,
+                    daemon.log_format == config::LogFormat::json ? LogFormat::json : LogFormat::text);
+}
+
+}  // namespace
+
+Daemon::Daemon(GlobalOptions globals)
+    : globals_(std::move(globals)),
+      config_path_(resolve_config_path(globals_)),
+      workers_(std::max(1U, std::thread::hardware_concurrency())),
+      signals_(io_),
+      watchdog_timer_(io_),
+      maintenance_timer_(io_),
+      drain_timer_(io_),
+      deadline_timer_(io_) {}
+
+Daemon::~Daemon() {
+  // Workers post back to the poller: none may still run when it goes.
+  workers_.join();
+}
+
+int Daemon::run() {
+  if (!start()) {
+    workers_.join();
+    return exit_code_;
+  }
+  io_.run();
+  workers_.join();
+  spdlog::info("run: stopped");
+  return exit_code_;
+}
+
+bool Daemon::start() {
+  auto loaded = load_config_for_command(globals_);
+  if (!loaded) {
+    exit_code_ = exit_bad_input;
+    return false;
+  }
+  auto config = std::make_shared<const config::Config>(std::move(*loaded));
+  auto compiled = rules::RuleSet::compile(pipeline::rule_definitions(*config));
+  if (!compiled) {
+    for (const auto& error : compiled.error()) {
+      std::cerr << fmt::format("newswatch run: rule {}: {}\n", error.rule, error.error.message);
+    }
+    exit_code_ = exit_bad_input;
+    return false;
+  }
+  current_ = Generation{config, std::make_shared<const rules::RuleSet>(std::move(*compiled))};
+
+  auto opened = store::SqliteStore::open(config->daemon.state_dir);
+  if (!opened) {
+    std::cerr << "newswatch run: " << opened.error().message << '\n';
+    exit_code_ = exit_runtime_failure;
+    return false;
+  }
+  store_ = std::move(*opened);
+  recorder_ = std::make_unique<pipeline::Recorder>(*store_, pipeline::recorder_settings(*config));
+  if (auto index = recorder_->load(wall_clock_now()); !index) {
+    std::cerr << "newswatch run: " << index.error().message << '\n';
+    exit_code_ = exit_runtime_failure;
+    return false;
+  }
+
+  net::HttpClientOptions client_options;
+  client_options.user_agent = config->daemon.user_agent;
+  if (!config->daemon.proxy.empty()) {
+    client_options.proxy = config->daemon.proxy;
+  }
+  client_ = std::make_unique<net::HttpClient>(io_, client_options);
+  clock_ = std::make_unique<alert::SystemClock>(io_);
+  courier_ = std::make_unique<alert::HttpCourier>(*client_, *clock_, [](const std::string& text) {
+    std::cout << text << (text.ends_with('\n') ? "" : "\n");
+    std::cout.flush();
+  });
+  dispatcher_ = std::make_unique<alert::Dispatcher>(io_, *store_, *config, *courier_, *clock_);
+  poller_ = std::make_unique<pipeline::FeedPoller>(
+      pipeline::FeedPoller::Parts{io_, workers_, *store_, *recorder_,
+                                  pipeline::make_fetch_function(*client_, config->daemon),
+                                  pipeline::make_worker_stages(config->daemon, current_.rules)},
+      pipeline::poll_cycle_settings(config->daemon));
+
+  signals_.add(SIGHUP);
+  signals_.add(SIGTERM);
+  signals_.add(SIGINT);
+  do_wait_signal();
+
+  apply_feeds(*config);
+  dispatcher_->start();
+  do_watchdog();
+  do_maintenance();
+  spdlog::info("run: started config={} feeds={} rules={} targets={} state_dir={}", config_path_, slots_.size(),
+               config->rules.size(), config->targets.size(), config->daemon.state_dir.string());
+  notifier_.ready(status_text());
+  return true;
+}
+
+void Daemon::apply_feeds(const config::Config& config) {
+  std::set<std::string, std::less<>> wanted;
+  for (const auto& feed : config.feeds) {
+    if (!feed.enabled) {
+      continue;
+    }
+    wanted.insert(feed.name);
+    if (const auto found = slots_.find(feed.name); found != slots_.end()) {
+      auto& slot = found->second;
+      const bool url_changed = slot.feed.url != feed.url;
+      slot.feed = feed;
+      slot.removed = false;
+      if (!slot.polling && url_changed) {
+        // A new URL starts afresh: new validators, and a baseline when the feed asks for one.
+        slot.state = store::reconcile_feed_state(slot.state, slot.feed);
+        schedule(slot);
+      }
+      continue;
+    }
+    std::optional<FeedState> stored;
+    if (auto read = store_->load_feed_state(feed.name)) {
+      stored = std::move(*read);
+    } else {
+      spdlog::error("store: feed={}: {}", feed.name, read.error().message);
+    }
+    FeedSlot slot{feed, store::reconcile_feed_state(stored, feed), std::make_unique<boost::asio::steady_timer>(io_)};
+    auto& placed = slots_.emplace(feed.name, std::move(slot)).first->second;
+    schedule(placed);
+  }
+  for (auto slot = slots_.begin(); slot != slots_.end();) {
+    if (wanted.contains(slot->first)) {
+      ++slot;
+      continue;
+    }
+    failure_log_.forget(slot->first);
+    slot->second.timer->cancel();
+    if (slot->second.polling) {
+      slot->second.removed = true;
+      ++slot;
+    } else {
+      slot = slots_.erase(slot);
+    }
+  }
+}
+
+void Daemon::schedule(FeedSlot& slot) {
+  slot.timer->cancel();
+  const auto now = wall_clock_now();
+  if (const auto skipped = pipeline::skip_reason(slot.state, now); skipped && slot.state.disabled) {
+    spdlog::warn("run: feed={} is not polled: {}; change its url to poll it again", slot.feed.name, *skipped);
+    return;
+  }
+  TimePoint at = slot.state.next_poll.value_or(now);
+  if (slot.state.retry_after && *slot.state.retry_after > at) {
+    at = *slot.state.retry_after;
+  }
+  const auto delay = std::max(std::chrono::system_clock::duration::zero(), at - std::chrono::system_clock::now());
+  slot.timer->expires_after(delay);
+  slot.timer->async_wait([this, name = slot.feed.name](const boost::system::error_code& error) {
+    if (!error) {
+      on_due(name);
+    }
+  });
+}
+
+void Daemon::on_due(const std::string& name) {
+  const auto found = slots_.find(name);
+  if (stopping_ || found == slots_.end() || found->second.polling) {
+    return;
+  }
+  auto& slot = found->second;
+  slot.polling = true;
+  poller_->poll(slot.feed, slot.state,
+                [this, name](pipeline::FeedPollResult result) { on_polled(name, std::move(result)); });
+}
+
+void Daemon::on_polled(const std::string& name, pipeline::FeedPollResult result) {
+  last_poll_ = wall_clock_now();
+  if (!result.alert_ids.empty()) {
+    log_alerts(result.alert_ids);
+    dispatcher_->notify();
+  }
+  if (const auto found = slots_.find(name); found != slots_.end()) {
+    auto& slot = found->second;
+    slot.polling = false;
+    slot.state = std::move(result.state);
+    log_poll(slot, result);
+    if (slot.removed) {
+      slots_.erase(found);
+    } else if (!stopping_) {
+      if (slot.state.configured_url != slot.feed.url) {
+        // A reload changed the URL while this poll was in flight.
+        slot.state = store::reconcile_feed_state(slot.state, slot.feed);
+      }
+      schedule(slot);
+    }
+  }
+  if (stopping_) {
+    check_drained();
+  }
+}
+
+void Daemon::log_poll(const FeedSlot& slot, const pipeline::FeedPollResult& result) {
+  const auto& report = result.report;
+  const bool failed = report.verdict == pipeline::PollVerdict::failed;
+  switch (failure_log_.on_poll(slot.feed.name, failed, result.next.delay)) {
+    case FailureLogLine::first_failure:
+      spdlog::warn("fetch: feed={} url={}: {}; retrying in {} ({})", slot.feed.name, report.url, report.detail,
+                   format_duration(result.next.delay), to_string(result.next.basis));
+      break;
+    case FailureLogLine::backoff_step:
+      spdlog::warn("fetch: feed={} url={}: still failing ({} in a row): {}; retrying in {} ({})", slot.feed.name,
+                   report.url, slot.state.consecutive_failures, report.detail, format_duration(result.next.delay),
+                   to_string(result.next.basis));
+      break;
+    case FailureLogLine::recovery:
+      spdlog::info("fetch: feed={} url={}: recovered; next poll in {}", slot.feed.name, report.url,
+                   format_duration(result.next.delay));
+      break;
+    case FailureLogLine::none:
+      if (failed) {
+        spdlog::debug("fetch: feed={} url={}: {}; retrying in {}", slot.feed.name, report.url, report.detail,
+                      format_duration(result.next.delay));
+      }
+      break;
+  }
+  const auto& items = report.items;
+  if (items.fresh + items.updated > 0) {
+    spdlog::info("poll: feed={} new={} updated={} folded={} alerts={}{} next={}", slot.feed.name, items.fresh,
+                 items.updated, items.folded, items.alerts, report.baselined ? " baseline=yes" : "",
+                 format_duration(result.next.delay));
+  } else {
+    spdlog::debug("poll: feed={} verdict={} next={}", slot.feed.name, to_string(report.verdict),
+                  format_duration(result.next.delay));
+  }
+}
+
+void Daemon::log_alerts(const std::vector<std::string>& ids) {
+  auto alerts = recorder_->alerts(ids);
+  if (!alerts) {
+    spdlog::error("{}", alerts.error().message);
+    return;
+  }
+  for (const auto& alert : *alerts) {
+    spdlog::info("alert: id={} rule={} feed={} story={} targets={} title=\"{}\" link={}", alert.id, alert.rule,
+                 alert.feed, alert.story, alert.targets.size(), alert.title, alert.link);
+  }
+}
+
+void Daemon::do_wait_signal() {
+  signals_.async_wait([this](const boost::system::error_code& error, int signal) { on_signal(error, signal); });
+}
+
+void Daemon::on_signal(const boost::system::error_code& error, int signal) {
+  if (error) {
+    return;
+  }
+  do_wait_signal();
+  if (signal == SIGHUP) {
+    if (stopping_) {
+      return;
+    }
+    if (reloading_) {
+      reload_again_ = true;
+      return;
+    }
+    begin_reload();
+    return;
+  }
+  if (stopping_) {
+    spdlog::warn("shutdown: second {}; exiting now, what is in flight is retried on the next start",
+                 signal_name(signal));
+    finish_shutdown(true);
+    return;
+  }
+  begin_shutdown(signal);
+}
+
+void Daemon::begin_reload() {
+  reloading_ = true;
+  notifier_.reloading();
+  spdlog::info("reload: reading {}", config_path_);
+  // Reading files and compiling rules is the slow part: it runs on a worker, never on the loop.
+  boost::asio::post(workers_, [this, path = config_path_] {
+    std::optional<Generation> generation;
+    std::vector<std::string> errors;
+    auto outcome = load_checked_config(path);
+    for (const auto& diagnostic : outcome.diagnostics) {
+      if (diagnostic.severity == config::Severity::error) {
+        errors.push_back(diagnostic.to_string());
+      }
+    }
+    if (outcome.ok()) {
+      auto config = std::make_shared<const config::Config>(std::move(*outcome.config));
+      auto compiled = rules::RuleSet::compile(pipeline::rule_definitions(*config));
+      if (compiled) {
+        generation = Generation{config, std::make_shared<const rules::RuleSet>(std::move(*compiled))};
+      } else {
+        for (const auto& error : compiled.error()) {
+          errors.push_back(fmt::format("rule {}: {}", error.rule, error.error.message));
+        }
+      }
+    }
+    boost::asio::post(io_, [this, generation = std::move(generation), errors = std::move(errors)]() mutable {
+      on_reloaded(std::move(generation), std::move(errors));
+    });
+  });
+}
+
+void Daemon::on_reloaded(std::optional<Generation> loaded, std::vector<std::string> errors) {
+  reloading_ = false;
+  if (stopping_) {
+    return;
+  }
+  if (!loaded) {
+    for (const auto& error : errors) {
+      spdlog::error("reload: {}", error);
+    }
+    last_reload_error_ = fmt::format("reload failed at {} with {} error(s), running the previous config{}",
+                                     format_rfc3339(wall_clock_now()), errors.size(),
+                                     errors.empty() ? std::string() : ": " + errors.front());
+    spdlog::error("reload: {} is not valid; still running the previous config", config_path_);
+  } else {
+    const auto& old_daemon = current_.config->daemon;
+    const auto& daemon = loaded->config->daemon;
+    if (daemon.state_dir != old_daemon.state_dir || daemon.user_agent != old_daemon.user_agent ||
+        daemon.proxy != old_daemon.proxy || daemon.http_listen != old_daemon.http_listen) {
+      spdlog::warn("reload: state_dir, user_agent, proxy and http_listen take effect on the next start");
+    }
+    retired_.push_back(current_.config);
+    current_ = std::move(*loaded);
+    const auto& config = *current_.config;
+    apply_log_settings(globals_, config.daemon);
+    recorder_->reconfigure(pipeline::recorder_settings(config));
+    poller_->reconfigure(pipeline::make_worker_stages(config.daemon, current_.rules),
+                         pipeline::poll_cycle_settings(config.daemon));
+    dispatcher_->reconfigure(config);
+    apply_feeds(config);
+    last_reload_error_.reset();
+    spdlog::info("reload: done feeds={} rules={} targets={}", slots_.size(), config.rules.size(),
+                 config.targets.size());
+  }
+  notifier_.ready(status_text());
+  if (reload_again_) {
+    reload_again_ = false;
+    begin_reload();
+  }
+}
+
+void Daemon::begin_shutdown(int signal) {
+  stopping_ = true;
+  const auto timeout = current_.config->daemon.shutdown_timeout;
+  spdlog::info("shutdown: {}; finishing {} fetch(es) and the deliveries in flight, for at most {}", signal_name(signal),
+               poller_->in_flight(), format_duration(timeout));
+  notifier_.stopping(fmt::format("stopping: {} fetch(es) in flight", poller_->in_flight()));
+  for (auto& [name, slot] : slots_) {
+    slot.timer->cancel();
+  }
+  maintenance_timer_.cancel();
+  deadline_timer_.expires_after(timeout);
+  deadline_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (!error) {
+      finish_shutdown(true);
+    }
+  });
+  check_drained();
+}
+
+void Daemon::check_drained() {
+  if (stopped_) {
+    return;
+  }
+  if (poller_->in_flight() == 0 && !dispatcher_->busy()) {
+    finish_shutdown(false);
+    return;
+  }
+  drain_timer_.expires_after(drain_check_period);
+  drain_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (!error) {
+      check_drained();
+    }
+  });
+}
+
+void Daemon::finish_shutdown(bool forced) {
+  if (stopped_) {
+    return;
+  }
+  stopped_ = true;
+  dispatcher_->stop();
+  if (forced && (poller_->in_flight() > 0 || dispatcher_->busy())) {
+    spdlog::warn("shutdown: {} fetch(es) or deliveries still in flight; they are done again on the next start",
+                 poller_->in_flight());
+  }
+  signals_.cancel();
+  io_.stop();
+}
+
+void Daemon::do_watchdog() {
+  const auto period = notifier_.watchdog_period();
+  if (!period) {
+    return;
+  }
+  // The ping comes from the loop itself: a loop that is stuck stops pinging, and systemd restarts it.
+  notifier_.watchdog();
+  watchdog_timer_.expires_after(*period);
+  watchdog_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (!error) {
+      do_watchdog();
+    }
+  });
+}
+
+void Daemon::do_maintenance() {
+  const auto now = wall_clock_now();
+  const auto steady_now = std::chrono::steady_clock::now();
+  if (last_expire_ == std::chrono::steady_clock::time_point{} || steady_now - last_expire_ >= expire_period) {
+    last_expire_ = steady_now;
+    recorder_->expire(now);
+  }
+  if (last_prune_ == std::chrono::steady_clock::time_point{} || steady_now - last_prune_ >= prune_period) {
+    last_prune_ = steady_now;
+    const auto retention = current_.config->daemon.retention;
+    if (auto pruned = store_->prune(now - retention, now - retention); !pruned) {
+      spdlog::error("{}", pruned.error().message);
+    } else if (pruned->items + pruned->alerts > 0) {
+      spdlog::info("store: forgot {} item(s), {} stor(ies) and {} alert(s) older than retention {}", pruned->items,
+                   pruned->stories, pruned->alerts, format_duration(retention));
+    }
+  }
+  if (poller_->in_flight() == 0 && !dispatcher_->busy()) {
+    retired_.clear();
+  }
+  publish_status();
+  maintenance_timer_.expires_after(maintenance_period);
+  maintenance_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (!error && !stopping_) {
+      do_maintenance();
+    }
+  });
+}
+
+std::string Daemon::status_text() const {
+  std::size_t failing = 0;
+  for (const auto& [name, slot] : slots_) {
+    failing += slot.state.consecutive_failures > 0 || slot.state.disabled ? 1 : 0;
+  }
+  const auto& config = *current_.config;
+  std::string text = fmt::format("feeds {}", slots_.size());
+  if (failing > 0) {
+    text += fmt::format(" ({} failing)", failing);
+  }
+  text += fmt::format(", rules {}, targets {}; last poll {}; pending deliveries {}", config.rules.size(),
+                      config.targets.size(), last_poll_ ? format_rfc3339(*last_poll_) : std::string("none yet"),
+                      pending_deliveries_);
+  if (last_reload_error_) {
+    text += "; " + *last_reload_error_;
+  }
+  return text;
+}
+
+void Daemon::publish_status() {
+  if (auto counts = store_->delivery_counts()) {
+    pending_deliveries_ = 0;
+    for (const auto& count : *counts) {
+      pending_deliveries_ += count.pending;
+    }
+  }
+  notifier_.status(status_text());
+}
+
+}  // namespace newswatch::app
