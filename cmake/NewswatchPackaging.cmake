@@ -52,12 +52,12 @@ string(TIMESTAMP NEWSWATCH_COPYRIGHT_YEARS "%Y" UTC)
 string(TIMESTAMP NEWSWATCH_CHANGELOG_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
 set(newswatch_debian_dir "${CMAKE_CURRENT_BINARY_DIR}/debian")
 configure_file(packaging/debian/copyright "${newswatch_debian_dir}/copyright" @ONLY)
-configure_file(packaging/debian/changelog "${newswatch_debian_dir}/changelog" @ONLY)
-# gzip -n: no name or timestamp in the header, so rebuilds give the same bytes.
+configure_file(packaging/debian/changelog "${newswatch_debian_dir}/changelog.Debian" @ONLY)
+# gzip -n: no name or timestamp in the header, so rebuilds give the same bytes; -k keeps the input.
 add_custom_command(
   OUTPUT "${newswatch_debian_dir}/changelog.Debian.gz"
-  COMMAND gzip -9 -n -c "${newswatch_debian_dir}/changelog" > "${newswatch_debian_dir}/changelog.Debian.gz"
-  DEPENDS "${newswatch_debian_dir}/changelog"
+  COMMAND gzip -9 -n -k -f "${newswatch_debian_dir}/changelog.Debian"
+  DEPENDS "${newswatch_debian_dir}/changelog.Debian"
   VERBATIM)
 add_custom_target(newswatch_changelog ALL DEPENDS "${newswatch_debian_dir}/changelog.Debian.gz")
 install(FILES "${newswatch_debian_dir}/copyright" "${newswatch_debian_dir}/changelog.Debian.gz"
