@@ -47,6 +47,8 @@ int run_cli(int argc, char** argv) {
   register_check_command(root, globals, exit_code);
   register_fetch_command(root, globals, exit_code);
   register_parse_command(root, globals, exit_code);
+  register_import_opml_command(root, globals, exit_code);
+  register_export_opml_command(root, globals, exit_code);
   register_match_command(root, globals, exit_code);
   register_once_command(root, globals, exit_code);
   register_run_command(root, globals, exit_code);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "newswatch/config/names.hpp"
 #include "newswatch/text/ascii.hpp"
 #include "newswatch/text/suggest.hpp"
 #include "newswatch/url/host.hpp"
@@ -42,15 +43,6 @@ constexpr std::array<std::string_view, 7> rule_keys{"name",    "query",       "f
                                                     "enabled", "description", "digest"};
 constexpr std::array<std::string_view, 7> log_levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
 constexpr std::array<std::string_view, 2> log_formats{"text", "json"};
-
-/// Names of feeds, rules, targets and tags: letters, digits, '-', '_' and '.', so that they can
-/// stand in queries (feed:NAME) and in log lines without quoting.
-bool is_valid_name(std::string_view name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-           c == '.';
-  });
-}
 
 std::string read_name(TableReader& reader, std::string_view kind, Diagnostics& diagnostics) {
   auto name = reader.string("name", true).value_or("");

@@ -35,6 +35,11 @@ void register_fetch_command(CLI::App& root, const GlobalOptions& globals, int& e
 
 /// `newswatch parse`: feed files to JSON (README "newswatch parse" documents the output).
 void register_parse_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
+/// `newswatch import-opml FILE [--tag T]...`: an OPML feed list as [[feed]] tables for conf.d.
+void register_import_opml_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
+/// `newswatch export-opml [--output FILE]`: the configured feeds as an OPML 2.0 feed list.
+void register_export_opml_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
+
 /// `newswatch once`: one poll cycle over every enabled feed, matches on stdout.
 void register_once_command(CLI::App& root, const GlobalOptions& globals, int& exit_code);
 
