@@ -80,13 +80,19 @@ const char* to_string(MetricType type) noexcept {
 }
 
 void append_escaped_label_value(std::string_view value, std::string& out) {
-  for (const char c : value) {
-    switch (c) {
+  // Most values need no escape: copy runs between the characters that do.
+  while (!value.empty()) {
+    const auto special = value.find_first_of("\\\"\n");
+    out.append(value.substr(0, special));
+    if (special == std::string_view::npos) {
+      return;
+    }
+    switch (value[special]) {
       case '\\': out += "\\\\"; break;
       case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      default: out += c;
+      default: out += "\\n"; break;
     }
+    value.remove_prefix(special + 1);
   }
 }
 
@@ -157,20 +163,34 @@ void FamilyBase::render(std::string& out) const {
   render_samples(out);
 }
 
-void FamilyBase::render_labels(std::span<const std::string_view> values, std::string& key) const {
+void FamilyBase::render_key(std::span<const std::string_view> values, std::string& key) const {
   if (values.size() != label_names_.size()) {
     throw std::invalid_argument(
         fmt::format("metrics: {} takes {} label values, got {}", name_, label_names_.size(), values.size()));
   }
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) {
-      key += ',';
+  key += name_;
+  if (!values.empty()) {
+    key += '{';
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) {
+        key += ',';
+      }
+      key += label_names_[i];
+      key += "=\"";
+      append_escaped_label_value(values[i], key);
+      key += '"';
     }
-    key += label_names_[i];
-    key += "=\"";
-    append_escaped_label_value(values[i], key);
-    key += '"';
+    key += '}';
   }
+  key += ' ';
+}
+
+std::string_view FamilyBase::labels_in_key(std::string_view key) const noexcept {
+  // `name{labels} ` or `name `.
+  if (key.size() < name_.size() + 3 || key[name_.size()] != '{') {
+    return {};
+  }
+  return key.substr(name_.size() + 1, key.size() - name_.size() - 3);
 }
 
 std::size_t FamilyBase::label_index(std::string_view label_name) const noexcept {
@@ -200,7 +220,7 @@ Series& Family<Series>::with(std::initializer_list<std::string_view> values) {
 template <typename Series>
 Series& Family<Series>::with(std::span<const std::string_view> values) {
   scratch_key_.clear();
-  render_labels(values, scratch_key_);
+  render_key(values, scratch_key_);
   if (const auto found = series_.find(scratch_key_); found != series_.end()) {
     return found->second.series;
   }
@@ -218,7 +238,7 @@ Series& Family<Series>::with(std::span<const std::string_view> values) {
 template <typename Series>
 const Series* Family<Series>::find(std::initializer_list<std::string_view> values) const {
   scratch_key_.clear();
-  render_labels(std::span<const std::string_view>(values.begin(), values.size()), scratch_key_);
+  render_key(std::span<const std::string_view>(values.begin(), values.size()), scratch_key_);
   const auto found = series_.find(scratch_key_);
   return found == series_.end() ? nullptr : &found->second.series;
 }
@@ -226,7 +246,7 @@ const Series* Family<Series>::find(std::initializer_list<std::string_view> value
 template <typename Series>
 bool Family<Series>::remove(std::initializer_list<std::string_view> values) {
   scratch_key_.clear();
-  render_labels(std::span<const std::string_view>(values.begin(), values.size()), scratch_key_);
+  render_key(std::span<const std::string_view>(values.begin(), values.size()), scratch_key_);
   const auto found = series_.find(scratch_key_);
   if (found == series_.end()) {
     return false;
@@ -249,24 +269,25 @@ void Family<Series>::render_samples(std::string& out) const {
   for (const auto& [key, entry] : series_) {
     if constexpr (std::is_same_v<Series, Histogram>) {
       const Histogram& histogram = entry.series;
+      const std::string_view labels = labels_in_key(key);
       std::uint64_t cumulative = 0;
       for (std::size_t i = 0; i < bound_labels_.size(); ++i) {
         cumulative += histogram.bucket_counts()[i];
-        append_sample_head(name(), "_bucket", key, bound_labels_[i], out);
+        append_sample_head(name(), "_bucket", labels, bound_labels_[i], out);
         append_count(cumulative, out);
         out += '\n';
       }
-      append_sample_head(name(), "_bucket", key, R"(le="+Inf")", out);
+      append_sample_head(name(), "_bucket", labels, R"(le="+Inf")", out);
       append_count(histogram.count(), out);
       out += '\n';
-      append_sample_head(name(), "_sum", key, {}, out);
+      append_sample_head(name(), "_sum", labels, {}, out);
       append_sample_value(histogram.sum(), out);
       out += '\n';
-      append_sample_head(name(), "_count", key, {}, out);
+      append_sample_head(name(), "_count", labels, {}, out);
       append_count(histogram.count(), out);
       out += '\n';
     } else {
-      append_sample_head(name(), {}, key, {}, out);
+      out += key;
       append_sample_value(entry.series.value(), out);
       out += '\n';
     }

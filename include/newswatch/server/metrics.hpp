@@ -94,9 +94,12 @@ class FamilyBase {
   void render(std::string& out) const;
 
  protected:
-  /// Builds the series key: the escaped label pairs as they appear between the braces.
-  /// Throws std::invalid_argument when the number of values differs from the label names.
-  void render_labels(std::span<const std::string_view> values, std::string& key) const;
+  /// Builds the series key: the sample line up to its value, `name{a="x",b="y"} ` (or `name `),
+  /// label values escaped. Throws std::invalid_argument when the number of values differs from the
+  /// label names.
+  void render_key(std::span<const std::string_view> values, std::string& key) const;
+  /// The label pairs inside a key made by render_key(), without the braces ("" when none).
+  [[nodiscard]] std::string_view labels_in_key(std::string_view key) const noexcept;
   /// Index of `label_name` in label_names(), or npos.
   [[nodiscard]] std::size_t label_index(std::string_view label_name) const noexcept;
   /// Appends the samples of every series, in key order.
@@ -109,8 +112,10 @@ class FamilyBase {
   std::vector<std::string> label_names_;
 };
 
-/// One metric family: series of type `Series` keyed by label values. The keys are the rendered
-/// label pairs, so a series is escaped once, when it is created, and rendering copies bytes.
+/// One metric family: series of type `Series` keyed by label values. Each key is the series'
+/// sample line up to its value, so a series is escaped once, when it is created, rendering a
+/// counter or gauge copies one string and formats one number, and the map's order is the label
+/// order.
 template <typename Series>
 class Family final : public FamilyBase {
  public:
