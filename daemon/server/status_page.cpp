@@ -38,6 +38,7 @@ h2 { font-size: 1.15rem; margin: 1.8rem 0 0.5rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
 th { font-weight: 600; white-space: nowrap; }
+#feeds-table td:first-child, #rules-table td:first-child, #targets-table td:first-child { white-space: nowrap; }
 td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
 tr.failing, tr.dead { background: var(--bad-bg); }
 tr.disabled, tr.baselining, tr.pending { color: var(--muted); }

@@ -34,9 +34,9 @@ struct HttpHandlers {
 /// Bounds on what one client may cost the loop.
 struct HttpServerSettings {
   std::chrono::steady_clock::duration idle_timeout = std::chrono::seconds{10};  ///< Per read and per write.
-  std::size_t header_limit = 8 * 1024;  ///< Request line and headers; more is answered 431.
-  std::size_t body_limit = 0;           ///< Requests have no body here; one is answered 413.
-  std::size_t max_connections = 64;     ///< Further connections are closed at once.
+  std::size_t header_limit = 8192;   ///< Request line and headers; more is answered 431.
+  std::size_t body_limit = 0;        ///< Requests have no body here; one is answered 413.
+  std::size_t max_connections = 64;  ///< Further connections are closed at once.
 };
 
 /// The daemon's HTTP endpoint (Boost.Beast, HTTP/1.1 with keep-alive): GET/HEAD /metrics,
