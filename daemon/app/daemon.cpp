@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <csignal>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "newswatch/pipeline/poll_cycle.hpp"
 #include "newswatch/pipeline/stages.hpp"
 #include "newswatch/store/reconcile.hpp"
+#include "newswatch/version.hpp"
 
 namespace newswatch::app {
 namespace {
@@ -40,9 +42,41 @@ const char* signal_name(int signal) {
   }
 }
 
+server::PollResult poll_result(const pipeline::FeedPollResult& result) {
+  switch (result.report.verdict) {
+    case pipeline::PollVerdict::fetched: return server::PollResult::ok;
+    case pipeline::PollVerdict::not_modified: return server::PollResult::not_modified;
+    case pipeline::PollVerdict::gone: return server::PollResult::gone;
+    case pipeline::PollVerdict::failed:
+    case pipeline::PollVerdict::skipped: break;
+  }
+  if (result.parse_failed) {
+    return server::PollResult::parse_error;
+  }
+  return result.fetch_outcome == fetch::FetchOutcome::http_error ? server::PollResult::http_error
+                                                                 : server::PollResult::transport_error;
+}
+
 void apply_log_settings(const GlobalOptions& globals, const config::DaemonSettings& daemon) {
   configure_logging(globals.log_level.empty() ? daemon.log_level : globals.log_level,
                     daemon.log_format == config::LogFormat::json ? LogFormat::json : LogFormat::text);
+}
+
+/// How the status page and newswatch_feeds{state} see a feed.
+server::FeedHealth feed_health_of(const FeedState& state, bool polling) {
+  if (state.disabled) {
+    return server::FeedHealth::disabled;
+  }
+  if (state.consecutive_failures > 0) {
+    return server::FeedHealth::failing;
+  }
+  if (!state.baselined && polling) {
+    return server::FeedHealth::baselining;
+  }
+  if (!state.last_poll) {
+    return server::FeedHealth::pending;
+  }
+  return server::FeedHealth::ok;
 }
 
 }  // namespace
@@ -89,6 +123,8 @@ bool Daemon::start() {
     return false;
   }
   current_ = Generation{config, std::make_shared<const rules::RuleSet>(std::move(*compiled))};
+  started_ = wall_clock_now();
+  metrics_ = std::make_unique<server::DaemonMetrics>(version, started_);
 
   auto opened = store::SqliteStore::open(config->daemon.state_dir);
   if (!opened) {
@@ -97,6 +133,17 @@ bool Daemon::start() {
     return false;
   }
   store_ = std::move(*opened);
+  // Commits on the loop must stay short: the WAL is checkpointed on a thread of its own.
+  if (auto checkpointer = store::Checkpointer::start(store::SqliteStore::database_path(config->daemon.state_dir),
+                                                     std::chrono::seconds{1})) {
+    if (auto off = store_->checkpoint_in_background(); off) {
+      checkpointer_ = std::move(*checkpointer);
+    } else {
+      spdlog::warn("{}; SQLite checkpoints inside commits instead", off.error().message);
+    }
+  } else {
+    spdlog::warn("{}; SQLite checkpoints inside commits instead", checkpointer.error().message);
+  }
   recorder_ = std::make_unique<pipeline::Recorder>(*store_, pipeline::recorder_settings(*config));
   if (auto index = recorder_->load(wall_clock_now()); !index) {
     std::cerr << "newswatch run: " << index.error().message << '\n';
@@ -116,6 +163,7 @@ bool Daemon::start() {
     std::cout.flush();
   });
   dispatcher_ = std::make_unique<alert::Dispatcher>(io_, *store_, *config, *courier_, *clock_);
+  dispatcher_->set_observer([this](const alert::DeliveryEvent& event) { on_delivery(event); });
   poller_ = std::make_unique<pipeline::FeedPoller>(
       pipeline::FeedPoller::Parts{io_, workers_, *store_, *recorder_,
                                   pipeline::make_fetch_function(*client_, config->daemon),
@@ -127,13 +175,35 @@ bool Daemon::start() {
   signals_.add(SIGINT);
   do_wait_signal();
 
+  if (config->daemon.http_listen && !start_http_server(*config->daemon.http_listen)) {
+    exit_code_ = exit_runtime_failure;
+    return false;
+  }
   apply_feeds(*config);
   dispatcher_->start();
   do_watchdog();
   do_maintenance();
   spdlog::info("run: started config={} feeds={} rules={} targets={} state_dir={}", config_path_, slots_.size(),
                config->rules.size(), config->targets.size(), config->daemon.state_dir.string());
+  ready_ = true;
   notifier_.ready(status_text());
+  return true;
+}
+
+bool Daemon::start_http_server(const std::string& address) {
+  server::HttpHandlers handlers;
+  handlers.metrics = [this] { return metrics_->render(); };
+  handlers.ready = [this] { return readiness(); };
+  handlers.status = [this] { return status_snapshot(); };
+  http_ = std::make_unique<server::HttpServer>(io_, std::move(handlers));
+  auto bound = http_->listen(address);
+  if (!bound) {
+    std::cerr << "newswatch run: " << bound.error() << '\n';
+    return false;
+  }
+  const auto endpoint = *bound;
+  spdlog::info("http: listening on {}{}{}:{} (/, /metrics, /healthz, /readyz)", endpoint.address().is_v6() ? "[" : "",
+               endpoint.address().to_string(), endpoint.address().is_v6() ? "]" : "", endpoint.port());
   return true;
 }
 
@@ -164,6 +234,7 @@ void Daemon::apply_feeds(const config::Config& config) {
     }
     FeedSlot slot{feed, store::reconcile_feed_state(stored, feed), std::make_unique<boost::asio::steady_timer>(io_)};
     auto& placed = slots_.emplace(feed.name, std::move(slot)).first->second;
+    metrics_->add_feed(feed.name);
     schedule(placed);
   }
   for (auto slot = slots_.begin(); slot != slots_.end();) {
@@ -172,6 +243,7 @@ void Daemon::apply_feeds(const config::Config& config) {
       continue;
     }
     failure_log_.forget(slot->first);
+    metrics_->remove_feed(slot->first);
     slot->second.timer->cancel();
     if (slot->second.polling) {
       slot->second.removed = true;
@@ -215,6 +287,9 @@ void Daemon::on_due(const std::string& name) {
 
 void Daemon::on_polled(const std::string& name, pipeline::FeedPollResult result) {
   last_poll_ = wall_clock_now();
+  if (result.store_error) {
+    metrics_->store_error();
+  }
   if (!result.alert_ids.empty()) {
     log_alerts(result.alert_ids);
     dispatcher_->notify();
@@ -224,6 +299,7 @@ void Daemon::on_polled(const std::string& name, pipeline::FeedPollResult result)
     slot.polling = false;
     slot.state = std::move(result.state);
     log_poll(slot, result);
+    count_poll(slot, result);
     if (slot.removed) {
       slots_.erase(found);
     } else if (!stopping_) {
@@ -280,7 +356,12 @@ void Daemon::log_alerts(const std::vector<std::string>& ids) {
     spdlog::error("{}", alerts.error().message);
     return;
   }
+  const auto now = std::chrono::steady_clock::now();
   for (const auto& alert : *alerts) {
+    metrics_->alerts_raised(alert.rule);
+    if (!alert.targets.empty()) {
+      recorded_at_.emplace(alert.id, now);
+    }
     spdlog::info("alert: id={} rule={} feed={} story={} targets={} title=\"{}\" link={}", alert.id, alert.rule,
                  alert.feed, alert.story, alert.targets.size(), alert.title, alert.link);
   }
@@ -351,6 +432,8 @@ void Daemon::on_reloaded(std::optional<Generation> loaded, std::vector<std::stri
   if (stopping_) {
     return;
   }
+  last_reload_ = wall_clock_now();
+  metrics_->config_reloaded(loaded.has_value(), *last_reload_);
   if (!loaded) {
     for (const auto& error : errors) {
       spdlog::error("reload: {}", error);
@@ -366,6 +449,7 @@ void Daemon::on_reloaded(std::optional<Generation> loaded, std::vector<std::stri
         daemon.proxy != old_daemon.proxy || daemon.http_listen != old_daemon.http_listen) {
       spdlog::warn("reload: state_dir, user_agent, proxy and http_listen take effect on the next start");
     }
+    forget_removed(*current_.config, *loaded->config);
     retired_.push_back(current_.config);
     current_ = std::move(*loaded);
     const auto& config = *current_.config;
@@ -391,6 +475,7 @@ void Daemon::begin_shutdown(int signal) {
   const auto timeout = current_.config->daemon.shutdown_timeout;
   spdlog::info("shutdown: {}; finishing {} fetch(es) and the deliveries in flight, for at most {}", signal_name(signal),
                poller_->in_flight(), format_duration(timeout));
+  ready_ = false;
   notifier_.stopping(fmt::format("stopping: {} fetch(es) in flight", poller_->in_flight()));
   for (auto& [name, slot] : slots_) {
     slot.timer->cancel();
@@ -427,6 +512,9 @@ void Daemon::finish_shutdown(bool forced) {
   }
   stopped_ = true;
   dispatcher_->stop();
+  if (http_) {
+    http_->stop();
+  }
   if (forced && (poller_->in_flight() > 0 || dispatcher_->busy())) {
     spdlog::warn("shutdown: {} fetch(es) or deliveries still in flight; they are done again on the next start",
                  poller_->in_flight());
@@ -501,11 +589,185 @@ std::string Daemon::status_text() const {
 void Daemon::publish_status() {
   if (auto counts = store_->delivery_counts()) {
     pending_deliveries_ = 0;
+    std::map<std::string, std::size_t, std::less<>> pending;
     for (const auto& count : *counts) {
       pending_deliveries_ += count.pending;
+      pending[count.target] = count.pending;
     }
+    for (const auto& target : current_.config->targets) {
+      const auto found = pending.find(target.name);
+      metrics_->set_outbox_pending(target.name, found == pending.end() ? 0 : found->second);
+    }
+  } else {
+    metrics_->store_error();
+    spdlog::error("{}", counts.error().message);
+  }
+  std::map<std::string, std::size_t, std::less<>> by_health;
+  for (const auto health : {server::FeedHealth::ok, server::FeedHealth::failing, server::FeedHealth::disabled,
+                            server::FeedHealth::baselining, server::FeedHealth::pending}) {
+    by_health[server::to_string(health)] = 0;
+  }
+  for (const auto& [name, slot] : slots_) {
+    ++by_health[server::to_string(feed_health_of(slot.state, slot.polling))];
+  }
+  for (const auto& [health, count] : by_health) {
+    metrics_->set_feeds_in_state(health, count);
   }
   notifier_.status(status_text());
+}
+
+void Daemon::count_poll(const FeedSlot& slot, const pipeline::FeedPollResult& result) {
+  const auto& name = slot.feed.name;
+  const auto outcome = poll_result(result);
+  if (result.report.verdict == pipeline::PollVerdict::skipped) {
+    return;
+  }
+  metrics_->feed_polled(name, outcome, std::chrono::duration<double>(result.fetch_elapsed));
+  if (outcome == server::PollResult::ok || outcome == server::PollResult::not_modified) {
+    metrics_->feed_succeeded(name, wall_clock_now());
+  }
+  metrics_->set_feed_consecutive_failures(name, static_cast<std::size_t>(std::max(0, slot.state.consecutive_failures)));
+  if (result.report.items.fresh > 0) {
+    metrics_->items_new(name, result.report.items.fresh);
+  }
+}
+
+void Daemon::on_delivery(const alert::DeliveryEvent& event) {
+  metrics_->deliveries_finished(event.target, event.state, event.alert_ids.size());
+  if (event.state == DeliveryState::pending) {
+    target_errors_[event.target] = event.detail;
+    return;
+  }
+  if (event.state == DeliveryState::sent) {
+    target_errors_.erase(event.target);
+  } else {
+    target_errors_[event.target] = event.detail;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& id : event.alert_ids) {
+    const auto found = recorded_at_.find(id);
+    if (found == recorded_at_.end()) {
+      continue;
+    }
+    if (event.state == DeliveryState::sent) {
+      metrics_->delivery_latency(std::chrono::duration<double>(now - found->second));
+    }
+    recorded_at_.erase(found);
+  }
+}
+
+void Daemon::forget_removed(const config::Config& before, const config::Config& after) {
+  const auto has = [](const auto& list, const std::string& name) {
+    return std::any_of(list.begin(), list.end(), [&name](const auto& entry) { return entry.name == name; });
+  };
+  for (const auto& rule : before.rules) {
+    if (!has(after.rules, rule.name)) {
+      metrics_->remove_rule(rule.name);
+    }
+  }
+  for (const auto& target : before.targets) {
+    if (!has(after.targets, target.name)) {
+      metrics_->remove_target(target.name);
+      target_errors_.erase(target.name);
+    }
+  }
+}
+
+server::Readiness Daemon::readiness() const {
+  if (stopping_) {
+    return {false, "shutting down"};
+  }
+  if (!ready_) {
+    return {false, "starting: config, store or schedule not up yet"};
+  }
+  return {true, {}};
+}
+
+server::StatusSnapshot Daemon::status_snapshot() {
+  const auto now = wall_clock_now();
+  const auto& config = *current_.config;
+  server::StatusSnapshot snapshot;
+  snapshot.version = version;
+  snapshot.started = started_;
+  snapshot.config_path = config_path_;
+  snapshot.last_reload = last_reload_;
+  snapshot.last_reload_succeeded = !last_reload_error_.has_value();
+  snapshot.last_reload_error = last_reload_error_.value_or("");
+
+  std::map<std::string, std::size_t, std::less<>> items;
+  if (auto feeds = store_->list_feeds()) {
+    for (const auto& feed : *feeds) {
+      items[feed.state.feed_name] = feed.items;
+    }
+  }
+  for (const auto& [name, slot] : slots_) {
+    server::FeedStatus status;
+    status.name = name;
+    status.health = feed_health_of(slot.state, slot.polling);
+    status.last_poll = slot.state.last_poll;
+    if (!slot.state.disabled && !slot.polling) {
+      status.next_poll = slot.state.next_poll;
+    }
+    status.last_error = slot.state.consecutive_failures > 0 || slot.state.disabled ? slot.state.last_error : "";
+    const auto found = items.find(name);
+    status.items = found == items.end() ? 0 : found->second;
+    snapshot.feeds.push_back(std::move(status));
+  }
+
+  store::AlertFilter last_day;
+  last_day.since = now - std::chrono::hours{24};
+  last_day.limit = 100000;
+  std::map<std::string, std::size_t, std::less<>> matches;
+  if (auto alerts = store_->list_alerts(last_day)) {
+    for (const auto& overview : *alerts) {
+      ++matches[overview.alert.rule];
+    }
+  }
+  for (const auto& rule : config.rules) {
+    if (rule.enabled) {
+      const auto found = matches.find(rule.name);
+      snapshot.rules.push_back(server::RuleStatus{rule.name, found == matches.end() ? 0 : found->second});
+    }
+  }
+
+  std::map<std::string, store::DeliveryCounts, std::less<>> counts;
+  if (auto stored = store_->delivery_counts()) {
+    for (auto& count : *stored) {
+      auto name = count.target;
+      counts.emplace(std::move(name), std::move(count));
+    }
+  }
+  for (const auto& target : config.targets) {
+    server::TargetStatus status;
+    status.name = target.name;
+    status.type = config::target_type_name(target.type);
+    if (const auto found = counts.find(target.name); found != counts.end()) {
+      status.queued = found->second.pending;
+      status.dead = found->second.dead;
+    }
+    if (const auto found = target_errors_.find(target.name); found != target_errors_.end()) {
+      status.last_error = found->second;
+    }
+    snapshot.targets.push_back(std::move(status));
+  }
+
+  store::AlertFilter recent;
+  recent.limit = server::recent_alert_limit;
+  if (auto alerts = store_->list_alerts(recent)) {
+    for (const auto& overview : *alerts) {
+      const auto& alert = overview.alert;
+      server::RecentAlert entry{alert.rule, alert.title, alert.link, alert.feed, alert.created, {}};
+      for (const auto& evidence : alert.why) {
+        for (const auto& text : evidence.text) {
+          if (!text.empty() && std::find(entry.why.begin(), entry.why.end(), text) == entry.why.end()) {
+            entry.why.push_back(text);
+          }
+        }
+      }
+      snapshot.recent_alerts.push_back(std::move(entry));
+    }
+  }
+  return snapshot;
 }
 
 }  // namespace newswatch::app

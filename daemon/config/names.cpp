@@ -21,7 +21,11 @@ bool is_valid_name(std::string_view name) {
 }
 
 std::string name_from_text(std::string_view text) {
-  if (is_valid_name(text) && text.size() <= max_generated_name) {
+  const bool has_alphanumeric = std::any_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  });
+  // A title that is already a name stays as written; one of only punctuation ("---") is no name.
+  if (is_valid_name(text) && text.size() <= max_generated_name && has_alphanumeric) {
     return std::string(text);
   }
   std::string name;

@@ -155,7 +155,7 @@ void DaemonSectionReader::read(const toml::table& table) {
     const auto port = colon == std::string::npos ? std::string() : value->substr(colon + 1);
     const bool port_ok = !port.empty() && port.size() <= 5 &&
                          std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-                         std::stoi(port) > 0 && std::stoi(port) <= 65535;
+                         std::stoi(port) <= 65535;
     if (colon == 0 || !port_ok) {
       diagnostics_.error(reader.where("http_listen"), fmt::format("http_listen \"{}\" is not host:port", *value),
                          "e.g. \"127.0.0.1:9469\" or \"[::1]:9469\"");

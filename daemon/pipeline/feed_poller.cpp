@@ -81,6 +81,7 @@ void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
     failed.state = job.state;
     failed.store_error = known.error().message;
     failed.fetch_elapsed = result.elapsed;
+    failed.fetch_outcome = result.outcome;
     finish(id, std::move(failed));
     return;
   }
@@ -115,6 +116,8 @@ void FeedPoller::on_worked(std::size_t id, FeedWork work) {
   FeedPollResult result;
   result.next = next;
   result.fetch_elapsed = job.result.elapsed;
+  result.fetch_outcome = job.result.outcome;
+  result.parse_failed = work.parse_error.has_value();
   auto& report = result.report;
   report.feed = job.feed.name;
   report.url = job.state.url;

@@ -131,6 +131,10 @@ Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open_read_only(c
   return store;
 }
 
+StoreStatus SqliteStore::checkpoint_in_background() {
+  return database_.execute("PRAGMA wal_autocheckpoint=0");
+}
+
 Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open_scratch() {
   auto database = Database::open(":memory:");
   if (!database) {

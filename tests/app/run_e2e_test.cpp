@@ -34,6 +34,19 @@ using namespace std::chrono_literals;
 /// Generous: the daemon runs under ASan on a busy machine. Nothing waits this long when it works.
 constexpr auto deadline = 60s;
 
+std::string xml_escaped(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 /// A feed whose items the test changes while the daemon polls it; answers 304 to its own ETag.
 class LiveFeed {
  public:
@@ -48,8 +61,8 @@ class LiveFeed {
           "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title>"
           "<link>https://wire.example/</link><description>Wire</description>";
       for (const auto& [id, title] : state->items) {
-        body += "<item><title>" + title + "</title><link>https://wire.example/" + id + "</link><guid>" + id +
-                "</guid></item>";
+        body += "<item><title>" + xml_escaped(title) + "</title><link>https://wire.example/" + id + "</link><guid>" +
+                id + "</guid></item>";
       }
       body += "</channel></rss>";
       return ScriptedResponse::text(200, body, "application/rss+xml").with_header("ETag", etag);
@@ -261,6 +274,68 @@ TEST_F(RunEndToEnd, SigtermWaitsForADeliveryOnlyUntilTheShutdownTimeoutAndASecon
     EXPECT_EQ(*exit_code, 0) << daemon->err();
     EXPECT_THAT(daemon->err(), HasSubstr(second_signal ? "second SIGTERM" : "still in flight"));
   }
+}
+
+/// The body of GET `url`, through curl (127.0.0.1 only; no proxy).
+testing::ProcessResult http_get(const std::string& url) {
+  testing::ProcessOptions options;
+  options.timeout = std::chrono::seconds{60};
+  options.unset_env = {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"};
+  return testing::run_process("/usr/bin/curl", {"-fsS", "--max-time", "30", url}, options);
+}
+
+TEST_F(RunEndToEnd, ServesAStatusPageChromiumRendersAndMetricsPromtoolAccepts) {
+  const std::string chromium = "/usr/bin/chromium";
+  const std::string promtool = "/usr/bin/promtool";
+  ASSERT_TRUE(std::filesystem::exists(chromium)) << "scripts/install-deps installs chromium";
+  ASSERT_TRUE(std::filesystem::exists(promtool)) << "scripts/install-deps installs prometheus (promtool)";
+  const auto config = write_config(config_text("", "http_listen = \"127.0.0.1:0\"\n"));
+  auto daemon = start(config, "run1");
+  ASSERT_TRUE(notify_.wait_for("READY=1", deadline)) << daemon->err();
+  const std::string marker = "http: listening on 127.0.0.1:";
+  const auto log = daemon->err();
+  const auto at = log.find(marker);
+  ASSERT_NE(at, std::string::npos) << log;
+  const auto port = std::stoi(log.substr(at + marker.size()));
+  const auto base = "http://127.0.0.1:" + std::to_string(port);
+  ASSERT_TRUE(wait_for_polls(2)) << daemon->err();
+  feed_.add("w-3", "ISIS coalition & \"allies\" say 5 < 7");
+  ASSERT_TRUE(wait_until([&] { return !hook_.accepted_bodies().empty(); }, deadline)) << daemon->err();
+
+  EXPECT_EQ(http_get(base + "/healthz").exit_code, 0);
+  EXPECT_EQ(http_get(base + "/readyz").exit_code, 0);
+  const auto metrics = http_get(base + "/metrics");
+  ASSERT_EQ(metrics.exit_code, 0) << metrics.err;
+  EXPECT_THAT(metrics.out, HasSubstr("newswatch_feed_polls_total{feed=\"wire\",result=\"ok\"} "));
+  EXPECT_THAT(metrics.out, HasSubstr("newswatch_alerts_total{rule=\"isis-coalition\"} 1\n"));
+  EXPECT_THAT(metrics.out, HasSubstr("newswatch_deliveries_total{target=\"hook\",result=\"sent\"} 1\n"));
+  EXPECT_THAT(metrics.out, HasSubstr("newswatch_delivery_latency_seconds_count 1\n"));
+  EXPECT_THAT(metrics.out, HasSubstr("newswatch_build_info{"));
+  testing::ProcessOptions check;
+  check.stdin_data = metrics.out;
+  const auto checked = testing::run_process(promtool, {"check", "metrics"}, check);
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+
+  const TempDir profile;
+  testing::ProcessOptions browser;
+  browser.timeout = std::chrono::seconds{90};
+  const auto page =
+      testing::run_process(chromium,
+                           {"--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "--no-first-run",
+                            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                            "--disable-default-apps", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                            "--user-data-dir=" + profile.path().string(), base + "/"},
+                           browser);
+  ASSERT_EQ(page.exit_code, 0) << page.err;
+  EXPECT_THAT(page.out, HasSubstr(R"(id="feeds-table")"));
+  EXPECT_THAT(page.out, HasSubstr("wire"));
+  EXPECT_THAT(page.out, HasSubstr("isis-coalition"));
+  // The title as text, never as markup; and no secret or target URL on the page.
+  EXPECT_THAT(page.out, HasSubstr("ISIS coalition &amp; \"allies\" say 5 &lt; 7"));
+  EXPECT_THAT(page.out, Not(HasSubstr("/hook")));
+
+  daemon->signal(SIGTERM);
+  ASSERT_EQ(daemon->wait_for(deadline), 0) << daemon->err();
 }
 
 }  // namespace

@@ -469,5 +469,36 @@ TEST_F(PollCycleTest, ACopyOfAStoryInTheSamePollJoinsIt) {
   ASSERT_EQ(result.matches[0].also.size(), 1U);
 }
 
+TEST_F(PollCycleTest, AnAdaptiveFeedIsPolledAtItsPublishingPace) {
+  // Five items six hours apart: half the median gap is 3h, against a 10m fixed interval.
+  std::string body = R"(<?xml version="1.0"?><rss version="2.0"><channel><title>Slow</title>)"
+                     R"(<link>https://slow.example/</link><description>d</description>)";
+  const std::vector<std::string> dates{"Wed, 24 Sep 2014 00:00:00 GMT", "Wed, 24 Sep 2014 06:00:00 GMT",
+                                       "Wed, 24 Sep 2014 12:00:00 GMT", "Wed, 24 Sep 2014 18:00:00 GMT",
+                                       "Thu, 25 Sep 2014 00:00:00 GMT"};
+  for (std::size_t item = 0; item < dates.size(); ++item) {
+    body += "<item><title>Item " + std::to_string(item) + "</title><link>https://slow.example/" + std::to_string(item) +
+            "</link><pubDate>" + dates[item] + "</pubDate></item>";
+  }
+  body += "</channel></rss>";
+  server_.on("/slow", feed_response(body));
+  daemon_.default_interval = 10min;
+  daemon_.max_interval = 24h;
+  auto adaptive = feed("adaptive", server_.url("/slow"));
+  adaptive.adaptive = true;
+  const auto fixed = feed("fixed", server_.url("/slow"));
+  const auto result = run({adaptive, fixed});
+  ASSERT_TRUE(result.summary);
+  const auto delay = [this](const std::string& name) {
+    const auto state = stored_state(name);
+    return state && state->last_poll && state->next_poll ? *state->next_poll - *state->last_poll
+                                                         : std::chrono::system_clock::duration::zero();
+  };
+  EXPECT_GE(delay("adaptive"), 3h);
+  EXPECT_LE(delay("adaptive"), 3h + 5min);  // Jitter adds at most max_jitter.
+  EXPECT_GE(delay("fixed"), 10min);
+  EXPECT_LE(delay("fixed"), 11min);
+}
+
 }  // namespace
 }  // namespace newswatch::pipeline

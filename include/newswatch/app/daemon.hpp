@@ -23,6 +23,10 @@
 #include "newswatch/pipeline/feed_poller.hpp"
 #include "newswatch/pipeline/recorder.hpp"
 #include "newswatch/rules/rule_set.hpp"
+#include "newswatch/server/daemon_metrics.hpp"
+#include "newswatch/server/http_server.hpp"
+#include "newswatch/server/status_page.hpp"
+#include "newswatch/store/checkpointer.hpp"
 #include "newswatch/store/sqlite_store.hpp"
 
 namespace newswatch::app {
@@ -80,6 +84,13 @@ class Daemon {
   void check_drained();
   void finish_shutdown(bool forced);
 
+  bool start_http_server(const std::string& address);
+  void on_delivery(const alert::DeliveryEvent& event);
+  void count_poll(const FeedSlot& slot, const pipeline::FeedPollResult& result);
+  void forget_removed(const config::Config& before, const config::Config& after);
+  [[nodiscard]] server::StatusSnapshot status_snapshot();
+  [[nodiscard]] server::Readiness readiness() const;
+
   void do_watchdog();
   void do_maintenance();
   [[nodiscard]] std::string status_text() const;
@@ -102,6 +113,7 @@ class Daemon {
   /// delivery lanes (dropped once nothing is in flight).
   std::vector<std::shared_ptr<const config::Config>> retired_;
   std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::Checkpointer> checkpointer_;
   std::unique_ptr<pipeline::Recorder> recorder_;
   std::unique_ptr<net::HttpClient> client_;
   std::unique_ptr<alert::SystemClock> clock_;
@@ -109,6 +121,14 @@ class Daemon {
   std::unique_ptr<alert::Dispatcher> dispatcher_;
   std::unique_ptr<pipeline::FeedPoller> poller_;
   std::map<std::string, FeedSlot, std::less<>> slots_;
+  std::unique_ptr<server::DaemonMetrics> metrics_;
+  std::unique_ptr<server::HttpServer> http_;
+  /// When each alert this process recorded was recorded, until its first delivery is sent (latency).
+  std::map<std::string, std::chrono::steady_clock::time_point, std::less<>> recorded_at_;
+  std::map<std::string, std::string, std::less<>> target_errors_;  ///< Last error per target; cleared on a send.
+  TimePoint started_{};
+  std::optional<TimePoint> last_reload_;
+  bool ready_ = false;
 
   bool reloading_ = false;
   bool reload_again_ = false;

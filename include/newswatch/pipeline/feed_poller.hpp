@@ -39,6 +39,8 @@ struct FeedPollResult {
   std::vector<std::string> alert_ids;  ///< Alerts recorded by this poll.
   std::optional<std::string> store_error;
   std::chrono::milliseconds fetch_elapsed{0};
+  fetch::FetchOutcome fetch_outcome = fetch::FetchOutcome::transport_error;  ///< How the transfer ended.
+  bool parse_failed = false;                                                 ///< Fetched, but the body was not a feed.
 };
 
 /// The per-feed unit that `once` and `run` share: fetch (on the loop thread, under the global and

@@ -28,6 +28,10 @@ class SqliteStore final : public Store {
   /// An empty store in memory, gone when closed (a dry run with no state yet).
   static Expected<std::unique_ptr<SqliteStore>, StoreError> open_scratch();
 
+  /// Turns SQLite's automatic checkpoint (inside the commit that crosses 1,000 WAL pages) off: a
+  /// Checkpointer on another thread does it instead, so no commit waits for it.
+  StoreStatus checkpoint_in_background();
+
   Expected<std::vector<FeedState>, StoreError> load_feed_states() override;
   Expected<std::optional<FeedState>, StoreError> load_feed_state(std::string_view feed_name) override;
   StoreStatus save_feed_states(const std::vector<FeedState>& states) override;
