@@ -6,6 +6,7 @@
 #include "newswatch/fetch/conditional_get.hpp"
 #include "newswatch/model/match.hpp"
 #include "newswatch/parse/parse_feed.hpp"
+#include "newswatch/rules/term_frequencies.hpp"
 #include "newswatch/url/canonical.hpp"
 
 namespace newswatch::pipeline {
@@ -70,8 +71,18 @@ IdentifyFunction make_identify_function(const config::DaemonSettings& daemon) {
   };
 }
 
+TermFunction make_term_function() {
+  return [](const Item& item) {
+    // Its buffers are reused from item to item; a worker thread is the only user of its own.
+    thread_local rules::DocumentTerms terms;
+    const std::span<const std::uint64_t> keys = terms.extract(item);
+    return std::vector<std::uint64_t>(keys.begin(), keys.end());
+  };
+}
+
 WorkerStages make_worker_stages(const config::DaemonSettings& daemon, const rules::RuleSet& rules) {
-  return WorkerStages{make_parse_function(), make_identify_function(daemon), make_match_function(rules)};
+  return WorkerStages{make_parse_function(), make_identify_function(daemon), make_match_function(rules),
+                      make_term_function()};
 }
 
 RecorderSettings recorder_settings(const config::Config& config) {

@@ -10,9 +10,14 @@
 
 namespace newswatch::rules {
 
-ItemTerms::ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
-                     const std::vector<std::uint32_t>& prefix_lengths) {
+void ItemTerms::reset(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
+                      const std::vector<std::uint32_t>& prefix_lengths) {
   const Item& item = input.item;
+  segments_.clear();
+  occurrences_.clear();
+  terms_.clear();
+  normalized_.clear();
+  feed_tags_.clear();
   // Sized once for the whole item, so that no buffer regrows while its fields are scanned.
   const std::size_t text_bytes = item.title.size() + item.summary.size() + item.content.size();
   occurrences_.reserve(text_bytes / 8 + 16);
@@ -145,12 +150,12 @@ void ItemTerms::group_by_term() {
     next += group.count;
     group.count = 0;  // counts again while filling
   }
-  std::vector<Occurrence> grouped(occurrences_.size());
+  grouped_.resize(occurrences_.size());
   for (const Occurrence& occurrence : occurrences_) {
     TermGroup& group = groups_[slot_of(occurrence.term)];
-    grouped[group.begin + group.count++] = occurrence;
+    grouped_[group.begin + group.count++] = occurrence;
   }
-  occurrences_ = std::move(grouped);
+  occurrences_.swap(grouped_);
 }
 
 std::span<const Occurrence> ItemTerms::find(std::uint32_t term) const {

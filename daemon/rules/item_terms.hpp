@@ -37,12 +37,16 @@ struct NormalizedSegment {
 };
 
 /// Everything the rules need from one item, computed once per match call: the dictionary terms it
-/// contains with their positions, sorted by term. Per call, so never shared between threads.
+/// contains with their positions, sorted by term. Reused from item to item by one thread (its
+/// buffers keep their capacity), never shared between threads.
 class ItemTerms {
  public:
-  /// Tokenizes every field of the item and keeps the tokens the dictionaries know.
-  ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
-            const std::vector<std::uint32_t>& prefix_lengths);
+  /// Holds no item yet.
+  ItemTerms() = default;
+  /// Tokenizes every field of the item and keeps the tokens the dictionaries know, replacing the
+  /// previous item.
+  void reset(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
+             const std::vector<std::uint32_t>& prefix_lengths);
 
   /// Occurrences of a term, sorted by (segment, position); empty when absent.
   [[nodiscard]] std::span<const Occurrence> find(std::uint32_t term) const;
@@ -86,6 +90,7 @@ class ItemTerms {
   std::vector<Segment> segments_;
   std::vector<PendingLookup> pending_;
   std::vector<Occurrence> occurrences_;
+  std::vector<Occurrence> grouped_;  ///< group_by_term()'s buffer.
   std::vector<std::uint32_t> terms_;
   std::vector<TermGroup> groups_;  ///< Open addressing by term id; size a power of two.
   std::vector<std::optional<NormalizedSegment>> normalized_;

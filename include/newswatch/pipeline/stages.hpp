@@ -18,7 +18,10 @@ IdentifyFunction make_identify_function(const config::DaemonSettings& daemon);
 /// RuleSet::match, with each match's evidence quoted from the item (thread-safe: the RuleSet is const
 /// and kept by reference: it must outlive the function).
 MatchFunction make_match_function(const rules::RuleSet& rules);
-/// The three worker stages, as make_parse_function(), make_identify_function() and make_match_function().
+/// The item's distinct term keys (rules::DocumentTerms, one per worker thread).
+TermFunction make_term_function();
+/// The worker stages, as make_parse_function(), make_identify_function(), make_match_function() and
+/// make_term_function().
 WorkerStages make_worker_stages(const config::DaemonSettings& daemon, const rules::RuleSet& rules);
 /// The poll-cycle settings a [daemon] table asks for.
 PollCycleSettings poll_cycle_settings(const config::DaemonSettings& daemon);
