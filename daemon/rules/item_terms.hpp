@@ -1,6 +1,8 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -19,6 +21,14 @@ struct Segment {
   std::uint32_t index = 0;  ///< Entry number in a list field.
   std::string_view text;
 };
+
+/// The bigram dictionary's key for two adjacent tokens: their TermDictionary::hash()es, 16 bytes
+/// written into `buffer`.
+inline std::string_view bigram_text(std::uint64_t first, std::uint64_t second, std::array<char, 16>& buffer) {
+  std::memcpy(buffer.data(), &first, 8);
+  std::memcpy(buffer.data() + 8, &second, 8);
+  return std::string_view(buffer.data(), buffer.size());
+}
 
 /// A dictionary term found in an item.
 struct Occurrence {
@@ -46,7 +56,7 @@ class ItemTerms {
   /// Tokenizes every field of the item and keeps the tokens the dictionaries know, replacing the
   /// previous item.
   void reset(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
-             const std::vector<std::uint32_t>& prefix_lengths);
+             const RuleSet::TermMap& bigrams, const std::vector<std::uint32_t>& prefix_lengths);
 
   /// Occurrences of a term, sorted by (segment, position); empty when absent.
   [[nodiscard]] std::span<const Occurrence> find(std::uint32_t term) const;
@@ -62,7 +72,7 @@ class ItemTerms {
 
  private:
   void add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
-                          const std::vector<std::uint32_t>& prefix_lengths);
+                          const RuleSet::TermMap& bigrams, const std::vector<std::uint32_t>& prefix_lengths);
   void add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value, std::size_t begin = 0,
                   std::size_t end = 0);
 

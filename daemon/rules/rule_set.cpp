@@ -39,11 +39,17 @@ std::optional<Keys> presearch_keys(const RuleSet::Program& program, const std::v
     case QueryNodeKind::regex:
     case QueryNodeKind::none_of: return std::nullopt;
     case QueryNodeKind::phrase: {
-      // A phrase needs all its tokens; its rarest one is enough to find it.
+      // A phrase needs all its tokens and all its adjacent pairs; the rarest is enough to find it.
       std::uint32_t best = operands[0];
       for (std::uint32_t i = 1; i < node.count; ++i) {
         if (costs[operands[i]] < costs[best]) {
           best = operands[i];
+        }
+      }
+      const auto [first, count] = program.node_bigrams[index];
+      for (std::uint32_t i = first; i < first + count; ++i) {
+        if (costs[program.bigrams[i]] < costs[best]) {
+          best = program.bigrams[i];
         }
       }
       return Keys{{best}, costs[best]};
@@ -74,6 +80,34 @@ std::optional<Keys> presearch_keys(const RuleSet::Program& program, const std::v
       return all;
     }
     default: return Keys{{operands[0]}, costs[operands[0]]};
+  }
+}
+
+// Terms every match of the node contains somewhere in the item: a necessary condition. Scopes and
+// positions are left to the evaluation.
+void required_terms(const RuleSet::Program& program, std::uint32_t index, std::vector<std::uint32_t>& out) {
+  const QueryNode& node = program.nodes[index];
+  const std::uint32_t* operands = program.operands.data() + node.first;
+  switch (node.kind) {
+    case QueryNodeKind::phrase: {
+      const auto [first, count] = program.node_bigrams[index];
+      out.insert(out.end(), program.bigrams.begin() + first, program.bigrams.begin() + first + count);
+      out.insert(out.end(), operands, operands + node.count);
+      return;
+    }
+    case QueryNodeKind::word:
+    case QueryNodeKind::prefix:
+    case QueryNodeKind::site:
+    case QueryNodeKind::feed:
+    case QueryNodeKind::feed_tag:
+    case QueryNodeKind::lang: out.insert(out.end(), operands, operands + node.count); return;
+    case QueryNodeKind::all_of:
+    case QueryNodeKind::near:
+      for (std::uint32_t i = 0; i < node.count; ++i) {
+        required_terms(program, operands[i], out);
+      }
+      return;
+    default: return;  // a branch of OR, a NOT, a regex: nothing in particular
   }
 }
 
@@ -112,6 +146,18 @@ void append_spans(std::vector<SegmentSpan>& spans, const ItemTerms& item, std::v
     const Segment& segment = item.segments()[span.segment];
     out.push_back(MatchSpan{segment.field, segment.index, span.begin, span.end});
   }
+}
+
+bool has_required_terms(const RuleSet::RequiredTerms& check, const ItemTerms& item) {
+  for (const std::uint32_t term : check.terms) {
+    if (term == TermDictionary::npos) {
+      return true;
+    }
+    if (item.find(term).empty()) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool feed_allowed(const RuleSet::CompiledRule& rule, const ItemTerms& item) {
@@ -246,8 +292,33 @@ Expected<RuleSet, std::vector<RuleSetError>> RuleSet::compile(const std::vector<
         }
       }
     }
+    const auto node_base = static_cast<std::uint32_t>(core->program.nodes.size());
     core->entries.push_back(
         RuleEntry{append_program(rule.query, term_ids, core->program), !definition.feeds.empty()});
+    core->program.node_bigrams.resize(core->program.nodes.size());
+    for (std::uint32_t n = 0; n < rule.query.nodes().size(); ++n) {
+      const QueryNode& node = rule.query.nodes()[n];
+      if (node.kind != QueryNodeKind::phrase || node.count < 2) {
+        continue;
+      }
+      const std::uint32_t* operands = rule.query.operands_of(node);
+      const auto first = static_cast<std::uint32_t>(core->program.bigrams.size());
+      std::array<char, 16> buffer{};
+      for (std::uint32_t k = 0; k + 1 < node.count; ++k) {
+        const std::string& left = rule.query.terms()[operands[k]];
+        const std::string& right = rule.query.terms()[operands[k + 1]];
+        const std::uint64_t left_hash = TermDictionary::hash(left);
+        const std::uint64_t right_hash = TermDictionary::hash(right);
+        const std::uint32_t id =
+            intern(core->bigrams, bigram_text(left_hash, right_hash, buffer), next_id);
+        core->weights.resize(next_id);
+        core->weights[id] =
+            TermWeight{bigram_key(left_hash, right_hash), std::min(word_prior(left), word_prior(right)) / 2};
+        core->program.bigrams.push_back(id);
+      }
+      core->program.node_bigrams[node_base + n] = {first,
+                                                   static_cast<std::uint32_t>(core->program.bigrams.size()) - first};
+    }
     for (const std::string& feed : definition.feeds) {
       if (feed.starts_with("tag:")) {
         rule.feed_tags.push_back(text::lower_ascii(std::string_view(feed).substr(4)));
@@ -288,8 +359,25 @@ void RuleSet::build_index(const TermFrequencies* frequencies) {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> postings;  // (term id, rule)
   postings.reserve(core_->rules.size() * 2);
   always_.clear();
+  checks_.assign(core_->entries.size(), RequiredTerms{});
+  std::vector<std::uint32_t> required;
   for (std::uint32_t r = 0; r < core_->entries.size(); ++r) {
     std::optional<Keys> keys = presearch_keys(core_->program, costs, core_->entries[r].root);
+    // Besides its index term, a candidate must contain the rarest other terms it requires: a
+    // probe of the item's term table each, far cheaper than evaluating `name AND common-word`
+    // for every item that names the name.
+    required.clear();
+    required_terms(core_->program, core_->entries[r].root, required);
+    std::sort(required.begin(), required.end(), [&costs](std::uint32_t a, std::uint32_t b) {
+      return costs[a] != costs[b] ? costs[a] < costs[b] : a < b;
+    });
+    required.erase(std::unique(required.begin(), required.end()), required.end());
+    std::size_t filled = 0;
+    for (const std::uint32_t term : required) {
+      if (filled < checks_[r].terms.size() && !(keys && keys->terms.size() == 1 && keys->terms[0] == term)) {
+        checks_[r].terms[filled++] = term;
+      }
+    }
     if (!keys) {
       always_.push_back(r);
       continue;
@@ -383,7 +471,7 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
   const Core& core = *core_;
   MatchScratch::Buffers& buffers = *scratch.buffers_;
   ItemTerms& item = buffers.item;
-  item.reset(input, core.words, core.prefixes, core.prefix_lengths);
+  item.reset(input, core.words, core.prefixes, core.bigrams, core.prefix_lengths);
   std::vector<std::uint32_t>& candidates = buffers.candidates;
   candidates.clear();
   if (brute_force) {
@@ -407,6 +495,7 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     for (const std::uint32_t r : candidates) {
       __builtin_prefetch(&core.entries[r]);
+      __builtin_prefetch(&checks_[r]);
     }
     for (const std::uint32_t r : candidates) {
       __builtin_prefetch(&core.program.nodes[core.entries[r].root]);
@@ -419,7 +508,12 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
   scratch.spans_.clear();
   Evaluator evaluator(core.program, item, buffers.evaluator);
   std::vector<SegmentSpan>& segment_spans = buffers.segment_spans;
+  std::size_t evaluated = 0;
   for (const std::uint32_t r : candidates) {
+    if (!brute_force && !has_required_terms(checks_[r], item)) {
+      continue;
+    }
+    ++evaluated;
     if (core.entries[r].feed_filter && !feed_allowed(core.rules[r], item)) {
       continue;
     }
@@ -433,7 +527,7 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     }
   }
   if (stats != nullptr) {
-    stats->candidates += candidates.size();
+    stats->candidates += evaluated;
     stats->matches += scratch.matches_.size();
   }
 }

@@ -154,6 +154,12 @@ std::uint64_t prefix_key(std::string_view stem) noexcept {
   return (std::rotl(hash, 23) ^ 0x5BD1E9955BD1E994ULL) | 1U;
 }
 
+std::uint64_t bigram_key(std::uint64_t first_hash, std::uint64_t second_hash) noexcept {
+  std::uint64_t value = (first_hash * 0x9E3779B97F4A7C15ULL) ^ std::rotl(second_hash, 31);
+  value *= 0xC4CEB9FE1A85EC53ULL;
+  return (value ^ (value >> 29U)) | 1U;
+}
+
 void DocumentTerms::add(std::uint64_t key) {
   const std::size_t mask = table_.size() - 1;
   std::size_t i = static_cast<std::size_t>(key >> 20U) & mask;
@@ -170,8 +176,8 @@ void DocumentTerms::add(std::uint64_t key) {
 
 void DocumentTerms::add_text(std::string_view text) {
   text::tokenize_into(text, tokens_);
-  // Keep the table at most half full: every token adds at most 1 + max_counted_prefix - 2 keys.
-  const std::size_t needed = std::bit_ceil((keys_.size() + tokens_.tokens.size() * 7) * 2 + 16);
+  // Keep the table at most half full: every token adds at most 2 + max_counted_prefix - 2 keys.
+  const std::size_t needed = std::bit_ceil((keys_.size() + tokens_.tokens.size() * 8) * 2 + 16);
   if (needed > table_.size()) {
     std::vector<std::uint64_t> keys = std::move(keys_);
     table_.assign(needed, 0);
@@ -181,9 +187,15 @@ void DocumentTerms::add_text(std::string_view text) {
       add(key);
     }
   }
+  std::uint64_t previous = 0;
   for (std::size_t i = 0; i < tokens_.tokens.size(); ++i) {
     const std::string_view token = tokens_.token_text(i);
-    add(word_key(token));
+    const std::uint64_t hash = TermDictionary::hash(token);
+    add(hash | 1U);  // word_key(token)
+    if (i > 0) {
+      add(bigram_key(previous, hash));
+    }
+    previous = hash;
     for (std::size_t length = 3; length <= std::min(token.size(), max_counted_prefix); ++length) {
       add(prefix_key(token.substr(0, length)));
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -41,7 +42,7 @@ struct MatchInput {
 
 /// Counters from one match() call, for `match --stats`.
 struct MatchStats {
-  std::size_t candidates = 0;  ///< Rules evaluated after presearch.
+  std::size_t candidates = 0;  ///< Rules evaluated after presearch (index term, then required terms).
   std::size_t matches = 0;
 };
 
@@ -142,10 +143,19 @@ class RuleSet {
     std::vector<QueryNode> nodes;
     std::vector<std::uint32_t> operands;
     std::vector<std::shared_ptr<const re2::RE2>> regexes;
+    /// Per node: [first, first + count) in `bigrams`, the term ids of a phrase's adjacent token
+    /// pairs (presearch only; matching reads the tokens).
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> node_bigrams;
+    std::vector<std::uint32_t> bigrams;
   };
 
   /// Term text -> id.
   using TermMap = TermDictionary;
+
+  /// Terms besides its index term a rule cannot match without (npos: no more), rarest first.
+  struct RequiredTerms {
+    std::array<std::uint32_t, 2> terms{TermDictionary::npos, TermDictionary::npos};
+  };
 
   /// What weighting needs of a dictionary term: its frequency key and its prior.
   struct TermWeight {
@@ -172,6 +182,7 @@ class RuleSet {
     Program program;
     TermMap words;                              ///< Whole tokens and site/feed/lang keys.
     TermMap prefixes;                           ///< Prefix stems.
+    TermMap bigrams;                            ///< Adjacent token pairs of phrases (bigram_text()).
     std::vector<std::uint32_t> prefix_lengths;  ///< Distinct stem lengths in bytes, ascending.
     std::vector<TermWeight> weights;            ///< Term id -> weighting.
   };
@@ -180,6 +191,7 @@ class RuleSet {
   std::vector<std::uint32_t> index_offsets_;  ///< Term id -> [offsets[t], offsets[t+1]) in index_rules_.
   std::vector<std::uint32_t> index_rules_;
   std::vector<std::uint32_t> always_;
+  std::vector<RequiredTerms> checks_;  ///< Parallel to the rules.
 };
 
 /// The re-indexed set when, under `frequencies`, its index would cut the expected candidates per

@@ -67,12 +67,14 @@ class TermFrequencies {
 std::uint64_t word_key(std::string_view token) noexcept;
 /// The key a prefix stem is counted under: documents with a token that starts with `stem`.
 std::uint64_t prefix_key(std::string_view stem) noexcept;
+/// The key two adjacent tokens are counted under (phrases), from their TermDictionary::hash().
+std::uint64_t bigram_key(std::uint64_t first_hash, std::uint64_t second_hash) noexcept;
 /// Prefix stems longer than this many bytes are counted as their first this-many bytes.
 inline constexpr std::size_t max_counted_prefix = 8;
 
 /// Extracts the distinct term keys of an item, the way TermFrequencies counts documents: every
-/// token of title, summary, content, authors and categories, and its prefixes of 3 to
-/// max_counted_prefix bytes. Reuses its buffers across items; one per thread.
+/// token of title, summary, content, authors and categories, its prefixes of 3 to
+/// max_counted_prefix bytes, and every pair of adjacent tokens in a field. Reuses its buffers across items; one per thread.
 class DocumentTerms {
  public:
   /// The item's distinct keys, valid until the next call.
