@@ -270,6 +270,7 @@ int run_match(const MatchOptions& options, const GlobalOptions& globals) {
   std::chrono::steady_clock::duration matching{};
   rules::MatchScratch scratch;
   JsonLineWriter writer(weighted);
+  std::chrono::steady_clock::duration writing{};
   for (const InputFeed& input : inputs) {
     for (const Item& item : input.feed.items) {
       const rules::MatchInput match_input{item, input.feed_name, feed_tags, input.feed.language};
@@ -285,8 +286,10 @@ int run_match(const MatchOptions& options, const GlobalOptions& globals) {
       }
       const auto started = std::chrono::steady_clock::now();
       weighted.match_into(match_input, scratch, &stats);
-      matching += std::chrono::steady_clock::now() - started;
+      const auto matched = std::chrono::steady_clock::now();
+      matching += matched - started;
       writer.write(scratch, item, input.path);
+      writing += std::chrono::steady_clock::now() - matched;
     }
   }
   writer.flush();
@@ -297,6 +300,12 @@ int run_match(const MatchOptions& options, const GlobalOptions& globals) {
         rule_set->size(), rule_set->always_checked(), stats.matches,
         items > 0 ? static_cast<double>(stats.candidates) / static_cast<double>(items) : 0.0,
         seconds > 0 ? static_cast<double>(items) / seconds : 0.0);
+    if (!options.explain) {
+      const double write_seconds = std::chrono::duration<double>(writing).count();
+      std::cerr << fmt::format("match: wrote {} JSON lines in {:.3f} s ({:.0f} lines/s)\n", stats.matches,
+                               write_seconds,
+                               write_seconds > 0 ? static_cast<double>(stats.matches) / write_seconds : 0.0);
+    }
   }
   return exit_code;
 }

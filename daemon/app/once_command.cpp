@@ -24,8 +24,8 @@
 #include "newswatch/config/units.hpp"
 #include "newswatch/pipeline/poll_cycle.hpp"
 #include "newswatch/pipeline/recorder.hpp"
-#include "newswatch/rules/term_frequencies.hpp"
 #include "newswatch/pipeline/stages.hpp"
+#include "newswatch/rules/term_frequencies.hpp"
 #include "newswatch/store/sqlite_store.hpp"
 
 namespace newswatch::app {

@@ -159,8 +159,9 @@ bool Evaluator::near(const QueryNode& node, std::vector<SegmentSpan>* out) {
   if (!operand_hits(operands[0], left) || !operand_hits(operands[1], right)) {
     return false;
   }
-  std::sort(right.begin(), right.end(),
-            [](const TermHit& a, const TermHit& b) { return std::tie(a.segment, a.first) < std::tie(b.segment, b.first); });
+  std::sort(right.begin(), right.end(), [](const TermHit& a, const TermHit& b) {
+    return std::tie(a.segment, a.first) < std::tie(b.segment, b.first);
+  });
   std::uint32_t longest = 0;
   for (const TermHit& hit : right) {
     longest = std::max(longest, hit.last - hit.first);

@@ -106,8 +106,8 @@ void ItemTerms::add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap
       const std::uint64_t pair_hash = TermDictionary::hash(pair);
       if (bigrams.may_contain(pair_hash)) {
         if (const std::uint32_t id = bigrams.find(pair, pair_hash); id != TermDictionary::npos) {
-          occurrences_.push_back(Occurrence{id, segment, static_cast<std::uint32_t>(i - 1),
-                                            tokens.tokens[i - 1].begin, tokens.tokens[i].end});
+          occurrences_.push_back(Occurrence{id, segment, static_cast<std::uint32_t>(i - 1), tokens.tokens[i - 1].begin,
+                                            tokens.tokens[i].end});
         }
       }
     }

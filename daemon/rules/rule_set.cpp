@@ -293,8 +293,7 @@ Expected<RuleSet, std::vector<RuleSetError>> RuleSet::compile(const std::vector<
       }
     }
     const auto node_base = static_cast<std::uint32_t>(core->program.nodes.size());
-    core->entries.push_back(
-        RuleEntry{append_program(rule.query, term_ids, core->program), !definition.feeds.empty()});
+    core->entries.push_back(RuleEntry{append_program(rule.query, term_ids, core->program), !definition.feeds.empty()});
     core->program.node_bigrams.resize(core->program.nodes.size());
     for (std::uint32_t n = 0; n < rule.query.nodes().size(); ++n) {
       const QueryNode& node = rule.query.nodes()[n];
@@ -309,8 +308,7 @@ Expected<RuleSet, std::vector<RuleSetError>> RuleSet::compile(const std::vector<
         const std::string& right = rule.query.terms()[operands[k + 1]];
         const std::uint64_t left_hash = TermDictionary::hash(left);
         const std::uint64_t right_hash = TermDictionary::hash(right);
-        const std::uint32_t id =
-            intern(core->bigrams, bigram_text(left_hash, right_hash, buffer), next_id);
+        const std::uint32_t id = intern(core->bigrams, bigram_text(left_hash, right_hash, buffer), next_id);
         core->weights.resize(next_id);
         core->weights[id] =
             TermWeight{bigram_key(left_hash, right_hash), std::min(word_prior(left), word_prior(right)) / 2};
@@ -522,8 +520,7 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     if (evaluator.matches(core.entries[r].root, segment_spans)) {
       const auto first = static_cast<std::uint32_t>(scratch.spans_.size());
       append_spans(segment_spans, item, scratch.spans_);
-      scratch.matches_.push_back(
-          RuleMatch{r, first, static_cast<std::uint32_t>(scratch.spans_.size()) - first});
+      scratch.matches_.push_back(RuleMatch{r, first, static_cast<std::uint32_t>(scratch.spans_.size()) - first});
     }
   }
   if (stats != nullptr) {

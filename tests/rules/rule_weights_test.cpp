@@ -2,9 +2,12 @@
 // rebuild pays, and that the allocation-free match_into() answers as match() does.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "newswatch/rules/live_rule_set.hpp"
 #include "newswatch/rules/rule_set.hpp"
 #include "newswatch/rules/term_frequencies.hpp"
 
@@ -133,6 +136,40 @@ TEST(RuleWeights, MatchIntoAnswersAsMatchDoes) {
       EXPECT_EQ(scratch.spans(found).size(), spans);
     }
   }
+}
+
+TEST(RuleWeights, LiveSetSwapsWhileWorkersMatch) {
+  std::vector<RuleDefinition> definitions;
+  for (int i = 0; i < 40; ++i) {
+    definitions.push_back({"r" + std::to_string(i), "kobani AND government" + std::to_string(i % 4), {}});
+  }
+  auto first = RuleSet::compile(definitions);
+  ASSERT_TRUE(first);
+  const TermFrequencies frequencies = government_news();
+  LiveRuleSet live(std::make_shared<const RuleSet>(std::move(*first)));
+  const Item item = item_with("Kobani: government0 and government2 talk");
+  const std::vector<std::string> tags;
+  std::atomic<bool> stop{false};
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 2; ++w) {
+    workers.emplace_back([&] {
+      MatchScratch scratch;
+      while (!stop.load()) {
+        const std::shared_ptr<const RuleSet> current = live.load();
+        current->match_into(MatchInput{item, "wire", tags, "en"}, scratch);
+        wrong += scratch.matches().size() == 20 ? 0 : 1;
+      }
+    });
+  }
+  for (int swap = 0; swap < 200; ++swap) {
+    live.store(std::make_shared<const RuleSet>(live.load()->reindexed(frequencies)));
+  }
+  stop = true;
+  for (std::thread& worker : workers) {
+    worker.join();
+  }
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 }  // namespace

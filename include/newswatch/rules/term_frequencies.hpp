@@ -14,9 +14,9 @@ namespace newswatch::rules {
 
 /// Shape and forgetting of a TermFrequencies sketch.
 struct TermFrequencySettings {
-  std::uint32_t width = 1U << 17U;        ///< Counters per row; a power of two.
-  std::uint32_t depth = 4;                ///< Rows (independent hashes).
-  std::uint64_t half_life = 1U << 16U;    ///< Documents after which every count is halved.
+  std::uint32_t width = 1U << 17U;      ///< Counters per row; a power of two.
+  std::uint32_t depth = 4;              ///< Rows (independent hashes).
+  std::uint64_t half_life = 1U << 16U;  ///< Documents after which every count is halved.
 };
 
 /// Document frequencies of terms in the items seen: a count-min sketch (Cormode and Muthukrishnan,
@@ -74,7 +74,8 @@ inline constexpr std::size_t max_counted_prefix = 8;
 
 /// Extracts the distinct term keys of an item, the way TermFrequencies counts documents: every
 /// token of title, summary, content, authors and categories, its prefixes of 3 to
-/// max_counted_prefix bytes, and every pair of adjacent tokens in a field. Reuses its buffers across items; one per thread.
+/// max_counted_prefix bytes, and every pair of adjacent tokens in a field. Reuses its buffers across items; one per
+/// thread.
 class DocumentTerms {
  public:
   /// The item's distinct keys, valid until the next call.
