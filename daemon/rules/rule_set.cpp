@@ -525,6 +525,7 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
   }
   if (stats != nullptr) {
     stats->candidates += evaluated;
+    stats->indexed += candidates.size();
     stats->matches += scratch.matches_.size();
   }
 }

@@ -43,6 +43,7 @@ struct MatchInput {
 /// Counters from one match() call, for `match --stats`.
 struct MatchStats {
   std::size_t candidates = 0;  ///< Rules evaluated after presearch (index term, then required terms).
+  std::size_t indexed = 0;     ///< Rules the index proposed, before the required-terms check.
   std::size_t matches = 0;
 };
 

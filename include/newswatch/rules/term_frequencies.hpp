@@ -17,6 +17,9 @@ struct TermFrequencySettings {
   std::uint32_t width = 1U << 17U;      ///< Counters per row; a power of two.
   std::uint32_t depth = 4;              ///< Rows (independent hashes).
   std::uint64_t half_life = 1U << 16U;  ///< Documents after which every count is halved.
+
+  /// Same shape and half-life.
+  friend bool operator==(const TermFrequencySettings&, const TermFrequencySettings&) = default;
 };
 
 /// Document frequencies of terms in the items seen: a count-min sketch (Cormode and Muthukrishnan,
