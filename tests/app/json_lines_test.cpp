@@ -10,6 +10,8 @@
 namespace newswatch::app {
 namespace {
 
+using namespace std::string_literals;
+
 std::string reference(const std::string& text) {
   return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -25,8 +27,8 @@ TEST(JsonLines, WritesStringsAsNlohmannDumpDoes) {
       "",
       "plain ASCII title",
       "quote \" and backslash \\ and slash /",
-      std::string("controls \b\f\n\r\t \x01\x1f end", 27),
-      std::string("nul \0 inside", 12),
+      "controls \b\f\n\r\t \x01\x1f end"s,
+      "nul \0 inside"s,
       "delete \x7f kept",
       "UTF-8: İstanbul Straße 東京 مدرسة 😀",
       "invalid \xff byte",
