@@ -1,6 +1,7 @@
 #include "newswatch/rules/rule_set.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
 #include <optional>
 #include <utility>
@@ -251,6 +252,7 @@ struct MatchScratch::Buffers {
   ItemTerms item;
   EvaluatorBuffers evaluator;
   std::vector<std::uint32_t> candidates;
+  std::vector<std::uint64_t> rule_bits;  ///< All clear between items.
   std::vector<SegmentSpan> segment_spans;
 };
 
@@ -489,8 +491,27 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
       candidates.insert(candidates.end(), index_rules_.begin() + index_offsets_[term],
                         index_rules_.begin() + index_offsets_[term + 1]);
     }
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    // Definition order without duplicates. When the candidates are many for the set's size, a
+    // bitmap of the rules read back word by word beats sorting them (one bit a rule: 12.5 KB
+    // for 100,000 rules, left all clear for the next item).
+    const std::size_t words = (core.rules.size() + 63) / 64;
+    if (words <= 8 * candidates.size()) {
+      std::vector<std::uint64_t>& bits = buffers.rule_bits;
+      bits.resize(words);
+      for (const std::uint32_t r : candidates) {
+        bits[r >> 6U] |= std::uint64_t{1} << (r & 63U);
+      }
+      candidates.clear();
+      for (std::size_t w = 0; w < words; ++w) {
+        for (std::uint64_t word = bits[w]; word != 0; word &= word - 1) {
+          candidates.push_back(static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(std::countr_zero(word))));
+        }
+        bits[w] = 0;
+      }
+    } else {
+      std::sort(candidates.begin(), candidates.end());
+      candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    }
     for (const std::uint32_t r : candidates) {
       __builtin_prefetch(&core.entries[r]);
       __builtin_prefetch(&checks_[r]);
