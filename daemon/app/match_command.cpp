@@ -1,7 +1,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,9 +16,11 @@
 #include "newswatch/app/command.hpp"
 #include "newswatch/app/exit_code.hpp"
 #include "newswatch/app/input_file.hpp"
+#include "newswatch/app/json_lines.hpp"
 #include "newswatch/model/match.hpp"
 #include "newswatch/parse/parse_feed.hpp"
 #include "newswatch/rules/rule_set.hpp"
+#include "newswatch/rules/term_frequencies.hpp"
 
 namespace newswatch::app {
 namespace {
@@ -91,18 +95,96 @@ std::string explain(const Match& match, const Item& item, const std::string& pat
   return out;
 }
 
-nlohmann::json to_json(const Match& match, const Item& item, const std::string& path) {
-  nlohmann::json why = nlohmann::json::array();
-  for (const FieldSpans& field : match.why) {
-    nlohmann::json spans = nlohmann::json::array();
-    for (const auto& [begin, end] : field.spans) {
-      spans.push_back({begin, end});
+// The JSON lines of --query/config matches, written without a JSON DOM: one item's fields are
+// escaped once for all its matches, each rule's name once for the whole run. Keys in the order
+// nlohmann::json (a std::map) printed them before, so the output is unchanged.
+class JsonLineWriter {
+ public:
+  explicit JsonLineWriter(const rules::RuleSet& rules) : rules_(rules), names_(rules.size()) {}
+  JsonLineWriter(const JsonLineWriter&) = delete;
+  JsonLineWriter& operator=(const JsonLineWriter&) = delete;
+  JsonLineWriter(JsonLineWriter&&) = delete;
+  JsonLineWriter& operator=(JsonLineWriter&&) = delete;
+  ~JsonLineWriter() { flush(); }
+
+  void write(const rules::MatchScratch& scratch, const Item& item, const std::string& path) {
+    if (scratch.matches().empty()) {
+      return;
     }
-    why.push_back({{"field", field.field}, {"spans", std::move(spans)}});
+    head_ = "{\"file\":";
+    append_json_string(head_, path);
+    head_ += ",\"item_id\":";
+    append_json_string(head_, item.id);
+    head_ += ",\"link\":";
+    append_json_string(head_, item.link);
+    head_ += ",\"rule\":";
+    middle_ = ",\"title\":";
+    append_json_string(middle_, item.title);
+    middle_ += ",\"why\":[";
+    for (const rules::RuleMatch& match : scratch.matches()) {
+      out_ += head_;
+      std::string& name = names_[match.rule];
+      if (name.empty()) {
+        append_json_string(name, rules_.rule_name(match.rule));
+      }
+      out_ += name;
+      out_ += middle_;
+      const rules::MatchSpan* previous = nullptr;
+      for (const rules::MatchSpan& span : scratch.spans(match)) {
+        if (previous == nullptr || span.field != previous->field || span.index != previous->index) {
+          out_ += previous == nullptr ? "{\"field\":\"" : "]]},{\"field\":\"";
+          append_field(span);
+          out_ += "\",\"spans\":[[";
+        } else {
+          out_ += "],[";
+        }
+        append_number(span.begin);
+        out_ += ',';
+        append_number(span.end);
+        previous = &span;
+      }
+      out_ += previous == nullptr ? "]}\n" : "]]}]}\n";
+    }
+    if (out_.size() >= flush_bytes) {
+      flush();
+    }
   }
-  return {{"rule", match.rule},  {"file", path},      {"item_id", item.id},
-          {"title", item.title}, {"link", item.link}, {"why", std::move(why)}};
-}
+
+  void flush() {
+    std::fwrite(out_.data(), 1, out_.size(), stdout);
+    std::fflush(stdout);
+    out_.clear();
+  }
+
+ private:
+  static constexpr std::size_t flush_bytes = 1U << 16U;
+
+  void append_number(std::uint32_t value) {
+    char digits[16];
+    const auto result = std::to_chars(digits, digits + sizeof digits, value);
+    out_.append(digits, result.ptr);
+  }
+
+  void append_field(const rules::MatchSpan& span) {
+    switch (span.field) {
+      case rules::field_title: out_ += "title"; return;
+      case rules::field_summary: out_ += "summary"; return;
+      case rules::field_content: out_ += "content"; return;
+      case rules::field_link: out_ += "link"; return;
+      case rules::field_author: out_ += "author["; break;
+      case rules::field_category: out_ += "category["; break;
+      default: return;
+    }
+    append_number(span.index);
+    out_ += ']';
+  }
+
+  const rules::RuleSet& rules_;
+  std::vector<std::string> names_;  ///< Escaped rule names, filled on first use.
+  std::string head_;
+  std::string middle_;
+  std::string out_;
+};
 
 // The rules to run: --query alone, else every enabled rule of the config. Without --feed, rules'
 // feed lists are ignored, since the files belong to no configured feed.
@@ -150,10 +232,18 @@ int run_match(const MatchOptions& options, const GlobalOptions& globals) {
     return exit_bad_input;
   }
 
+  // Two passes: the first reads every file and counts the document frequencies of the items'
+  // terms, so that the index puts each rule under the term that is rarest in this input; the
+  // second matches. A rule's answer does not depend on the index, only the work does.
+  struct InputFeed {
+    std::string path;
+    std::string feed_name;
+    parse::ParsedFeed feed;
+  };
   int exit_code = exit_ok;
-  rules::MatchStats stats;
-  std::size_t items = 0;
-  std::chrono::steady_clock::duration matching{};
+  std::vector<InputFeed> inputs;
+  rules::TermFrequencies frequencies;
+  rules::DocumentTerms document_terms;
   for (const std::string& path : options.files) {
     const auto bytes = read_input_file(path);
     if (!bytes) {
@@ -161,28 +251,48 @@ int run_match(const MatchOptions& options, const GlobalOptions& globals) {
       exit_code = exit_bad_input;
       continue;
     }
-    const auto feed = parse::parse_feed(*bytes, parse::ParseHints{});
+    auto feed = parse::parse_feed(*bytes, parse::ParseHints{});
     if (!feed) {
       std::cerr << fmt::format("match: {}: {}\n", path, feed.error().message);
       exit_code = exit_bad_input;
       continue;
     }
-    const std::string feed_name = options.feed.empty() ? std::filesystem::path(path).stem().string() : options.feed;
     for (const Item& item : feed->items) {
-      const auto started = std::chrono::steady_clock::now();
-      const auto matches = rule_set->match(rules::MatchInput{item, feed_name, feed_tags, feed->language}, stats);
-      matching += std::chrono::steady_clock::now() - started;
+      frequencies.observe(document_terms.extract(item));
+    }
+    std::string feed_name = options.feed.empty() ? std::filesystem::path(path).stem().string() : options.feed;
+    inputs.push_back(InputFeed{path, std::move(feed_name), std::move(*feed)});
+  }
+  const rules::RuleSet weighted = rule_set->reindexed(frequencies);
+
+  rules::MatchStats stats;
+  std::size_t items = 0;
+  std::chrono::steady_clock::duration matching{};
+  rules::MatchScratch scratch;
+  JsonLineWriter writer(weighted);
+  std::chrono::steady_clock::duration writing{};
+  for (const InputFeed& input : inputs) {
+    for (const Item& item : input.feed.items) {
+      const rules::MatchInput match_input{item, input.feed_name, feed_tags, input.feed.language};
       ++items;
-      for (const Match& match : matches) {
-        if (options.explain) {
-          std::cout << explain(match, item, path) << '\n';
-        } else {
-          std::cout << to_json(match, item, path).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                    << '\n';
+      if (options.explain) {
+        const auto started = std::chrono::steady_clock::now();
+        const auto matches = weighted.match(match_input, stats);
+        matching += std::chrono::steady_clock::now() - started;
+        for (const Match& match : matches) {
+          std::cout << explain(match, item, input.path) << '\n';
         }
+        continue;
       }
+      const auto started = std::chrono::steady_clock::now();
+      weighted.match_into(match_input, scratch, &stats);
+      const auto matched = std::chrono::steady_clock::now();
+      matching += matched - started;
+      writer.write(scratch, item, input.path);
+      writing += std::chrono::steady_clock::now() - matched;
     }
   }
+  writer.flush();
   if (options.stats) {
     const double seconds = std::chrono::duration<double>(matching).count();
     std::cerr << fmt::format(
@@ -190,6 +300,12 @@ int run_match(const MatchOptions& options, const GlobalOptions& globals) {
         rule_set->size(), rule_set->always_checked(), stats.matches,
         items > 0 ? static_cast<double>(stats.candidates) / static_cast<double>(items) : 0.0,
         seconds > 0 ? static_cast<double>(items) / seconds : 0.0);
+    if (!options.explain) {
+      const double write_seconds = std::chrono::duration<double>(writing).count();
+      std::cerr << fmt::format("match: wrote {} JSON lines in {:.3f} s ({:.0f} lines/s)\n", stats.matches,
+                               write_seconds,
+                               write_seconds > 0 ? static_cast<double>(stats.matches) / write_seconds : 0.0);
+    }
   }
   return exit_code;
 }

@@ -25,6 +25,7 @@
 #include "newswatch/pipeline/poll_cycle.hpp"
 #include "newswatch/pipeline/recorder.hpp"
 #include "newswatch/pipeline/stages.hpp"
+#include "newswatch/rules/term_frequencies.hpp"
 #include "newswatch/store/sqlite_store.hpp"
 
 namespace newswatch::app {
@@ -175,7 +176,7 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
     return exit_bad_input;
   }
   const auto& config = *loaded;
-  const auto rule_set = compile_rules(config);
+  auto rule_set = compile_rules(config);
   if (!rule_set) {
     return exit_bad_input;
   }
@@ -184,11 +185,26 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
     std::cerr << "newswatch once: " << store.error().message << '\n';
     return exit_runtime_failure;
   }
+  // Index weights from the document frequencies earlier runs saw; a new store starts from the
+  // length-based prior the set was compiled with.
+  rules::TermFrequencies frequencies;
+  if (auto saved = (*store)->load_term_frequencies(); !saved) {
+    std::cerr << "newswatch once: " << saved.error().message << '\n';
+    return exit_runtime_failure;
+  } else if (saved->has_value()) {
+    if (auto restored = rules::TermFrequencies::deserialize(**saved)) {
+      frequencies = std::move(*restored);
+      rule_set = rule_set->reindexed(frequencies);
+    } else {
+      spdlog::warn("store: saved term frequencies unreadable; starting from the prior");
+    }
+  }
 
   auto recorder_settings = pipeline::recorder_settings(config);
   recorder_settings.dry_run = options.dry_run;
   recorder_settings.no_baseline = options.no_baseline;
   pipeline::Recorder recorder(**store, std::move(recorder_settings));
+  recorder.observe_terms(&frequencies);
   const auto started = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   if (auto loaded_index = recorder.load(started); !loaded_index) {
     std::cerr << "newswatch once: " << loaded_index.error().message << '\n';
@@ -254,6 +270,12 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
     }
     if (!closed) {
       summary->store_error = closed.error().message;
+    }
+  }
+
+  if (!options.dry_run) {
+    if (auto saved = (*store)->save_term_frequencies(frequencies.serialize(), finished); !saved) {
+      summary->store_error = saved.error().message;
     }
   }
 

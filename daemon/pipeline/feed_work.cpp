@@ -65,6 +65,9 @@ FeedWork work_on_body(const Feed& feed, std::string_view body, const std::string
       entry.known_rules = stored->rules;
     }
     entry.matches = stages.match(item, feed, parsed->language);
+    if (stages.terms) {
+      entry.term_keys = stages.terms(item);
+    }
     entry.item = std::move(item);
     work.items.push_back(std::move(entry));
   }

@@ -140,6 +140,9 @@ RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work,
       record.refreshed.push_back(entry.identity.key);
       continue;
     }
+    if (frequencies_ != nullptr && !entry.term_keys.empty()) {
+      frequencies_->observe(entry.term_keys);
+    }
     const Item& item = entry.item;
     store::SeenItem seen{feed.name,
                          entry.identity.key,

@@ -6,6 +6,7 @@
 #include "newswatch/fetch/conditional_get.hpp"
 #include "newswatch/model/match.hpp"
 #include "newswatch/parse/parse_feed.hpp"
+#include "newswatch/rules/term_frequencies.hpp"
 #include "newswatch/url/canonical.hpp"
 
 namespace newswatch::pipeline {
@@ -41,24 +42,40 @@ ParseFunction make_parse_function() {
   };
 }
 
+namespace {
+
+std::vector<MatchRecord> match_records(const rules::RuleSet& rules, const Item& item, const Feed& feed,
+                                       const std::string& language) {
+  std::vector<MatchRecord> records;
+  for (auto& match : rules.match(rules::MatchInput{item, feed.name, feed.tags, language})) {
+    MatchRecord record{std::move(match.rule), feed.name, item.id.empty() ? item.link : item.id, item.title, item.link,
+                       item.published,        {}};
+    for (auto& spans : match.why) {
+      MatchEvidence evidence{std::move(spans.field), std::move(spans.spans), {}};
+      const std::string* text = field_text(item, evidence.field);
+      for (const auto& [begin, end] : evidence.spans) {
+        const bool inside = text != nullptr && begin <= end && end <= text->size();
+        evidence.text.push_back(inside ? text->substr(begin, end - begin) : std::string());
+      }
+      record.why.push_back(std::move(evidence));
+    }
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+}  // namespace
+
 MatchFunction make_match_function(const rules::RuleSet& rules) {
   return [&rules](const Item& item, const Feed& feed, const std::string& language) {
-    std::vector<MatchRecord> records;
-    for (auto& match : rules.match(rules::MatchInput{item, feed.name, feed.tags, language})) {
-      MatchRecord record{std::move(match.rule), feed.name, item.id.empty() ? item.link : item.id, item.title, item.link,
-                         item.published,        {}};
-      for (auto& spans : match.why) {
-        MatchEvidence evidence{std::move(spans.field), std::move(spans.spans), {}};
-        const std::string* text = field_text(item, evidence.field);
-        for (const auto& [begin, end] : evidence.spans) {
-          const bool inside = text != nullptr && begin <= end && end <= text->size();
-          evidence.text.push_back(inside ? text->substr(begin, end - begin) : std::string());
-        }
-        record.why.push_back(std::move(evidence));
-      }
-      records.push_back(std::move(record));
-    }
-    return records;
+    return match_records(rules, item, feed, language);
+  };
+}
+
+MatchFunction make_match_function(const rules::LiveRuleSet& rules) {
+  return [&rules](const Item& item, const Feed& feed, const std::string& language) {
+    const std::shared_ptr<const rules::RuleSet> current = rules.load();
+    return match_records(*current, item, feed, language);
   };
 }
 
@@ -70,8 +87,18 @@ IdentifyFunction make_identify_function(const config::DaemonSettings& daemon) {
   };
 }
 
+TermFunction make_term_function() {
+  return [](const Item& item) {
+    // Its buffers are reused from item to item; a worker thread is the only user of its own.
+    thread_local rules::DocumentTerms terms;
+    const std::span<const std::uint64_t> keys = terms.extract(item);
+    return std::vector<std::uint64_t>(keys.begin(), keys.end());
+  };
+}
+
 WorkerStages make_worker_stages(const config::DaemonSettings& daemon, const rules::RuleSet& rules) {
-  return WorkerStages{make_parse_function(), make_identify_function(daemon), make_match_function(rules)};
+  return WorkerStages{make_parse_function(), make_identify_function(daemon), make_match_function(rules),
+                      make_term_function()};
 }
 
 WorkerStages make_worker_stages(const config::DaemonSettings& daemon, std::shared_ptr<const rules::RuleSet> rules) {

@@ -57,47 +57,62 @@ bool Evaluator::eval(std::uint32_t index) {
   return false;
 }
 
-std::vector<SegmentSpan> Evaluator::spans() {
-  std::vector<SegmentSpan> out;
-  collect(root_, out);
-  return out;
-}
-
-void Evaluator::collect(std::uint32_t index, std::vector<SegmentSpan>& out) {
+bool Evaluator::eval_spans(std::uint32_t index, std::vector<SegmentSpan>& out) {
   const QueryNode& node = program_.nodes[index];
   const std::uint32_t* operands = operands_of(node);
   switch (node.kind) {
     case QueryNodeKind::word:
     case QueryNodeKind::prefix:
-    case QueryNodeKind::phrase: {
-      std::vector<Hit> hits;
-      term_hits(node, &hits);
-      for (const Hit& hit : hits) {
-        out.push_back(SegmentSpan{hit.segment, hit.begin, hit.end});
-      }
-      return;
-    }
-    case QueryNodeKind::regex: regex(node, &out); return;
-    case QueryNodeKind::all_of:
-    case QueryNodeKind::any_of:
-      for (std::uint32_t i = 0; i < node.count; ++i) {
-        if (node.kind == QueryNodeKind::all_of || eval(operands[i])) {
-          collect(operands[i], out);
-        }
-      }
-      return;
-    case QueryNodeKind::near: near(node, &out); return;
-    case QueryNodeKind::site:
+    case QueryNodeKind::phrase: return term_spans(node, out);
+    case QueryNodeKind::regex: return regex(node, &out);
+    case QueryNodeKind::site: {
       // The matched domain in the link (feed: and lang: describe the source, not the item).
-      for (const Occurrence& occurrence : item_.find(operands[0])) {
+      const std::span<const Occurrence> found = item_.find(operands[0]);
+      for (const Occurrence& occurrence : found) {
         out.push_back(SegmentSpan{occurrence.segment, occurrence.begin, occurrence.end});
       }
-      return;
-    default: return;  // negations and the feed:/lang: filters point at no text
+      return !found.empty();
+    }
+    case QueryNodeKind::feed:
+    case QueryNodeKind::feed_tag:
+    case QueryNodeKind::lang: return !item_.find(operands[0]).empty();
+    case QueryNodeKind::all_of: {
+      const std::size_t mark = out.size();
+      for (std::uint32_t i = 0; i < node.count; ++i) {
+        if (!eval_spans(operands[i], out)) {
+          out.resize(mark);
+          return false;
+        }
+      }
+      return true;
+    }
+    case QueryNodeKind::any_of: {
+      // Every true branch contributes its spans, not only the first.
+      bool any = false;
+      for (std::uint32_t i = 0; i < node.count; ++i) {
+        any = eval_spans(operands[i], out) || any;
+      }
+      return any;
+    }
+    case QueryNodeKind::none_of: return !eval(operands[0]);  // a negation points at no text
+    case QueryNodeKind::near: return near(node, &out);
   }
+  return false;
 }
 
-bool Evaluator::term_hits(const QueryNode& node, std::vector<Hit>* hits) {
+bool Evaluator::term_spans(const QueryNode& node, std::vector<SegmentSpan>& out) {
+  std::vector<TermHit>& hits = buffers_.left;
+  hits.clear();
+  if (!term_hits(node, &hits)) {
+    return false;
+  }
+  for (const TermHit& hit : hits) {
+    out.push_back(SegmentSpan{hit.segment, hit.begin, hit.end});
+  }
+  return true;
+}
+
+bool Evaluator::term_hits(const QueryNode& node, std::vector<TermHit>* hits) {
   const std::uint32_t* operands = operands_of(node);
   const std::span<const Occurrence> heads = item_.find(operands[0]);
   bool any = false;
@@ -118,12 +133,12 @@ bool Evaluator::term_hits(const QueryNode& node, std::vector<Hit>* hits) {
       return true;
     }
     any = true;
-    hits->push_back(Hit{head.segment, head.position, tail->position, head.begin, tail->end});
+    hits->push_back(TermHit{head.segment, head.position, tail->position, head.begin, tail->end});
   }
   return any;
 }
 
-bool Evaluator::operand_hits(std::uint32_t index, std::vector<Hit>& hits) {
+bool Evaluator::operand_hits(std::uint32_t index, std::vector<TermHit>& hits) {
   const QueryNode& node = program_.nodes[index];
   if (node.kind != QueryNodeKind::any_of) {
     return term_hits(node, &hits);
@@ -137,25 +152,28 @@ bool Evaluator::operand_hits(std::uint32_t index, std::vector<Hit>& hits) {
 
 bool Evaluator::near(const QueryNode& node, std::vector<SegmentSpan>* out) {
   const std::uint32_t* operands = operands_of(node);
-  std::vector<Hit> left;
-  std::vector<Hit> right;
+  std::vector<TermHit>& left = buffers_.left;
+  std::vector<TermHit>& right = buffers_.right;
+  left.clear();
+  right.clear();
   if (!operand_hits(operands[0], left) || !operand_hits(operands[1], right)) {
     return false;
   }
-  std::sort(right.begin(), right.end(),
-            [](const Hit& a, const Hit& b) { return std::tie(a.segment, a.first) < std::tie(b.segment, b.first); });
+  std::sort(right.begin(), right.end(), [](const TermHit& a, const TermHit& b) {
+    return std::tie(a.segment, a.first) < std::tie(b.segment, b.first);
+  });
   std::uint32_t longest = 0;
-  for (const Hit& hit : right) {
+  for (const TermHit& hit : right) {
     longest = std::max(longest, hit.last - hit.first);
   }
   const std::uint32_t distance = node.distance;
   bool any = false;
-  for (const Hit& a : left) {
+  for (const TermHit& a : left) {
     // Only right hits starting in [a.first - distance - longest, a.last + distance] can qualify.
     const std::uint32_t reach = distance + longest;
     const std::uint32_t low = a.first > reach ? a.first - reach : 0;
     auto it = std::lower_bound(right.begin(), right.end(), std::make_pair(a.segment, low),
-                               [](const Hit& hit, const std::pair<std::uint32_t, std::uint32_t>& key) {
+                               [](const TermHit& hit, const std::pair<std::uint32_t, std::uint32_t>& key) {
                                  return std::tie(hit.segment, hit.first) < std::tie(key.first, key.second);
                                });
     for (; it != right.end() && it->segment == a.segment && it->first <= a.last + distance; ++it) {

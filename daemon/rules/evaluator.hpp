@@ -15,33 +15,42 @@ struct SegmentSpan {
   std::uint32_t end = 0;
 };
 
-/// Evaluates one compiled rule on one item's terms. Recursion follows the query tree, whose depth
-/// the parser bounds (max_query_depth).
+/// A run of tokens one NEAR operand matched: positions [first, last] and bytes [begin, end).
+struct TermHit {
+  std::uint32_t segment;
+  std::uint32_t first;
+  std::uint32_t last;
+  std::uint32_t begin;
+  std::uint32_t end;
+};
+
+/// Buffers an Evaluator fills and clears, kept across items (NEAR never nests inside NEAR, so one
+/// pair is enough).
+struct EvaluatorBuffers {
+  std::vector<TermHit> left;
+  std::vector<TermHit> right;
+};
+
+/// Evaluates compiled rules on one item's terms. Recursion follows the query tree, whose depth the
+/// parser bounds (max_query_depth).
 class Evaluator {
  public:
-  /// Evaluates the rule whose root node is program.nodes[root].
-  Evaluator(const RuleSet::Program& program, std::uint32_t root, ItemTerms& item)
-      : program_(program), root_(root), item_(item) {}
+  /// Evaluates rules of `program` on `item`.
+  Evaluator(const RuleSet::Program& program, ItemTerms& item, EvaluatorBuffers& buffers)
+      : program_(program), item_(item), buffers_(buffers) {}
 
-  /// True when the rule's query holds for the item (feed filters are the caller's business).
-  bool matches() { return eval(root_); }
-  /// For a matching rule: every span that satisfied it (positive terms only).
-  std::vector<SegmentSpan> spans();
+  /// True when the rule rooted at program.nodes[root] holds (feed filters are the caller's business).
+  bool matches(std::uint32_t root) { return eval(root); }
+  /// As matches(); when true, appends every span that satisfied the rule (positive terms only) to
+  /// `out`, in one evaluation; when false, leaves `out` as it was.
+  bool matches(std::uint32_t root, std::vector<SegmentSpan>& out) { return eval_spans(root, out); }
 
  private:
-  // A run of tokens one NEAR operand matched: positions [first, last] and bytes [begin, end).
-  struct Hit {
-    std::uint32_t segment;
-    std::uint32_t first;
-    std::uint32_t last;
-    std::uint32_t begin;
-    std::uint32_t end;
-  };
-
   bool eval(std::uint32_t index);
-  void collect(std::uint32_t index, std::vector<SegmentSpan>& out);
-  bool term_hits(const QueryNode& node, std::vector<Hit>* hits);
-  bool operand_hits(std::uint32_t index, std::vector<Hit>& hits);
+  bool eval_spans(std::uint32_t index, std::vector<SegmentSpan>& out);
+  bool term_hits(const QueryNode& node, std::vector<TermHit>* hits);
+  bool term_spans(const QueryNode& node, std::vector<SegmentSpan>& out);
+  bool operand_hits(std::uint32_t index, std::vector<TermHit>& hits);
   bool near(const QueryNode& node, std::vector<SegmentSpan>* out);
   bool regex(const QueryNode& node, std::vector<SegmentSpan>* out);
   [[nodiscard]] bool in_scope(const QueryNode& node, std::uint32_t segment) const {
@@ -53,8 +62,8 @@ class Evaluator {
   }
 
   const RuleSet::Program& program_;
-  std::uint32_t root_;
   ItemTerms& item_;
+  EvaluatorBuffers& buffers_;
 };
 
 }  // namespace newswatch::rules

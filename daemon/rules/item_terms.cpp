@@ -10,9 +10,14 @@
 
 namespace newswatch::rules {
 
-ItemTerms::ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
-                     const std::vector<std::uint32_t>& prefix_lengths) {
+void ItemTerms::reset(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
+                      const RuleSet::TermMap& bigrams, const std::vector<std::uint32_t>& prefix_lengths) {
   const Item& item = input.item;
+  segments_.clear();
+  occurrences_.clear();
+  terms_.clear();
+  normalized_.clear();
+  feed_tags_.clear();
   // Sized once for the whole item, so that no buffer regrows while its fields are scanned.
   const std::size_t text_bytes = item.title.size() + item.summary.size() + item.content.size();
   occurrences_.reserve(text_bytes / 8 + 16);
@@ -29,7 +34,7 @@ ItemTerms::ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, con
     segments_.push_back(Segment{field_category, static_cast<std::uint32_t>(i), item.categories[i]});
   }
   for (std::uint32_t s = 0; s < segments_.size(); ++s) {
-    add_segment_tokens(s, words, prefixes, prefix_lengths);
+    add_segment_tokens(s, words, prefixes, bigrams, prefix_lengths);
   }
   // The last segment is the link, which only site: looks at; feed: and lang: occurrences sit
   // there too, with an empty span.
@@ -73,29 +78,45 @@ ItemTerms::ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, con
 }
 
 void ItemTerms::add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap& words,
-                                   const RuleSet::TermMap& prefixes, const std::vector<std::uint32_t>& prefix_lengths) {
+                                   const RuleSet::TermMap& prefixes, const RuleSet::TermMap& bigrams,
+                                   const std::vector<std::uint32_t>& prefix_lengths) {
   text::TokenList& tokens = scratch_;
   text::tokenize_into(segments_[segment].text, tokens);
   // Two passes: the first hashes every token (and its prefixes of indexed stem lengths), drops
   // what the dictionaries' filters rule out and prefetches the rest; the second resolves them.
   // With 100,000 rules the tables outgrow the caches, and this way the misses overlap.
   pending_.clear();
+  const bool with_bigrams = bigrams.size() > 0;
+  std::uint64_t previous_hash = 0;
+  std::array<char, 16> bigram_buffer{};
   for (std::size_t i = 0; i < tokens.tokens.size(); ++i) {
     const std::string_view token = tokens.token_text(i);
-    const auto request = [&](const RuleSet::TermMap& dictionary, std::size_t length) {
-      const std::uint64_t hash = TermDictionary::hash(token.substr(0, length));
+    const auto request = [&](const RuleSet::TermMap& dictionary, std::size_t length, std::uint64_t hash) {
       if (dictionary.may_contain(hash)) {
         dictionary.prefetch(hash);
         pending_.push_back(
             PendingLookup{&dictionary, hash, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(length)});
       }
     };
-    request(words, token.size());
+    const std::uint64_t word_hash = TermDictionary::hash(token);
+    request(words, token.size(), word_hash);
+    if (with_bigrams && i > 0) {
+      // Adjacent pairs, for phrases indexed under their rarest pair. Rare enough to resolve now.
+      const std::string_view pair = bigram_text(previous_hash, word_hash, bigram_buffer);
+      const std::uint64_t pair_hash = TermDictionary::hash(pair);
+      if (bigrams.may_contain(pair_hash)) {
+        if (const std::uint32_t id = bigrams.find(pair, pair_hash); id != TermDictionary::npos) {
+          occurrences_.push_back(Occurrence{id, segment, static_cast<std::uint32_t>(i - 1), tokens.tokens[i - 1].begin,
+                                            tokens.tokens[i].end});
+        }
+      }
+    }
+    previous_hash = word_hash;
     for (const std::uint32_t length : prefix_lengths) {
       if (length > token.size()) {
         break;
       }
-      request(prefixes, length);
+      request(prefixes, length, TermDictionary::hash(token.substr(0, length)));
     }
   }
   for (const PendingLookup& lookup : pending_) {
@@ -145,12 +166,12 @@ void ItemTerms::group_by_term() {
     next += group.count;
     group.count = 0;  // counts again while filling
   }
-  std::vector<Occurrence> grouped(occurrences_.size());
+  grouped_.resize(occurrences_.size());
   for (const Occurrence& occurrence : occurrences_) {
     TermGroup& group = groups_[slot_of(occurrence.term)];
-    grouped[group.begin + group.count++] = occurrence;
+    grouped_[group.begin + group.count++] = occurrence;
   }
-  occurrences_ = std::move(grouped);
+  occurrences_.swap(grouped_);
 }
 
 std::span<const Occurrence> ItemTerms::find(std::uint32_t term) const {

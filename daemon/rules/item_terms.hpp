@@ -1,6 +1,8 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +22,14 @@ struct Segment {
   std::string_view text;
 };
 
+/// The bigram dictionary's key for two adjacent tokens: their TermDictionary::hash()es, 16 bytes
+/// written into `buffer`.
+inline std::string_view bigram_text(std::uint64_t first, std::uint64_t second, std::array<char, 16>& buffer) {
+  std::memcpy(buffer.data(), &first, 8);
+  std::memcpy(buffer.data() + 8, &second, 8);
+  return std::string_view(buffer.data(), buffer.size());
+}
+
 /// A dictionary term found in an item.
 struct Occurrence {
   std::uint32_t term = 0;
@@ -37,12 +47,16 @@ struct NormalizedSegment {
 };
 
 /// Everything the rules need from one item, computed once per match call: the dictionary terms it
-/// contains with their positions, sorted by term. Per call, so never shared between threads.
+/// contains with their positions, sorted by term. Reused from item to item by one thread (its
+/// buffers keep their capacity), never shared between threads.
 class ItemTerms {
  public:
-  /// Tokenizes every field of the item and keeps the tokens the dictionaries know.
-  ItemTerms(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
-            const std::vector<std::uint32_t>& prefix_lengths);
+  /// Holds no item yet.
+  ItemTerms() = default;
+  /// Tokenizes every field of the item and keeps the tokens the dictionaries know, replacing the
+  /// previous item.
+  void reset(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
+             const RuleSet::TermMap& bigrams, const std::vector<std::uint32_t>& prefix_lengths);
 
   /// Occurrences of a term, sorted by (segment, position); empty when absent.
   [[nodiscard]] std::span<const Occurrence> find(std::uint32_t term) const;
@@ -58,7 +72,7 @@ class ItemTerms {
 
  private:
   void add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
-                          const std::vector<std::uint32_t>& prefix_lengths);
+                          const RuleSet::TermMap& bigrams, const std::vector<std::uint32_t>& prefix_lengths);
   void add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value, std::size_t begin = 0,
                   std::size_t end = 0);
 
@@ -86,6 +100,7 @@ class ItemTerms {
   std::vector<Segment> segments_;
   std::vector<PendingLookup> pending_;
   std::vector<Occurrence> occurrences_;
+  std::vector<Occurrence> grouped_;  ///< group_by_term()'s buffer.
   std::vector<std::uint32_t> terms_;
   std::vector<TermGroup> groups_;  ///< Open addressing by term id; size a power of two.
   std::vector<std::optional<NormalizedSegment>> normalized_;

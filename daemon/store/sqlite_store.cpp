@@ -91,6 +91,15 @@ constexpr std::array<const char*, SqliteStore::schema_version> migrations{
       ) STRICT;
       CREATE INDEX deliveries_by_state ON deliveries (state, next_attempt);
     )sql",
+    // 3: document frequencies of the terms in the items seen (the rules' sketch, opaque here), so a
+    // restart keeps its rule index weights. One row; `updated` in Unix seconds.
+    R"sql(
+      CREATE TABLE term_frequencies (
+        id      INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+        sketch  BLOB    NOT NULL,
+        updated INTEGER NOT NULL
+      ) STRICT;
+    )sql",
 };
 
 constexpr const char* feed_state_columns =
@@ -221,7 +230,7 @@ StoreStatus SqliteStore::prepare_statements() {
     Statement* statement;
     std::string sql;
   };
-  const std::array<Wanted, 21> wanted{{
+  const std::array<Wanted, 23> wanted{{
       {&select_all_feed_states_, fmt::format("SELECT {} FROM feed_state ORDER BY feed_name", feed_state_columns)},
       {&select_feed_state_, fmt::format("SELECT {} FROM feed_state WHERE feed_name = ?1", feed_state_columns)},
       {&upsert_feed_state_, fmt::format("INSERT OR REPLACE INTO feed_state ({}) "
@@ -275,6 +284,10 @@ StoreStatus SqliteStore::prepare_statements() {
       {&close_finished_alert_,
        "UPDATE alerts SET closed = ?2 WHERE id = ?1 AND closed IS NULL AND NOT EXISTS "
        "(SELECT 1 FROM deliveries WHERE alert_id = ?1 AND state = 'pending')"},
+      {&select_term_frequencies_, "SELECT sketch FROM term_frequencies WHERE id = 1"},
+      {&upsert_term_frequencies_,
+       "INSERT INTO term_frequencies (id, sketch, updated) VALUES (1, ?1, ?2) "
+       "ON CONFLICT (id) DO UPDATE SET sketch = excluded.sketch, updated = excluded.updated"},
   }};
   for (const auto& [statement, sql] : wanted) {
     auto prepared = database_.prepare(sql);
@@ -349,6 +362,29 @@ StoreStatus SqliteStore::save_feed_states(const std::vector<FeedState>& states) 
     }
   }
   return transaction->commit();
+}
+
+Expected<std::optional<std::string>, StoreError> SqliteStore::load_term_frequencies() {
+  const StatementUse use(select_term_frequencies_);
+  auto row = select_term_frequencies_.step();
+  if (!row) {
+    return make_unexpected(std::move(row).error());
+  }
+  if (!*row) {
+    return std::optional<std::string>{};
+  }
+  return std::optional<std::string>{select_term_frequencies_.column_blob(0)};
+}
+
+StoreStatus SqliteStore::save_term_frequencies(std::string_view sketch, TimePoint now) {
+  const StatementUse use(upsert_term_frequencies_);
+  upsert_term_frequencies_.bind_blob(1, sketch);
+  upsert_term_frequencies_.bind(2, std::optional<TimePoint>(now));
+  auto row = upsert_term_frequencies_.step();
+  if (!row) {
+    return make_unexpected(std::move(row).error());
+  }
+  return store_ok();
 }
 
 StoreStatus SqliteStore::write_feed_state(const FeedState& state) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "newswatch/rules/term_frequencies.hpp"
+#include "newswatch/store/sqlite_store.hpp"
 #include "support/http_server.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -96,6 +98,23 @@ TEST_F(MemoryEndToEnd, ASecondRunWithoutValidatorsPrintsNothing) {
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_TRUE(second.out.empty()) << second.out;
   EXPECT_NE(second.err.find("1 seen, 0 new"), std::string::npos) << second.err;
+}
+
+TEST_F(MemoryEndToEnd, KeepsTermFrequenciesForTheNextRun) {
+  server_.on("/feed",
+             ScriptedResponse::text(
+                 200, rss({{"g1", "https://news.example/raqqa", "ISIS coalition strikes hit Raqqa", wire_lead}}),
+                 "application/rss+xml"));
+  const auto config = write_config({{"world", "/feed"}});
+  ASSERT_EQ(once(config).exit_code, 0);
+  auto store = store::SqliteStore::open_read_only(dir_.path() / "state");
+  ASSERT_TRUE(store) << store.error().message;
+  auto saved = (*store)->load_term_frequencies();
+  ASSERT_TRUE(saved && saved->has_value());
+  const auto frequencies = rules::TermFrequencies::deserialize(**saved);
+  ASSERT_TRUE(frequencies);
+  EXPECT_EQ(frequencies->documents(), 1U);
+  EXPECT_EQ(frequencies->count(rules::word_key("raqqa")), 1U);
 }
 
 TEST_F(MemoryEndToEnd, TheSameArticleInTwoFeedsAlertsOnce) {

@@ -1,6 +1,7 @@
 // A query and a text (split at the first NUL byte; the text fills title, summary and a category):
-// when the query parses, indexed matching must agree with brute force, and every reported span
-// must lie inside its field.
+// when the query parses, indexed matching must agree with brute force, also with the set re-indexed
+// under document frequencies observed from the text itself (so that the input decides which terms
+// look rare), and every reported span must lie inside its field.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "newswatch/rules/rule_set.hpp"
+#include "newswatch/rules/term_frequencies.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
@@ -30,7 +32,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::vector<std::string> tags = {"world"};
   const newswatch::rules::MatchInput match_input{item, "feed", tags, "en"};
   const auto indexed = set->match(match_input);
-  if (indexed != set->match_brute_force(match_input)) {
+  const auto brute = set->match_brute_force(match_input);
+  if (indexed != brute) {
+    std::abort();
+  }
+  // Frequencies from the text's halves: the title's terms look common, the rest rare.
+  newswatch::rules::TermFrequencies frequencies(newswatch::rules::TermFrequencySettings{1U << 10U, 3, 1U << 20U});
+  newswatch::rules::DocumentTerms terms;
+  newswatch::Item half;
+  half.title = item.title;
+  for (int i = 0; i < 64; ++i) {
+    frequencies.observe(terms.extract(half));
+  }
+  frequencies.observe(terms.extract(item));
+  if (set->reindexed(frequencies).match(match_input) != brute) {
     std::abort();
   }
   for (const auto& match : indexed) {

@@ -2,11 +2,13 @@
 // and items, match() returns exactly what evaluating every rule (match_brute_force) returns.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "newswatch/rules/rule_set.hpp"
+#include "newswatch/rules/term_frequencies.hpp"
 
 namespace newswatch::rules {
 namespace {
@@ -110,6 +112,70 @@ TEST(PresearchProperty, IndexedMatchingEqualsBruteForce) {
   // The property is only meaningful if rules actually fire, and not all of them.
   EXPECT_GT(total_matches, 150U);
   EXPECT_LT(total_matches, 150U * set->size() / 2);
+}
+
+std::vector<RuleDefinition> generated_rules(Generator& generator, std::size_t count) {
+  std::vector<RuleDefinition> definitions;
+  while (definitions.size() < count) {
+    std::string query = generator.query();
+    if (parse_query(query).has_value()) {
+      definitions.push_back(RuleDefinition{"r" + std::to_string(definitions.size()), std::move(query), {}});
+    }
+  }
+  return definitions;
+}
+
+// Frequencies that disagree with the prior in every way: each vocabulary word gets a random
+// document frequency, from never seen to in every item, and prefixes follow their words.
+TermFrequencies skewed_frequencies(std::uint32_t seed) {
+  std::mt19937 random(seed);
+  TermFrequencies frequencies(TermFrequencySettings{1U << 12U, 4, 1U << 20U});
+  DocumentTerms terms;
+  std::vector<double> share;
+  for (std::size_t w = 0; w < vocabulary.size(); ++w) {
+    share.push_back(std::uniform_real_distribution<double>(0, 1)(random) < 0.3
+                        ? 0.0
+                        : std::pow(std::uniform_real_distribution<double>(0, 1)(random), 3));
+  }
+  for (int document = 0; document < 400; ++document) {
+    Item item;
+    for (std::size_t w = 0; w < vocabulary.size(); ++w) {
+      if (std::uniform_real_distribution<double>(0, 1)(random) < share[w]) {
+        item.title += vocabulary[w] + " ";
+      }
+    }
+    frequencies.observe(terms.extract(item));
+  }
+  return frequencies;
+}
+
+TEST(PresearchProperty, RebuiltSetsUnderSkewedFrequenciesEqualBruteForce) {
+  Generator generator(20261130);
+  const std::vector<RuleDefinition> definitions = generated_rules(generator, 600);
+  auto prior = RuleSet::compile(definitions);
+  ASSERT_TRUE(prior.has_value());
+  std::vector<Item> items;
+  for (int i = 0; i < 80; ++i) {
+    items.push_back(generator.item());
+  }
+  const std::vector<std::string> tags = {"world"};
+  for (std::uint32_t seed = 1; seed <= 4; ++seed) {
+    const TermFrequencies frequencies = skewed_frequencies(seed);
+    auto compiled = RuleSet::compile(definitions, &frequencies);
+    ASSERT_TRUE(compiled.has_value());
+    // A set compiled under the frequencies, and the prior set rebuilt under them, twice over (a
+    // rebuild of a rebuild shares the compiled rules of the first).
+    const RuleSet rebuilt = prior->reindexed(frequencies).reindexed(skewed_frequencies(seed + 10));
+    std::size_t matches = 0;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const MatchInput input{items[i], "feed", tags, "en"};
+      const auto brute = prior->match_brute_force(input);
+      ASSERT_EQ(compiled->match(input), brute) << "seed " << seed << ", item " << i;
+      ASSERT_EQ(rebuilt.match(input), brute) << "seed " << seed << ", item " << i;
+      matches += brute.size();
+    }
+    EXPECT_GT(matches, items.size());
+  }
 }
 
 }  // namespace

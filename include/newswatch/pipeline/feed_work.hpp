@@ -38,11 +38,16 @@ using IdentifyFunction = std::function<dedup::ItemIdentity(const Item& item)>;
 using MatchFunction =
     std::function<std::vector<MatchRecord>(const Item& item, const Feed& feed, const std::string& language)>;
 
+/// The distinct term keys of an item (rules::DocumentTerms), which the loop thread counts into its
+/// rules::TermFrequencies (worker threads; pure).
+using TermFunction = std::function<std::vector<std::uint64_t>(const Item& item)>;
+
 /// The CPU stages a worker runs for one fetched body.
 struct WorkerStages {
   ParseFunction parse;
   IdentifyFunction identify;
   MatchFunction match;
+  TermFunction terms;  ///< Empty: term keys are not collected.
 };
 
 /// What an item is, next to what the store knew of its feed.
@@ -61,6 +66,7 @@ struct ItemWork {
   std::vector<std::string> known_rules;  ///< Rules the stored version matched (edited items).
   bool refresh = false;                  ///< Unchanged, and its stored last_seen is old enough to move.
   std::vector<MatchRecord> matches;
+  std::vector<std::uint64_t> term_keys;  ///< Fresh and edited items, when WorkerStages::terms is set.
 };
 
 /// The worker's result for one body.

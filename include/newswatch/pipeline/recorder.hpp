@@ -16,6 +16,7 @@
 #include "newswatch/pipeline/feed_state_update.hpp"
 #include "newswatch/pipeline/feed_work.hpp"
 #include "newswatch/pipeline/poll_summary.hpp"
+#include "newswatch/rules/term_frequencies.hpp"
 #include "newswatch/store/store.hpp"
 
 namespace newswatch::pipeline {
@@ -70,6 +71,10 @@ class Recorder {
   /// The alerts with these ids, `also` filled in (from the store, or from memory on a dry run).
   Expected<std::vector<Alert>, store::StoreError> alerts(const std::vector<std::string>& ids);
 
+  /// Counts the term keys of every fresh and edited item recorded from now on into `frequencies`
+  /// (nullptr: stop). The sketch stays the caller's; the loop thread is its only user.
+  void observe_terms(rules::TermFrequencies* frequencies) noexcept { frequencies_ = frequencies; }
+
   /// Fingerprints held in memory.
   [[nodiscard]] std::size_t fingerprints() const { return index_.size(); }
 
@@ -91,6 +96,7 @@ class Recorder {
   std::set<std::pair<std::string, std::uint64_t>> pending_alerted_;
   std::map<std::string, Alert, std::less<>> dry_alerts_;
   std::map<std::uint64_t, std::vector<DryMember>> dry_members_;
+  rules::TermFrequencies* frequencies_ = nullptr;
 };
 
 }  // namespace newswatch::pipeline

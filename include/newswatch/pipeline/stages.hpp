@@ -7,6 +7,7 @@
 #include "newswatch/pipeline/feed_work.hpp"
 #include "newswatch/pipeline/poll_cycle.hpp"
 #include "newswatch/pipeline/recorder.hpp"
+#include "newswatch/rules/live_rule_set.hpp"
 #include "newswatch/rules/rule_set.hpp"
 
 namespace newswatch::pipeline {
@@ -20,7 +21,13 @@ IdentifyFunction make_identify_function(const config::DaemonSettings& daemon);
 /// RuleSet::match, with each match's evidence quoted from the item (thread-safe: the RuleSet is const
 /// and kept by reference: it must outlive the function).
 MatchFunction make_match_function(const rules::RuleSet& rules);
-/// The three worker stages, as make_parse_function(), make_identify_function() and make_match_function().
+/// As make_match_function(), with whichever set `rules` holds when the item is matched, so that a
+/// re-indexed set swapped in by the loop takes effect at the next item (kept by reference).
+MatchFunction make_match_function(const rules::LiveRuleSet& rules);
+/// The item's distinct term keys (rules::DocumentTerms, one per worker thread).
+TermFunction make_term_function();
+/// The worker stages, as make_parse_function(), make_identify_function(), make_match_function() and
+/// make_term_function().
 WorkerStages make_worker_stages(const config::DaemonSettings& daemon, const rules::RuleSet& rules);
 /// The same, with stages that share ownership of `rules` (for a daemon that swaps rule sets).
 WorkerStages make_worker_stages(const config::DaemonSettings& daemon, std::shared_ptr<const rules::RuleSet> rules);

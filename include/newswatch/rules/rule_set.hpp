@@ -1,8 +1,10 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "newswatch/rules/query.hpp"
 #include "newswatch/rules/query_error.hpp"
 #include "newswatch/rules/term_dictionary.hpp"
+#include "newswatch/rules/term_frequencies.hpp"
 
 namespace newswatch::rules {
 
@@ -39,21 +42,74 @@ struct MatchInput {
 
 /// Counters from one match() call, for `match --stats`.
 struct MatchStats {
-  std::size_t candidates = 0;  ///< Rules evaluated after presearch.
+  std::size_t candidates = 0;  ///< Rules evaluated after presearch (index term, then required terms).
+  std::size_t indexed = 0;     ///< Rules the index proposed, before the required-terms check.
   std::size_t matches = 0;
+};
+
+/// One span of a match: a byte range in one field (`index` numbers the entry of a list field).
+struct MatchSpan {
+  std::uint8_t field = 0;  ///< A FieldBit.
+  std::uint32_t index = 0;
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+};
+
+/// One matching rule in a MatchScratch: its number in the set and its spans there.
+struct RuleMatch {
+  std::uint32_t rule = 0;
+  std::uint32_t first_span = 0;
+  std::uint32_t span_count = 0;
+};
+
+/// Buffers match_into() reuses from item to item, so that matching allocates nothing once they
+/// have grown; one per thread. Holds the matches of the last call.
+class MatchScratch {
+ public:
+  MatchScratch();
+  ~MatchScratch();
+  MatchScratch(const MatchScratch&) = delete;
+  MatchScratch& operator=(const MatchScratch&) = delete;
+  MatchScratch(MatchScratch&&) noexcept;
+  MatchScratch& operator=(MatchScratch&&) noexcept;
+
+  /// Rules that matched the last item, in definition order.
+  [[nodiscard]] std::span<const RuleMatch> matches() const noexcept { return matches_; }
+  /// A match's spans, grouped by field in item order, sorted and not overlapping in each field.
+  [[nodiscard]] std::span<const MatchSpan> spans(const RuleMatch& match) const noexcept {
+    return std::span<const MatchSpan>(spans_).subspan(match.first_span, match.span_count);
+  }
+
+ private:
+  friend class RuleSet;
+  struct Buffers;
+  std::unique_ptr<Buffers> buffers_;
+  std::vector<RuleMatch> matches_;
+  std::vector<MatchSpan> spans_;
 };
 
 /// Compiled watch rules with a presearch index (in the spirit of Lucene Monitor): each rule is
 /// indexed under the terms one of which must occur for it to match (a conjunction under its rarest
 /// required term, a disjunction under all its branches); rules without such terms are always
-/// evaluated. Immutable after compile(), so one RuleSet may be shared by threads.
+/// evaluated. "Rarest" comes from observed document frequencies (TermFrequencies) when given,
+/// blended with a length-based prior that decides alone for a new deployment. Immutable after
+/// compile(), so one RuleSet may be shared by threads; reindexed() makes a new one that shares the
+/// compiled rules and differs only in its index.
 class RuleSet {
  public:
   /// An empty set that matches nothing.
-  RuleSet() = default;
+  RuleSet();
 
-  /// Parses and indexes every rule; fails with one entry per rule that does not compile.
-  static Expected<RuleSet, std::vector<RuleSetError>> compile(const std::vector<RuleDefinition>& definitions);
+  /// Parses and indexes every rule, weighting terms by `frequencies` (nullptr: by the prior alone);
+  /// fails with one entry per rule that does not compile.
+  static Expected<RuleSet, std::vector<RuleSetError>> compile(const std::vector<RuleDefinition>& definitions,
+                                                              const TermFrequencies* frequencies = nullptr);
+  /// The same rules indexed under `frequencies`: no parsing, O(query nodes). The compiled rules are
+  /// shared, not copied.
+  [[nodiscard]] RuleSet reindexed(const TermFrequencies& frequencies) const;
+  /// Expected candidates per item of this set's index if term document frequencies are
+  /// `frequencies` (an upper bound: a rule under several terms counts once per term).
+  [[nodiscard]] double expected_candidates(const TermFrequencies& frequencies) const;
 
   /// Rules matching the item, in definition order, each with the spans that satisfied it.
   [[nodiscard]] std::vector<Match> match(const MatchInput& input) const;
@@ -61,9 +117,14 @@ class RuleSet {
   std::vector<Match> match(const MatchInput& input, MatchStats& stats) const;
   /// Evaluates every rule without the presearch index: the reference for tests and benchmarks.
   [[nodiscard]] std::vector<Match> match_brute_force(const MatchInput& input) const;
+  /// Matches into `scratch` (see MatchScratch::matches()) without allocating once its buffers
+  /// have grown; counts into `stats` when given.
+  void match_into(const MatchInput& input, MatchScratch& scratch, MatchStats* stats = nullptr) const;
+  /// The name of rule number `rule` (RuleMatch::rule).
+  [[nodiscard]] const std::string& rule_name(std::uint32_t rule) const { return core_->rules[rule].name; }
 
   /// Number of rules.
-  [[nodiscard]] std::size_t size() const noexcept { return rules_.size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return core_->rules.size(); }
   /// Number of rules the index cannot narrow down (evaluated for every item).
   [[nodiscard]] std::size_t always_checked() const noexcept { return always_.size(); }
 
@@ -83,31 +144,62 @@ class RuleSet {
     std::vector<QueryNode> nodes;
     std::vector<std::uint32_t> operands;
     std::vector<std::shared_ptr<const re2::RE2>> regexes;
+    /// Per node: [first, first + count) in `bigrams`, the term ids of a phrase's adjacent token
+    /// pairs (presearch only; matching reads the tokens).
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> node_bigrams;
+    std::vector<std::uint32_t> bigrams;
   };
 
   /// Term text -> id.
   using TermMap = TermDictionary;
 
+  /// Terms besides its index term a rule cannot match without (npos: no more), rarest first.
+  struct RequiredTerms {
+    std::array<std::uint32_t, 2> terms{TermDictionary::npos, TermDictionary::npos};
+  };
+
+  /// What weighting needs of a dictionary term: its frequency key and its prior.
+  struct TermWeight {
+    std::uint64_t key = 0;  ///< word_key() or prefix_key(); 0 for filters, which are not counted.
+    double prior = 0.0;     ///< Guessed fraction of items containing it.
+  };
+
  private:
-  std::vector<Match> run(const MatchInput& input, const std::vector<std::uint32_t>* all_rules, MatchStats* stats) const;
+  void run(const MatchInput& input, bool brute_force, MatchScratch& scratch, MatchStats* stats) const;
+  [[nodiscard]] std::vector<Match> to_matches(const MatchScratch& scratch) const;
+  void build_index(const TermFrequencies* frequencies);
+  [[nodiscard]] std::vector<double> term_costs(const TermFrequencies* frequencies) const;
 
   // What match() reads per candidate, 8 bytes a rule.
   struct RuleEntry {
-    std::uint32_t root = 0;    ///< Root node in program_.nodes.
+    std::uint32_t root = 0;    ///< Root node in program.nodes.
     bool feed_filter = false;  ///< Whether the rule is limited to some feeds.
   };
 
-  std::vector<CompiledRule> rules_;
-  std::vector<RuleEntry> entries_;  ///< Parallel to rules_.
-  Program program_;
-  TermMap words_;                              ///< Whole tokens and site/feed/lang keys.
-  TermMap prefixes_;                           ///< Prefix stems.
-  std::vector<std::uint32_t> prefix_lengths_;  ///< Distinct stem lengths in bytes, ascending.
-  std::vector<std::uint32_t> index_offsets_;   ///< Term id -> [offsets[t], offsets[t+1]) in index_rules_.
+  // Everything but the index: compiled once, shared by reindexed() copies.
+  struct Core {
+    std::vector<CompiledRule> rules;
+    std::vector<RuleEntry> entries;  ///< Parallel to rules.
+    Program program;
+    TermMap words;                              ///< Whole tokens and site/feed/lang keys.
+    TermMap prefixes;                           ///< Prefix stems.
+    TermMap bigrams;                            ///< Adjacent token pairs of phrases (bigram_text()).
+    std::vector<std::uint32_t> prefix_lengths;  ///< Distinct stem lengths in bytes, ascending.
+    std::vector<TermWeight> weights;            ///< Term id -> weighting.
+  };
+
+  std::shared_ptr<const Core> core_;
+  std::vector<std::uint32_t> index_offsets_;  ///< Term id -> [offsets[t], offsets[t+1]) in index_rules_.
   std::vector<std::uint32_t> index_rules_;
   std::vector<std::uint32_t> always_;
-  std::vector<std::uint32_t> all_rules_;  ///< 0..size()-1, for match_brute_force.
+  std::vector<RequiredTerms> checks_;  ///< Parallel to the rules.
 };
+
+/// The re-indexed set when, under `frequencies`, its index would cut the expected candidates per
+/// item by at least `margin` (a fraction, e.g. 0.2) compared with `current`; nullptr otherwise.
+/// Pure and O(query nodes): run it off the loop thread.
+std::shared_ptr<const RuleSet> reindex_if_better(const RuleSet& current, const TermFrequencies& frequencies,
+                                                 double margin);
 
 /// Key under which site/feed/tag/lang filters live in the term dictionary (never a token: tokens
 /// have no control characters).

@@ -15,7 +15,7 @@ namespace newswatch::store {
 class SqliteStore final : public Store {
  public:
   /// The schema this build writes (PRAGMA user_version); older files are migrated on open.
-  static constexpr std::int64_t schema_version = 2;
+  static constexpr std::int64_t schema_version = 3;
   /// The database file inside a state directory.
   static std::filesystem::path database_path(const std::filesystem::path& state_dir);
 
@@ -57,6 +57,9 @@ class SqliteStore final : public Store {
   Expected<bool, StoreError> forget_feed(std::string_view feed) override;
   Expected<PruneResult, StoreError> prune(TimePoint items_before, TimePoint alerts_before) override;
 
+  Expected<std::optional<std::string>, StoreError> load_term_frequencies() override;
+  StoreStatus save_term_frequencies(std::string_view sketch, TimePoint now) override;
+
  private:
   explicit SqliteStore(Database database) : database_(std::move(database)) {}
   StoreStatus configure();
@@ -92,6 +95,8 @@ class SqliteStore final : public Store {
   Statement select_next_delivery_time_;
   Statement select_delivery_counts_;
   Statement close_finished_alert_;
+  Statement select_term_frequencies_;
+  Statement upsert_term_frequencies_;
 };
 
 }  // namespace newswatch::store

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,7 +18,8 @@ namespace newswatch::store {
 /// Method groups:
 ///  - feed HTTP state: URL after permanent redirects, validators, poll times, failures, 410;
 ///  - memory: seen items, stories and their fingerprints;
-///  - alerts and their deliveries (the outbox).
+///  - alerts and their deliveries (the outbox);
+///  - the rules' term-frequency sketch (opaque bytes), so a restart keeps its index weights.
 /// A poll's feed state, items seen and alerts queued are written by one call, record_poll(), in one
 /// transaction, so a crash either replays the items or finds their alerts queued.
 ///
@@ -81,6 +83,11 @@ class Store {
   /// Forgets items not seen in their feed since `items_before`, stories left without members, and
   /// finished alerts created before `alerts_before`.
   virtual Expected<PruneResult, StoreError> prune(TimePoint items_before, TimePoint alerts_before) = 0;
+
+  /// The saved term-frequency sketch (rules::TermFrequencies::serialize()), nullopt when none was.
+  virtual Expected<std::optional<std::string>, StoreError> load_term_frequencies() = 0;
+  /// Replaces the saved term-frequency sketch.
+  virtual StoreStatus save_term_frequencies(std::string_view sketch, TimePoint now) = 0;
 };
 
 }  // namespace newswatch::store
