@@ -75,7 +75,8 @@ Requests build_ntfy(const config::Target& target, const Message& message) {
                   const Budget& budget) -> Expected<std::string, std::string> {
           if (target.template_text.empty()) {
             TextStyle style = body_style;
-            style.line_break = "\n";
+            // assign(count, char): GCC 12 at -O3 reports a false -Wrestrict for the literal assignment.
+            style.line_break.assign(1, '\n');
             return compose_digest(page, total, budget, style);
           }
           return render(target, digest_data(page, total, budget, Markup::markdown));

@@ -28,6 +28,11 @@ constexpr std::chrono::milliseconds drain_check_period{50};
 constexpr std::chrono::seconds maintenance_period{5};
 constexpr std::chrono::minutes expire_period{1};
 constexpr std::chrono::hours prune_period{1};
+/// New items between two looks at whether the observed frequencies make a better rule index.
+constexpr std::size_t reindex_every_items = 5000;
+/// A re-indexed set must cut the expected candidates per item by this share to be swapped in.
+constexpr double reindex_margin = 0.1;
+constexpr std::chrono::minutes frequency_save_period{10};
 
 TimePoint wall_clock_now() {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -144,7 +149,23 @@ bool Daemon::start() {
   } else {
     spdlog::warn("{}; SQLite checkpoints inside commits instead", checkpointer.error().message);
   }
+  // Index weights from the document frequencies earlier runs saw; a new store starts from the
+  // length-based prior the set was compiled with.
+  if (auto saved = store_->load_term_frequencies(); !saved) {
+    std::cerr << "newswatch run: " << saved.error().message << '\n';
+    exit_code_ = exit_runtime_failure;
+    return false;
+  } else if (saved->has_value()) {
+    if (auto restored = rules::TermFrequencies::deserialize(**saved)) {
+      frequencies_ = std::move(*restored);
+      current_.rules = std::make_shared<const rules::RuleSet>(current_.rules->reindexed(frequencies_));
+    } else {
+      spdlog::warn("store: saved term frequencies unreadable; starting from the prior");
+    }
+  }
+  live_rules_.store(current_.rules);
   recorder_ = std::make_unique<pipeline::Recorder>(*store_, pipeline::recorder_settings(*config));
+  recorder_->observe_terms(&frequencies_);
   if (auto index = recorder_->load(wall_clock_now()); !index) {
     std::cerr << "newswatch run: " << index.error().message << '\n';
     exit_code_ = exit_runtime_failure;
@@ -166,8 +187,7 @@ bool Daemon::start() {
   dispatcher_->set_observer([this](const alert::DeliveryEvent& event) { on_delivery(event); });
   poller_ = std::make_unique<pipeline::FeedPoller>(
       pipeline::FeedPoller::Parts{io_, workers_, *store_, *recorder_,
-                                  pipeline::make_fetch_function(*client_, config->daemon),
-                                  pipeline::make_worker_stages(config->daemon, current_.rules)},
+                                  pipeline::make_fetch_function(*client_, config->daemon), worker_stages()},
       pipeline::poll_cycle_settings(config->daemon));
 
   signals_.add(SIGHUP);
@@ -294,6 +314,7 @@ void Daemon::on_polled(const std::string& name, pipeline::FeedPollResult result)
     log_alerts(result.alert_ids);
     dispatcher_->notify();
   }
+  consider_reindex(result.report.items.fresh + result.report.items.updated);
   if (const auto found = slots_.find(name); found != slots_.end()) {
     auto& slot = found->second;
     slot.polling = false;
@@ -367,6 +388,46 @@ void Daemon::log_alerts(const std::vector<std::string>& ids) {
   }
 }
 
+pipeline::WorkerStages Daemon::worker_stages() const {
+  const auto& daemon = current_.config->daemon;
+  return pipeline::WorkerStages{pipeline::make_parse_function(), pipeline::make_identify_function(daemon),
+                                pipeline::make_match_function(live_rules_), pipeline::make_term_function()};
+}
+
+void Daemon::consider_reindex(std::size_t new_items) {
+  items_since_reindex_ += new_items;
+  if (reindexing_ || stopping_ || items_since_reindex_ < reindex_every_items) {
+    return;
+  }
+  items_since_reindex_ = 0;
+  reindexing_ = true;
+  // Built off the loop from a copy of the counts; matching goes on with the current set meanwhile.
+  boost::asio::post(workers_, [this, current = live_rules_.load(),
+                               frequencies = std::make_shared<const rules::TermFrequencies>(frequencies_)] {
+    auto better = rules::reindex_if_better(*current, *frequencies, reindex_margin);
+    const double before = current->expected_candidates(*frequencies);
+    const double after = better ? better->expected_candidates(*frequencies) : before;
+    boost::asio::post(io_, [this, current, better = std::move(better), before, after] {
+      reindexing_ = false;
+      // A reload in the meantime brought a set of its own, compiled under newer counts.
+      if (!better || live_rules_.load() != current) {
+        return;
+      }
+      live_rules_.store(better);
+      current_.rules = better;
+      spdlog::info("rules: re-indexed by observed term frequencies; expected candidates per item {:.1f} -> {:.1f}",
+                   before, after);
+    });
+  });
+}
+
+void Daemon::save_term_frequencies() {
+  if (auto saved = store_->save_term_frequencies(frequencies_.serialize(), wall_clock_now()); !saved) {
+    metrics_->store_error();
+    spdlog::error("{}", saved.error().message);
+  }
+}
+
 void Daemon::do_wait_signal() {
   signals_.async_wait([this](const boost::system::error_code& error, int signal) { on_signal(error, signal); });
 }
@@ -401,7 +462,9 @@ void Daemon::begin_reload() {
   notifier_.reloading();
   spdlog::info("reload: reading {}", config_path_);
   // Reading files and compiling rules is the slow part: it runs on a worker, never on the loop.
-  boost::asio::post(workers_, [this, path = config_path_] {
+  // The worker gets its own copy of the frequencies: the loop keeps counting into the original.
+  boost::asio::post(workers_, [this, path = config_path_,
+                               frequencies = std::make_shared<const rules::TermFrequencies>(frequencies_)] {
     std::optional<Generation> generation;
     std::vector<std::string> errors;
     auto outcome = load_checked_config(path);
@@ -412,7 +475,7 @@ void Daemon::begin_reload() {
     }
     if (outcome.ok()) {
       auto config = std::make_shared<const config::Config>(std::move(*outcome.config));
-      auto compiled = rules::RuleSet::compile(pipeline::rule_definitions(*config));
+      auto compiled = rules::RuleSet::compile(pipeline::rule_definitions(*config), frequencies.get());
       if (compiled) {
         generation = Generation{config, std::make_shared<const rules::RuleSet>(std::move(*compiled))};
       } else {
@@ -455,8 +518,8 @@ void Daemon::on_reloaded(std::optional<Generation> loaded, std::vector<std::stri
     const auto& config = *current_.config;
     apply_log_settings(globals_, config.daemon);
     recorder_->reconfigure(pipeline::recorder_settings(config));
-    poller_->reconfigure(pipeline::make_worker_stages(config.daemon, current_.rules),
-                         pipeline::poll_cycle_settings(config.daemon));
+    live_rules_.store(current_.rules);
+    poller_->reconfigure(worker_stages(), pipeline::poll_cycle_settings(config.daemon));
     dispatcher_->reconfigure(config);
     apply_feeds(config);
     last_reload_error_.reset();
@@ -511,6 +574,7 @@ void Daemon::finish_shutdown(bool forced) {
     return;
   }
   stopped_ = true;
+  save_term_frequencies();
   dispatcher_->stop();
   if (http_) {
     http_->stop();
@@ -554,6 +618,12 @@ void Daemon::do_maintenance() {
       spdlog::info("store: forgot {} item(s), {} stor(ies) and {} alert(s) older than retention {}", pruned->items,
                    pruned->stories, pruned->alerts, format_duration(retention));
     }
+  }
+  if (steady_now - last_frequency_save_ >= frequency_save_period) {
+    if (last_frequency_save_ != std::chrono::steady_clock::time_point{}) {
+      save_term_frequencies();
+    }
+    last_frequency_save_ = steady_now;
   }
   if (poller_->in_flight() == 0 && !dispatcher_->busy()) {
     retired_.clear();

@@ -201,7 +201,8 @@ Expected<TargetShorthand, std::string> matrix(const Parts& parts, bool secure) {
   }
   std::string room;
   if (!parts.fragment.empty() && parts.segments.empty()) {
-    room = "#" + percent_decode(parts.fragment);
+    room = '#';
+    room += percent_decode(parts.fragment);
   } else if (parts.segments.size() == 1 && parts.fragment.empty()) {
     room = percent_decode(parts.segments[0]);
   }
@@ -210,7 +211,8 @@ Expected<TargetShorthand, std::string> matrix(const Parts& parts, bool secure) {
   }
   if (room.find(':') == std::string::npos) {
     // Room ids and aliases carry their server; Apprise leaves it out when it is the homeserver.
-    room += ":" + host_without_port(parts.host);
+    room += ':';
+    room += host_without_port(parts.host);
   }
   return TargetShorthand{TargetType::matrix,
                          std::string(secure ? "https://" : "http://") + parts.host,

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "newswatch/rules/term_frequencies.hpp"
+#include "newswatch/store/sqlite_store.hpp"
 #include "support/child_process.hpp"
 #include "support/http_server.hpp"
 #include "support/notify_socket.hpp"
@@ -164,6 +166,16 @@ TEST_F(RunEndToEnd, AFeedThatChangesAlertsAndSystemdHearsEveryState) {
   ASSERT_TRUE(exit_code) << "still running after SIGTERM";
   EXPECT_EQ(*exit_code, 0) << daemon->err();
   EXPECT_EQ(hook_.accepted_bodies().size(), 1U);
+
+  // The term frequencies it observed are kept for the next start's rule index.
+  auto store = store::SqliteStore::open_read_only(dir_.path() / "state");
+  ASSERT_TRUE(store) << store.error().message;
+  const auto saved = (*store)->load_term_frequencies();
+  ASSERT_TRUE(saved);
+  ASSERT_TRUE(saved->has_value());
+  const auto frequencies = rules::TermFrequencies::deserialize(**saved);
+  ASSERT_TRUE(frequencies);
+  EXPECT_EQ(frequencies->documents(), 3U);
 }
 
 TEST_F(RunEndToEnd, SighupSwapsInANewRuleAndKeepsTheOldConfigWhenTheNewOneIsBroken) {

@@ -22,7 +22,9 @@
 #include "newswatch/net/http_client.hpp"
 #include "newswatch/pipeline/feed_poller.hpp"
 #include "newswatch/pipeline/recorder.hpp"
+#include "newswatch/rules/live_rule_set.hpp"
 #include "newswatch/rules/rule_set.hpp"
+#include "newswatch/rules/term_frequencies.hpp"
 #include "newswatch/server/daemon_metrics.hpp"
 #include "newswatch/server/http_server.hpp"
 #include "newswatch/server/status_page.hpp"
@@ -73,6 +75,10 @@ class Daemon {
   void on_polled(const std::string& name, pipeline::FeedPollResult result);
   void log_poll(const FeedSlot& slot, const pipeline::FeedPollResult& result);
   void log_alerts(const std::vector<std::string>& ids);
+
+  [[nodiscard]] pipeline::WorkerStages worker_stages() const;
+  void consider_reindex(std::size_t new_items);
+  void save_term_frequencies();
 
   void do_wait_signal();
   void on_signal(const boost::system::error_code& error, int signal);
@@ -129,6 +135,14 @@ class Daemon {
   TimePoint started_{};
   std::optional<TimePoint> last_reload_;
   bool ready_ = false;
+
+  /// Document frequencies of what the feeds say (loop thread only), and the rule set workers match
+  /// with, swapped when a reload or a re-index under those frequencies makes a better one.
+  rules::TermFrequencies frequencies_;
+  rules::LiveRuleSet live_rules_{std::make_shared<const rules::RuleSet>()};
+  std::size_t items_since_reindex_ = 0;
+  bool reindexing_ = false;
+  std::chrono::steady_clock::time_point last_frequency_save_{};
 
   bool reloading_ = false;
   bool reload_again_ = false;
