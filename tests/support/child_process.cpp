@@ -32,19 +32,7 @@ int decode_status(int status) {
 ChildProcess::ChildProcess(const std::string& program, const std::vector<std::string>& args,
                            const ProcessOptions& options, const std::filesystem::path& output_dir)
     : out_path_(output_dir / "stdout"), err_path_(output_dir / "stderr") {
-  std::vector<std::string> argv_storage{program};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& arg : argv_storage) {
-    argv.push_back(arg.data());
-  }
-  argv.push_back(nullptr);
-  auto env_storage = child_environment(options);
-  std::vector<char*> envp;
-  for (auto& variable : env_storage) {
-    envp.push_back(variable.data());
-  }
-  envp.push_back(nullptr);
+  const ExecArguments exec(program, args, options);
   const int out_fd = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   const int err_fd = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -62,7 +50,7 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
     if (!options.working_dir.empty() && chdir(options.working_dir.c_str()) != 0) {
       _exit(127);
     }
-    execve(program.c_str(), argv.data(), envp.data());
+    execve(program.c_str(), exec.argv(), exec.envp());
     _exit(127);
   }
   ::close(out_fd);

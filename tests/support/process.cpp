@@ -45,6 +45,20 @@ std::vector<std::string> child_environment(const ProcessOptions& options) {
   return env;
 }
 
+ExecArguments::ExecArguments(const std::string& program, const std::vector<std::string>& args,
+                             const ProcessOptions& options)
+    : argv_storage_{program}, env_storage_(child_environment(options)) {
+  argv_storage_.insert(argv_storage_.end(), args.begin(), args.end());
+  for (auto& arg : argv_storage_) {
+    argv_.push_back(arg.data());
+  }
+  argv_.push_back(nullptr);
+  for (auto& variable : env_storage_) {
+    envp_.push_back(variable.data());
+  }
+  envp_.push_back(nullptr);
+}
+
 ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
                           const ProcessOptions& options) {
   std::array<int, 2> in_pipe{};
@@ -54,19 +68,7 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
   check(pipe2(out_pipe.data(), O_CLOEXEC), "pipe");
   check(pipe2(err_pipe.data(), O_CLOEXEC), "pipe");
 
-  std::vector<std::string> argv_storage{program};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& arg : argv_storage) {
-    argv.push_back(arg.data());
-  }
-  argv.push_back(nullptr);
-  auto env_storage = child_environment(options);
-  std::vector<char*> envp;
-  for (auto& variable : env_storage) {
-    envp.push_back(variable.data());
-  }
-  envp.push_back(nullptr);
+  const ExecArguments exec(program, args, options);
 
   const pid_t pid = fork();
   check(pid, "fork");
@@ -77,7 +79,7 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
     if (!options.working_dir.empty() && chdir(options.working_dir.c_str()) != 0) {
       _exit(127);
     }
-    execve(program.c_str(), argv.data(), envp.data());
+    execve(program.c_str(), exec.argv(), exec.envp());
     _exit(127);
   }
   close(in_pipe[0]);

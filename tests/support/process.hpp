@@ -30,6 +30,29 @@ struct ProcessOptions {
 /// The inherited environment with `options.env` and `options.unset_env` applied, as NAME=VALUE.
 std::vector<std::string> child_environment(const ProcessOptions& options);
 
+/// What execve() takes for `program` with `args` in the environment child_environment() gives: the
+/// strings and the null-terminated pointer arrays into them, built before fork().
+class ExecArguments {
+ public:
+  ExecArguments(const std::string& program, const std::vector<std::string>& args, const ProcessOptions& options);
+  ExecArguments(const ExecArguments&) = delete;
+  ExecArguments& operator=(const ExecArguments&) = delete;
+  ExecArguments(ExecArguments&&) = delete;
+  ExecArguments& operator=(ExecArguments&&) = delete;
+  ~ExecArguments() = default;
+
+  /// argv for execve().
+  [[nodiscard]] char* const* argv() const noexcept { return argv_.data(); }
+  /// envp for execve().
+  [[nodiscard]] char* const* envp() const noexcept { return envp_.data(); }
+
+ private:
+  std::vector<std::string> argv_storage_;
+  std::vector<std::string> env_storage_;
+  std::vector<char*> argv_;
+  std::vector<char*> envp_;
+};
+
 /// Runs `program` with `args` to completion and captures its output.
 ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
                           const ProcessOptions& options = {});
