@@ -16,6 +16,7 @@ void register_run_command(CLI::App& root, const GlobalOptions& globals, int& exi
       "and keeps the running config); SIGTERM or SIGINT stop polling, let fetches and deliveries in flight\n"
       "finish for up to [daemon] shutdown_timeout, and exit 0; a second one exits at once.\n"
       "Under systemd (Type=notify) it reports READY, RELOADING, STOPPING, STATUS and pings the watchdog.\n"
+      "With [daemon] http_listen it serves the status page (/), /metrics (Prometheus), /healthz and /readyz.\n"
       "Exit 0 after a clean stop; 1 on config errors; 2 when the store cannot be opened.");
   command->callback([&globals, &exit_code] {
     Daemon daemon(globals);

@@ -225,14 +225,11 @@ Series& Family<Series>::with(std::span<const std::string_view> values) {
     return found->second.series;
   }
   std::vector<std::string> raw(values.begin(), values.end());
-  auto series = [this] {
-    if constexpr (std::is_same_v<Series, Histogram>) {
-      return Histogram(bounds_);
-    } else {
-      return Series{};
-    }
-  }();
-  return series_.emplace(scratch_key_, Entry{std::move(raw), std::move(series)}).first->second.series;
+  if constexpr (std::is_same_v<Series, Histogram>) {
+    return series_.emplace(scratch_key_, Entry{std::move(raw), Histogram(bounds_)}).first->second.series;
+  } else {
+    return series_.emplace(scratch_key_, Entry{std::move(raw), Series{}}).first->second.series;
+  }
 }
 
 template <typename Series>
