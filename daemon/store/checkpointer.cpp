@@ -4,6 +4,14 @@
 #include <sqlite3.h>
 
 namespace newswatch::store {
+namespace {
+
+/// About 16 MB of 4 KiB pages: past this the log is truncated once the passive checkpoint has
+/// caught up to within restart_backlog_frames (about 1 MB), so the writer waits only for those.
+constexpr int restart_frames = 4096;
+constexpr int restart_backlog_frames = 256;
+
+}  // namespace
 
 Expected<std::unique_ptr<Checkpointer>, StoreError> Checkpointer::start(const std::filesystem::path& database,
                                                                         std::chrono::milliseconds period) {
@@ -59,6 +67,18 @@ void Checkpointer::checkpoint() {
   // SQLITE_BUSY only means another checkpoint ran at the same time; the next period catches up.
   if (status != SQLITE_OK && status != SQLITE_BUSY) {
     spdlog::warn("{}", database_.error("checkpoint").message);
+    return;
+  }
+  // A writer rewinds the log only when it starts while every frame is already in the file; under
+  // steady writes a passive checkpoint never quite gets there and the log grows without end. Past
+  // restart_frames, a TRUNCATE checkpoint holds the next writer until the few frames the passive
+  // one left are copied, and the log starts over from an empty file.
+  if (log_frames > restart_frames && log_frames - checkpointed <= restart_backlog_frames) {
+    const int restarted =
+        sqlite3_wal_checkpoint_v2(database_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &checkpointed);
+    if (restarted != SQLITE_OK && restarted != SQLITE_BUSY) {
+      spdlog::warn("{}", database_.error("checkpoint (restart)").message);
+    }
   }
 }
 

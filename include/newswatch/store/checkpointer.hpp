@@ -17,7 +17,8 @@ namespace newswatch::store {
 /// the commit that crosses 1,000 pages and fsyncs the database: tens of milliseconds at the p99 of
 /// record_poll. With the store's auto-checkpoint off (SqliteStore::checkpoint_in_background()), this
 /// runs a PASSIVE checkpoint (https://www.sqlite.org/c3ref/wal_checkpoint_v2.html: it never waits
-/// for readers or the writer) every `period`.
+/// for readers or the writer) every `period`, and a TRUNCATE one when the log has grown past about
+/// 16 MB anyway, so that it stays bounded under steady writes.
 class Checkpointer {
  public:
   /// Opens `database` and starts the thread; the error names the file.
