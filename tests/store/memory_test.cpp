@@ -6,6 +6,7 @@
 #include <string>
 
 #include "newswatch/store/sqlite_store.hpp"
+#include "support/store_fixture.hpp"
 #include "support/temp_dir.hpp"
 
 namespace newswatch::store {
@@ -13,18 +14,10 @@ namespace {
 
 using namespace std::chrono;
 using namespace std::chrono_literals;
+using testing::open_store;
 using testing::TempDir;
 
 const TimePoint now = sys_days{year{2026} / November / 25} + 10h;
-
-std::unique_ptr<SqliteStore> open_store(const std::filesystem::path& state_dir) {
-  auto store = SqliteStore::open(state_dir);
-  if (!store) {
-    ADD_FAILURE() << store.error().message;
-    return nullptr;
-  }
-  return std::move(*store);
-}
 
 FeedState state_of(const std::string& feed) {
   FeedState state;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "newswatch/store/reconcile.hpp"
+#include "support/store_fixture.hpp"
 #include "support/temp_dir.hpp"
 
 namespace newswatch::store {
@@ -15,18 +16,10 @@ namespace {
 
 using namespace std::chrono;
 using namespace std::chrono_literals;
+using testing::open_store;
 using testing::TempDir;
 
 const TimePoint now = sys_days{year{2026} / November / 25} + 10h;
-
-std::unique_ptr<SqliteStore> open_store(const std::filesystem::path& state_dir) {
-  auto store = SqliteStore::open(state_dir);
-  if (!store) {
-    ADD_FAILURE() << store.error().message;
-    return nullptr;
-  }
-  return std::move(*store);
-}
 
 FeedState sample_state() {
   FeedState state;
