@@ -11,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "newswatch/app/daemon_status.hpp"
 #include "newswatch/app/exit_code.hpp"
 #include "newswatch/app/logging.hpp"
 #include "newswatch/model/time.hpp"
@@ -34,10 +35,6 @@ constexpr std::size_t reindex_every_items = 5000;
 constexpr double reindex_margin = 0.1;
 constexpr std::chrono::minutes frequency_save_period{10};
 
-TimePoint wall_clock_now() {
-  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
 const char* signal_name(int signal) {
   switch (signal) {
     case SIGHUP: return "SIGHUP";
@@ -47,41 +44,9 @@ const char* signal_name(int signal) {
   }
 }
 
-server::PollResult poll_result(const pipeline::FeedPollResult& result) {
-  switch (result.report.verdict) {
-    case pipeline::PollVerdict::fetched: return server::PollResult::ok;
-    case pipeline::PollVerdict::not_modified: return server::PollResult::not_modified;
-    case pipeline::PollVerdict::gone: return server::PollResult::gone;
-    case pipeline::PollVerdict::failed:
-    case pipeline::PollVerdict::skipped: break;
-  }
-  if (result.parse_failed) {
-    return server::PollResult::parse_error;
-  }
-  return result.fetch_outcome == fetch::FetchOutcome::http_error ? server::PollResult::http_error
-                                                                 : server::PollResult::transport_error;
-}
-
 void apply_log_settings(const GlobalOptions& globals, const config::DaemonSettings& daemon) {
   configure_logging(globals.log_level.empty() ? daemon.log_level : globals.log_level,
                     daemon.log_format == config::LogFormat::json ? LogFormat::json : LogFormat::text);
-}
-
-/// How the status page and newswatch_feeds{state} see a feed.
-server::FeedHealth feed_health_of(const FeedState& state, bool polling) {
-  if (state.disabled) {
-    return server::FeedHealth::disabled;
-  }
-  if (state.consecutive_failures > 0) {
-    return server::FeedHealth::failing;
-  }
-  if (!state.baselined && polling) {
-    return server::FeedHealth::baselining;
-  }
-  if (!state.last_poll) {
-    return server::FeedHealth::pending;
-  }
-  return server::FeedHealth::ok;
 }
 
 }  // namespace
@@ -128,7 +93,7 @@ bool Daemon::start() {
     return false;
   }
   current_ = Generation{config, std::make_shared<const rules::RuleSet>(std::move(*compiled))};
-  started_ = wall_clock_now();
+  started_ = now_seconds();
   metrics_ = std::make_unique<server::DaemonMetrics>(version, started_);
 
   auto opened = store::SqliteStore::open(config->daemon.state_dir);
@@ -166,7 +131,7 @@ bool Daemon::start() {
   live_rules_.store(current_.rules);
   recorder_ = std::make_unique<pipeline::Recorder>(*store_, pipeline::recorder_settings(*config));
   recorder_->observe_terms(&frequencies_);
-  if (auto index = recorder_->load(wall_clock_now()); !index) {
+  if (auto index = recorder_->load(now_seconds()); !index) {
     std::cerr << "newswatch run: " << index.error().message << '\n';
     exit_code_ = exit_runtime_failure;
     return false;
@@ -276,7 +241,7 @@ void Daemon::apply_feeds(const config::Config& config) {
 
 void Daemon::schedule(FeedSlot& slot) {
   slot.timer->cancel();
-  const auto now = wall_clock_now();
+  const auto now = now_seconds();
   if (const auto skipped = pipeline::skip_reason(slot.state, now); skipped && slot.state.disabled) {
     spdlog::warn("run: feed={} is not polled: {}; change its url to poll it again", slot.feed.name, *skipped);
     return;
@@ -306,7 +271,7 @@ void Daemon::on_due(const std::string& name) {
 }
 
 void Daemon::on_polled(const std::string& name, pipeline::FeedPollResult result) {
-  last_poll_ = wall_clock_now();
+  last_poll_ = now_seconds();
   if (result.store_error) {
     metrics_->store_error();
   }
@@ -422,7 +387,7 @@ void Daemon::consider_reindex(std::size_t new_items) {
 }
 
 void Daemon::save_term_frequencies() {
-  if (auto saved = store_->save_term_frequencies(frequencies_.serialize(), wall_clock_now()); !saved) {
+  if (auto saved = store_->save_term_frequencies(frequencies_.serialize(), now_seconds()); !saved) {
     metrics_->store_error();
     spdlog::error("{}", saved.error().message);
   }
@@ -495,14 +460,14 @@ void Daemon::on_reloaded(std::optional<Generation> loaded, std::vector<std::stri
   if (stopping_) {
     return;
   }
-  last_reload_ = wall_clock_now();
+  last_reload_ = now_seconds();
   metrics_->config_reloaded(loaded.has_value(), *last_reload_);
   if (!loaded) {
     for (const auto& error : errors) {
       spdlog::error("reload: {}", error);
     }
     last_reload_error_ = fmt::format("reload failed at {} with {} error(s), running the previous config{}",
-                                     format_rfc3339(wall_clock_now()), errors.size(),
+                                     format_rfc3339(now_seconds()), errors.size(),
                                      errors.empty() ? std::string() : ": " + errors.front());
     spdlog::error("reload: {} is not valid; still running the previous config", config_path_);
   } else {
@@ -603,7 +568,7 @@ void Daemon::do_watchdog() {
 }
 
 void Daemon::do_maintenance() {
-  const auto now = wall_clock_now();
+  const auto now = now_seconds();
   const auto steady_now = std::chrono::steady_clock::now();
   if (last_expire_ == std::chrono::steady_clock::time_point{} || steady_now - last_expire_ >= expire_period) {
     last_expire_ = steady_now;
@@ -678,7 +643,7 @@ void Daemon::publish_status() {
     by_health[server::to_string(health)] = 0;
   }
   for (const auto& [name, slot] : slots_) {
-    ++by_health[server::to_string(feed_health_of(slot.state, slot.polling))];
+    ++by_health[server::to_string(feed_health(slot.state, slot.polling))];
   }
   for (const auto& [health, count] : by_health) {
     metrics_->set_feeds_in_state(health, count);
@@ -694,7 +659,7 @@ void Daemon::count_poll(const FeedSlot& slot, const pipeline::FeedPollResult& re
   }
   metrics_->feed_polled(name, outcome, std::chrono::duration<double>(result.fetch_elapsed));
   if (outcome == server::PollResult::ok || outcome == server::PollResult::not_modified) {
-    metrics_->feed_succeeded(name, wall_clock_now());
+    metrics_->feed_succeeded(name, now_seconds());
   }
   metrics_->set_feed_consecutive_failures(name, static_cast<std::size_t>(std::max(0, slot.state.consecutive_failures)));
   if (result.report.items.fresh > 0) {
@@ -754,90 +719,12 @@ server::Readiness Daemon::readiness() const {
 }
 
 server::StatusSnapshot Daemon::status_snapshot() {
-  const auto now = wall_clock_now();
-  const auto& config = *current_.config;
-  server::StatusSnapshot snapshot;
-  snapshot.version = version;
-  snapshot.started = started_;
-  snapshot.config_path = config_path_;
-  snapshot.last_reload = last_reload_;
-  snapshot.last_reload_succeeded = !last_reload_error_.has_value();
-  snapshot.last_reload_error = last_reload_error_.value_or("");
-
-  std::map<std::string, std::size_t, std::less<>> items;
-  if (auto feeds = store_->list_feeds()) {
-    for (const auto& feed : *feeds) {
-      items[feed.state.feed_name] = feed.items;
-    }
-  }
+  StatusInputs inputs{version,          started_, config_path_,  last_reload_, last_reload_error_,
+                      *current_.config, {},       target_errors_};
   for (const auto& [name, slot] : slots_) {
-    server::FeedStatus status;
-    status.name = name;
-    status.health = feed_health_of(slot.state, slot.polling);
-    status.last_poll = slot.state.last_poll;
-    if (!slot.state.disabled && !slot.polling) {
-      status.next_poll = slot.state.next_poll;
-    }
-    status.last_error = slot.state.consecutive_failures > 0 || slot.state.disabled ? slot.state.last_error : "";
-    const auto found = items.find(name);
-    status.items = found == items.end() ? 0 : found->second;
-    snapshot.feeds.push_back(std::move(status));
+    inputs.feeds.push_back(FeedView{name, slot.state, slot.polling});
   }
-
-  store::AlertFilter last_day;
-  last_day.since = now - std::chrono::hours{24};
-  last_day.limit = 100000;
-  std::map<std::string, std::size_t, std::less<>> matches;
-  if (auto alerts = store_->list_alerts(last_day)) {
-    for (const auto& overview : *alerts) {
-      ++matches[overview.alert.rule];
-    }
-  }
-  for (const auto& rule : config.rules) {
-    if (rule.enabled) {
-      const auto found = matches.find(rule.name);
-      snapshot.rules.push_back(server::RuleStatus{rule.name, found == matches.end() ? 0 : found->second});
-    }
-  }
-
-  std::map<std::string, store::DeliveryCounts, std::less<>> counts;
-  if (auto stored = store_->delivery_counts()) {
-    for (auto& count : *stored) {
-      auto name = count.target;
-      counts.emplace(std::move(name), std::move(count));
-    }
-  }
-  for (const auto& target : config.targets) {
-    server::TargetStatus status;
-    status.name = target.name;
-    status.type = config::target_type_name(target.type);
-    if (const auto found = counts.find(target.name); found != counts.end()) {
-      status.queued = found->second.pending;
-      status.dead = found->second.dead;
-    }
-    if (const auto found = target_errors_.find(target.name); found != target_errors_.end()) {
-      status.last_error = found->second;
-    }
-    snapshot.targets.push_back(std::move(status));
-  }
-
-  store::AlertFilter recent;
-  recent.limit = server::recent_alert_limit;
-  if (auto alerts = store_->list_alerts(recent)) {
-    for (const auto& overview : *alerts) {
-      const auto& alert = overview.alert;
-      server::RecentAlert entry{alert.rule, alert.title, alert.link, alert.feed, alert.created, {}};
-      for (const auto& evidence : alert.why) {
-        for (const auto& text : evidence.text) {
-          if (!text.empty() && std::find(entry.why.begin(), entry.why.end(), text) == entry.why.end()) {
-            entry.why.push_back(text);
-          }
-        }
-      }
-      snapshot.recent_alerts.push_back(std::move(entry));
-    }
-  }
-  return snapshot;
+  return make_status_snapshot(*store_, inputs, now_seconds());
 }
 
 }  // namespace newswatch::app

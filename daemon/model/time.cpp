@@ -4,6 +4,10 @@
 
 namespace newswatch {
 
+TimePoint now_seconds() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
 std::string format_rfc3339(TimePoint instant) {
   const auto day = std::chrono::floor<std::chrono::days>(instant);
   const std::chrono::year_month_day date{day};

@@ -10,10 +10,6 @@
 namespace newswatch::pipeline {
 namespace {
 
-TimePoint wall_clock_now() {
-  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
 bool is_file_url(const std::string& url) {
   return url.rfind("file://", 0) == 0;
 }
@@ -94,7 +90,7 @@ void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
   // with the loop, and its result comes back as a posted message.
   boost::asio::post(
       parts_.workers, [this, id, feed = job.feed, body = std::move(body), content_type = std::move(content_type),
-                       url = std::move(url), known = std::move(*known), stages = job.stages, now = wall_clock_now()] {
+                       url = std::move(url), known = std::move(*known), stages = job.stages, now = now_seconds()] {
         auto work = work_on_body(feed, body, content_type, url, known, now, stages);
         boost::asio::post(parts_.io, [this, id, work = std::move(work)]() mutable { on_worked(id, std::move(work)); });
       });
@@ -102,7 +98,7 @@ void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
 
 void FeedPoller::on_worked(std::size_t id, FeedWork work) {
   auto& job = jobs_.at(id);
-  const TimePoint now = wall_clock_now();
+  const TimePoint now = now_seconds();
   const auto change = update_feed_state(job.state, job.result, work.parse_error, now);
 
   schedule::PollHints hints = std::move(work.hints);

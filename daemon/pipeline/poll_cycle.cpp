@@ -10,13 +10,6 @@
 #include "newswatch/store/reconcile.hpp"
 
 namespace newswatch::pipeline {
-namespace {
-
-TimePoint wall_clock_now() {
-  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-}  // namespace
 
 PollCycle::PollCycle(Parts parts, std::vector<Feed> feeds, PollCycleSettings settings)
     : io_(parts.io),
@@ -29,7 +22,7 @@ void PollCycle::start(FeedHandler on_feed, DoneHandler on_done) {
   on_feed_ = std::move(on_feed);
   on_done_ = std::move(on_done);
   started_ = std::chrono::steady_clock::now();
-  recorder_.expire(wall_clock_now());
+  recorder_.expire(now_seconds());
 
   auto stored = store_.load_feed_states();
   if (!stored) {
@@ -43,7 +36,7 @@ void PollCycle::start(FeedHandler on_feed, DoneHandler on_done) {
     by_name.emplace(std::move(name), std::move(state));
   }
 
-  const TimePoint now = wall_clock_now();
+  const TimePoint now = now_seconds();
   struct Poll {
     const Feed* feed;
     FeedState state;

@@ -9,6 +9,9 @@ namespace newswatch {
 /// Wall-clock instants in UTC, second precision (feeds carry no more).
 using TimePoint = std::chrono::sys_seconds;
 
+/// The wall clock now, in whole seconds (the store's resolution).
+TimePoint now_seconds();
+
 /// Formats an instant as RFC 3339 UTC, e.g. "2015-08-25T12:00:00Z".
 std::string format_rfc3339(TimePoint instant);
 
