@@ -37,7 +37,7 @@ void FeedPoller::poll(const Feed& feed, FeedState state, Done done) {
   const std::size_t id = next_id_++;
   auto host = schedule::host_key(state.url);
   auto& job =
-      jobs_.emplace(id, Job{feed, std::move(state), std::move(host), {}, parts_.stages, settings_, std::move(done)})
+      jobs_.emplace(id, Job{feed, std::move(state), std::move(host), {}, parts_.stages, settings_, std::move(done), {}})
           .first->second;
   if (limiter_.try_acquire(id, job.host)) {
     do_fetch(id);
@@ -128,17 +128,34 @@ void FeedPoller::on_worked(std::size_t id, FeedWork work) {
     spdlog::error("fetch: feed={} url={}: {}", job.feed.name, report.url, change.error);
   }
 
-  auto outcome = parts_.recorder.record(job.feed, job.state, std::move(work), change.verdict, now);
-  if (outcome.store_error) {
-    spdlog::error("{}", *outcome.store_error);
-    result.store_error = outcome.store_error;
+  job.pending = std::move(result);
+  parts_.recorder.stage(job.feed, job.state, std::move(work), change.verdict, now);
+  staged_.push_back(id);
+  if (staged_.size() == 1) {
+    // Commits once the handlers already queued have run: every poll they finish shares it.
+    boost::asio::post(parts_.io, [this] { commit_staged(); });
   }
-  report.items = outcome.counts;
-  report.baselined = outcome.baselined;
-  result.alert_ids = std::move(outcome.alert_ids);
-  // What the store now holds (a baseline marks it); after a store error, what would have been.
-  result.state = outcome.state ? std::move(*outcome.state) : std::move(job.state);
-  finish(id, std::move(result));
+}
+
+void FeedPoller::commit_staged() {
+  const std::vector<std::size_t> ids = std::move(staged_);
+  staged_.clear();
+  auto outcomes = parts_.recorder.commit();
+  for (std::size_t index = 0; index < ids.size(); ++index) {
+    auto& job = jobs_.at(ids[index]);
+    auto& outcome = outcomes.at(index);
+    FeedPollResult result = std::move(job.pending);
+    if (outcome.store_error) {
+      spdlog::error("{}", *outcome.store_error);
+      result.store_error = outcome.store_error;
+    }
+    result.report.items = outcome.counts;
+    result.report.baselined = outcome.baselined;
+    result.alert_ids = std::move(outcome.alert_ids);
+    // What the store now holds (a baseline marks it); after a store error, what would have been.
+    result.state = outcome.state ? std::move(*outcome.state) : std::move(job.state);
+    finish(ids[index], std::move(result));
+  }
 }
 
 void FeedPoller::finish(std::size_t id, FeedPollResult result) {

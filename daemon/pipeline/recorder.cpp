@@ -1,6 +1,7 @@
 #include "newswatch/pipeline/recorder.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
@@ -115,14 +116,11 @@ bool Recorder::alerted(const std::string& rule, std::uint64_t story, std::option
   return std::find(rules->begin(), rules->end(), rule) != rules->end();
 }
 
-RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work, PollVerdict verdict, TimePoint now) {
+void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdict verdict, TimePoint now) {
   RecordOutcome outcome;
   store::PollRecord record;
   record.now = now;
-  if (!settings_.dry_run) {
-    pending_urls_.clear();
-    pending_alerted_.clear();
-  }
+  last_staged_ = std::max(last_staged_, now);
 
   const bool fetched = verdict == PollVerdict::fetched;
   const bool baseline = fetched && feed.baseline && !settings_.no_baseline && !state.baselined;
@@ -131,8 +129,10 @@ RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work,
     state.baselined = true;
   }
   const auto max_age = feed.max_item_age.value_or(settings_.max_item_age);
-  std::vector<std::pair<dedup::StoryFingerprint, std::uint64_t>> new_fingerprints;  // fingerprint, story
   std::optional<std::string> error;
+  // What this poll adds to the staged links and alerts, taken back should deciding it fail.
+  std::vector<std::string> added_urls;
+  std::vector<std::pair<std::string, std::uint64_t>> added_alerted;
 
   outcome.counts.seen = work.seen;
   for (auto& entry : work.items) {
@@ -170,12 +170,6 @@ RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work,
       if (!story) {
         story = index_.find(entry.identity.fingerprint);
       }
-      // This poll's own new items join the index only once committed: look at them here.
-      for (auto earlier = new_fingerprints.begin(); !story && earlier != new_fingerprints.end(); ++earlier) {
-        if (dedup::same_story(earlier->first, entry.identity.fingerprint)) {
-          story = earlier->second;
-        }
-      }
       if (story) {
         ++outcome.counts.folded;
         seen.story = *story;
@@ -183,9 +177,10 @@ RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work,
         seen.story = make_story_id(feed.name, entry.identity.key);
         record.stories.push_back(store::StoryRecord{seen.story, seen.fingerprint, now, item.title});
       }
-      new_fingerprints.emplace_back(entry.identity.fingerprint, seen.story);
-      if (!entry.identity.canonical_url.empty()) {
-        pending_urls_.emplace(entry.identity.canonical_url, seen.story);
+      // It joins the index now, for the items staged after it; a failed write rebuilds the index.
+      index_.add(entry.identity.fingerprint, seen.story, now);
+      if (!entry.identity.canonical_url.empty() && pending_urls_.emplace(entry.identity.canonical_url, seen.story).second) {
+        added_urls.push_back(entry.identity.canonical_url);
       }
       const bool too_old = item.published && *item.published < now - max_age;
       if (!too_old) {
@@ -200,7 +195,9 @@ RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work,
           alerted(match.rule, seen.story, error)) {
         continue;
       }
-      pending_alerted_.insert({match.rule, seen.story});
+      if (pending_alerted_.insert({match.rule, seen.story}).second) {
+        added_alerted.emplace_back(match.rule, seen.story);
+      }
       Alert alert;
       alert.id = make_alert_id(match.rule, seen.story);
       alert.rule = match.rule;
@@ -230,29 +227,83 @@ RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work,
   outcome.counts.alerts = record.alerts.size();
 
   if (error) {
+    for (const auto& url : added_urls) {
+      pending_urls_.erase(url);
+    }
+    for (const auto& rule_story : added_alerted) {
+      pending_alerted_.erase(rule_story);
+    }
     outcome.store_error = error;
-    outcome.alert_ids.clear();
-    outcome.counts.alerts = 0;
-    return outcome;
+    index_stale_ = true;
+    staged_.push_back(Staged{std::move(outcome), std::nullopt});
+    return;
   }
   record.state = std::move(state);
+  outcome.state = record.state;
+  staged_.push_back(Staged{std::move(outcome), records_.size()});
+  records_.push_back(std::move(record));
+}
+
+std::vector<RecordOutcome> Recorder::commit() {
   if (settings_.dry_run) {
-    for (auto& alert : record.alerts) {
-      auto id = alert.id;
-      dry_alerts_.emplace(std::move(id), std::move(alert));
+    for (auto& record : records_) {
+      for (auto& alert : record.alerts) {
+        auto id = alert.id;
+        dry_alerts_.emplace(std::move(id), std::move(alert));
+      }
     }
-  } else if (auto written = store_.record_poll(record); !written) {
-    outcome.store_error = written.error().message;
-    outcome.alert_ids.clear();
-    outcome.counts.alerts = 0;
-    return outcome;
+  } else {
+    if (!records_.empty() && !write_staged()) {
+      index_stale_ = true;
+    }
+    pending_urls_.clear();
+    pending_alerted_.clear();
   }
-  // Only what is committed joins the in-memory index, so it never knows a story the store does not.
-  for (const auto& [fingerprint, story] : new_fingerprints) {
-    index_.add(fingerprint, story, now);
+  records_.clear();
+  if (index_stale_) {
+    // Forget what was decided for unwritten polls: they come back as new items and decide again.
+    index_ = dedup::StoryIndex{};
+    if (auto loaded = load(last_staged_); !loaded) {
+      spdlog::error("{}", loaded.error().message);
+    }
+    index_stale_ = false;
   }
-  outcome.state = std::move(record.state);
-  return outcome;
+  std::vector<RecordOutcome> outcomes;
+  outcomes.reserve(staged_.size());
+  for (auto& staged : staged_) {
+    if (staged.outcome.store_error) {
+      staged.outcome.alert_ids.clear();
+      staged.outcome.counts.alerts = 0;
+      staged.outcome.state.reset();
+    }
+    outcomes.push_back(std::move(staged.outcome));
+  }
+  staged_.clear();
+  return outcomes;
+}
+
+bool Recorder::write_staged() {
+  if (store_.record_polls(records_)) {
+    return true;
+  }
+  // One transaction for all failed: write each poll alone, so only the bad one fails.
+  bool all_written = true;
+  for (auto& staged : staged_) {
+    if (!staged.record) {
+      continue;
+    }
+    if (auto written = store_.record_poll(records_.at(*staged.record)); !written) {
+      staged.outcome.store_error = written.error().message;
+      all_written = false;
+    }
+  }
+  return all_written;
+}
+
+RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work, PollVerdict verdict, TimePoint now) {
+  stage(feed, std::move(state), std::move(work), verdict, now);
+  auto outcomes = commit();
+  return std::move(outcomes.back());
 }
 
 Expected<std::vector<Alert>, store::StoreError> Recorder::alerts(const std::vector<std::string>& ids) {

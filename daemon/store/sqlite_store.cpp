@@ -251,7 +251,8 @@ StoreStatus SqliteStore::prepare_statements() {
        "published = excluded.published, title = excluded.title, link = excluded.link, rules = excluded.rules"},
       {&refresh_item_, "UPDATE seen_items SET last_seen = ?3 WHERE feed = ?1 AND identity = ?2"},
       {&insert_story_,
-       "INSERT OR IGNORE INTO stories (id, fingerprint, first_seen, last_seen, title) VALUES (?1, ?2, ?3, ?3, ?4)"},
+       "INSERT INTO stories (id, fingerprint, first_seen, last_seen, title) VALUES (?1, ?2, ?3, ?3, ?4) "
+       "ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)"},
       {&touch_story_, "UPDATE stories SET last_seen = max(last_seen, ?2) WHERE id = ?1"},
       {&insert_alert_,
        "INSERT OR IGNORE INTO alerts (id, rule, story, feed, item_identity, item_id, title, link, published, "

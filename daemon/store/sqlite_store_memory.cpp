@@ -202,11 +202,20 @@ StoreStatus SqliteStore::write_alert(const Alert& alert) {
   return store_ok();
 }
 
-StoreStatus SqliteStore::record_poll(const PollRecord& record) {
+StoreStatus SqliteStore::record_polls(std::span<const PollRecord> records) {
   auto transaction = Transaction::begin(database_);
   if (!transaction) {
     return make_unexpected(std::move(transaction).error());
   }
+  for (const auto& record : records) {
+    if (auto written = write_poll(record); !written) {
+      return written;
+    }
+  }
+  return transaction->commit();
+}
+
+StoreStatus SqliteStore::write_poll(const PollRecord& record) {
   if (auto written = write_feed_state(record.state); !written) {
     return written;
   }
@@ -220,9 +229,17 @@ StoreStatus SqliteStore::record_poll(const PollRecord& record) {
       return done;
     }
   }
+  const auto started_here = [&record](std::uint64_t story) {
+    return std::any_of(record.stories.begin(), record.stories.end(),
+                       [story](const StoryRecord& started) { return started.id == story; });
+  };
   for (const auto& item : record.items) {
     if (auto written = write_item(item); !written) {
       return written;
+    }
+    // A story this poll started was inserted with last_seen = first_seen already.
+    if (started_here(item.story)) {
+      continue;
     }
     const StatementUse use(touch_story_);
     touch_story_.bind(1, as_column(item.story));
@@ -245,7 +262,7 @@ StoreStatus SqliteStore::record_poll(const PollRecord& record) {
       return written;
     }
   }
-  return transaction->commit();
+  return store_ok();
 }
 
 Expected<std::vector<KnownItem>, StoreError> SqliteStore::load_known_items(std::string_view feed) {

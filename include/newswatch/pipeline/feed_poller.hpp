@@ -45,7 +45,8 @@ struct FeedPollResult {
 
 /// The per-feed unit that `once` and `run` share: fetch (on the loop thread, under the global and
 /// per-host limits) → parse, identify, compare and match (on the worker pool) → record (on the loop
-/// thread: dedup decisions, the next poll, and one store transaction).
+/// thread: dedup decisions and the next poll; the polls recorded together share one store commit,
+/// run as soon as the loop has handled what was already queued).
 ///
 /// Threads: poll() and every callback run on the io_context's one thread, which owns the jobs and the
 /// Recorder. Workers get a copy of what they need and post their result back.
@@ -94,17 +95,20 @@ class FeedPoller {
     WorkerStages stages;
     PollCycleSettings settings;
     Done done;
+    FeedPollResult pending;  ///< Staged with the recorder, waiting for its commit.
   };
 
   void do_fetch(std::size_t id);
   void on_fetched(std::size_t id, fetch::FetchResult result);
   void on_worked(std::size_t id, FeedWork work);
+  void commit_staged();
   void finish(std::size_t id, FeedPollResult result);
 
   Parts parts_;
   PollCycleSettings settings_;
   schedule::HostLimiter limiter_;
   std::map<std::size_t, Job> jobs_;
+  std::vector<std::size_t> staged_;  ///< Jobs staged with the recorder, in staging order.
   std::size_t next_id_ = 0;
 };
 

@@ -47,7 +47,13 @@ std::uint64_t make_story_id(std::string_view feed, std::string_view identity);
 
 /// The loop-side half of a feed poll: gives each new item its story (the same canonical link in any
 /// feed, or a near-duplicate inside the story window), decides which rules alert, and writes the
-/// feed state, items, stories and alerts with one Store::record_poll() call.
+/// feed state, items, stories and alerts of each poll whole.
+///
+/// Group commit: stage() decides a poll and holds it; commit() writes every poll staged since the
+/// last commit in one transaction. Polls that finish together (a cycle's burst) so share one commit
+/// instead of paying one each, and each is still all or nothing. A staged poll already counts for
+/// the decisions of the polls staged after it (its links, stories and alerts), as it will be written
+/// with them.
 ///
 /// A rule alerts once per story. An edit alerts only for rules the stored version did not match.
 /// Nothing alerts during a feed's baseline poll, nor for an item first seen when already older than
@@ -66,7 +72,15 @@ class Recorder {
   void expire(TimePoint now);
   /// The store's items of a feed, for the worker to compare against.
   Expected<std::vector<store::KnownItem>, store::StoreError> known_items(const Feed& feed);
-  /// Records one poll; `work` is empty unless the verdict is `fetched`.
+  /// Decides one poll and holds it for the next commit(); `work` is empty unless the verdict is
+  /// `fetched`. The outcome of the poll comes from that commit().
+  void stage(const Feed& feed, FeedState state, FeedWork work, PollVerdict verdict, TimePoint now);
+  /// Writes every staged poll in one transaction and returns their outcomes in staging order. Should
+  /// that transaction fail, each poll is written on its own, so one bad poll fails alone.
+  std::vector<RecordOutcome> commit();
+  /// Polls staged and not yet committed.
+  [[nodiscard]] std::size_t staged() const noexcept { return staged_.size(); }
+  /// Stages and commits one poll.
   RecordOutcome record(const Feed& feed, FeedState state, FeedWork work, PollVerdict verdict, TimePoint now);
   /// The alerts with these ids, `also` filled in (from the store, or from memory on a dry run).
   Expected<std::vector<Alert>, store::StoreError> alerts(const std::vector<std::string>& ids);
@@ -85,13 +99,25 @@ class Recorder {
     StoryMember member;
   };
 
+  struct Staged {
+    RecordOutcome outcome;
+    std::optional<std::size_t> record;  ///< Index in records_; unset when deciding failed.
+  };
+
   std::optional<std::uint64_t> story_of_url(const std::string& canonical_url, std::optional<std::string>& error);
   bool alerted(const std::string& rule, std::uint64_t story, std::optional<std::string>& error);
+  /// Writes the staged records; false when any of them failed (their outcomes carry the error).
+  bool write_staged();
 
   store::Store& store_;
   RecorderSettings settings_;
+  /// Fingerprints of stored and staged items (rebuilt from the store when a commit fails).
   dedup::StoryIndex index_;
-  // Within one record() call, and across the whole run on a dry run (where nothing reaches the store):
+  bool index_stale_ = false;  ///< It holds fingerprints of a poll that was not written.
+  TimePoint last_staged_{};
+  std::vector<Staged> staged_;
+  std::vector<store::PollRecord> records_;
+  // Of the staged polls, and across the whole run on a dry run (where nothing reaches the store):
   std::map<std::string, std::uint64_t, std::less<>> pending_urls_;
   std::set<std::pair<std::string, std::uint64_t>> pending_alerted_;
   std::map<std::string, Alert, std::less<>> dry_alerts_;

@@ -36,7 +36,7 @@ class SqliteStore final : public Store {
   Expected<std::optional<FeedState>, StoreError> load_feed_state(std::string_view feed_name) override;
   StoreStatus save_feed_states(const std::vector<FeedState>& states) override;
 
-  StoreStatus record_poll(const PollRecord& record) override;
+  StoreStatus record_polls(std::span<const PollRecord> records) override;
   Expected<std::vector<KnownItem>, StoreError> load_known_items(std::string_view feed) override;
   Expected<std::optional<std::uint64_t>, StoreError> story_of_url(std::string_view canonical_url) override;
   Expected<std::vector<std::string>, StoreError> rules_alerted(std::uint64_t story) override;
@@ -66,6 +66,7 @@ class SqliteStore final : public Store {
   StoreStatus migrate();
   StoreStatus prepare_statements();
   StoreStatus write_feed_state(const FeedState& state);
+  StoreStatus write_poll(const PollRecord& record);
   StoreStatus write_item(const SeenItem& item);
   StoreStatus write_alert(const Alert& alert);
   StoreStatus close_each(Statement& statement, const std::vector<std::string>& ids, TimePoint now);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,8 +21,9 @@ namespace newswatch::store {
 ///  - memory: seen items, stories and their fingerprints;
 ///  - alerts and their deliveries (the outbox);
 ///  - the rules' term-frequency sketch (opaque bytes), so a restart keeps its index weights.
-/// A poll's feed state, items seen and alerts queued are written by one call, record_poll(), in one
-/// transaction, so a crash either replays the items or finds their alerts queued.
+/// A poll's feed state, items seen and alerts queued are written by one call, record_polls(), in one
+/// transaction, so a crash either replays the items or finds their alerts queued. Several polls may
+/// share that transaction (a group commit): each is still all or nothing.
 ///
 /// No SQLite type appears here: another database can implement it.
 class Store {
@@ -42,9 +44,11 @@ class Store {
   /// Inserts or replaces one state.
   StoreStatus save_feed_state(const FeedState& state) { return save_feed_states({state}); }
 
-  /// Writes one poll whole: feed state, new and edited items, refreshed items, new stories, new
-  /// alerts and their pending deliveries. All or nothing.
-  virtual StoreStatus record_poll(const PollRecord& record) = 0;
+  /// Writes these polls whole, in order and in one transaction: feed states, new and edited items,
+  /// refreshed items, new stories, new alerts and their pending deliveries. All or nothing.
+  virtual StoreStatus record_polls(std::span<const PollRecord> records) = 0;
+  /// Writes one poll whole.
+  StoreStatus record_poll(const PollRecord& record) { return record_polls(std::span<const PollRecord>(&record, 1)); }
   /// The items stored for `feed` (the per-poll snapshot dedup compares against).
   virtual Expected<std::vector<KnownItem>, StoreError> load_known_items(std::string_view feed) = 0;
   /// The story of an item with this canonical URL in any feed, or nullopt.
