@@ -1,8 +1,8 @@
 #include "newswatch/pipeline/recorder.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 #include <openssl/sha.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
@@ -179,7 +179,8 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
       }
       // It joins the index now, for the items staged after it; a failed write rebuilds the index.
       index_.add(entry.identity.fingerprint, seen.story, now);
-      if (!entry.identity.canonical_url.empty() && pending_urls_.emplace(entry.identity.canonical_url, seen.story).second) {
+      if (!entry.identity.canonical_url.empty() &&
+          pending_urls_.emplace(entry.identity.canonical_url, seen.story).second) {
         added_urls.push_back(entry.identity.canonical_url);
       }
       const bool too_old = item.published && *item.published < now - max_age;

@@ -110,8 +110,9 @@ TEST_F(RecorderTest, APollTheStoreRefusesFailsAloneAndComesBackWhole) {
   {
     auto database = store::Database::open(store::SqliteStore::database_path(dir_.path()));
     ASSERT_TRUE(database) << database.error().message;
-    ASSERT_TRUE(database->execute("CREATE TRIGGER refuse_bad BEFORE INSERT ON seen_items WHEN NEW.feed = 'bad' "
-                                  "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"));
+    ASSERT_TRUE(
+        database->execute("CREATE TRIGGER refuse_bad BEFORE INSERT ON seen_items WHEN NEW.feed = 'bad' "
+                          "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"));
   }
   Recorder recorder(*store_, settings_);
   const std::string bad_body = rss_with("x1", "https://bad.example/coalition-vote", "Coalition vote tonight");
