@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::uint64_t content_seed = 0xC0A7E17C0A7E17C0ULL;
 constexpr std::uint64_t key_seed = 0x4B65794B65794B65ULL;
+constexpr std::uint64_t source_seed = 0x5352435352435352ULL;
 
 // Tokens joined by one space: the normalised words of a field, whatever the markup, spacing and
 // punctuation around them were. A token of up to 16 bytes (nearly all) is copied as 16 bytes at
@@ -36,6 +37,20 @@ void append_words(std::string& out, const text::TokenList& tokens) {
   out.resize(at);
 }
 
+// Fields end with a newline, so words moving from the summary to the content count as an edit.
+std::string normalised_words(const text::TokenList& title, const text::TokenList& summary,
+                             const text::TokenList& content) {
+  std::string words;
+  words.reserve(title.text.size() + summary.text.size() + content.text.size() + title.tokens.size() +
+                summary.tokens.size() + content.tokens.size() + 64);
+  append_words(words, title);
+  words.push_back('\n');
+  append_words(words, summary);
+  words.push_back('\n');
+  append_words(words, content);
+  return words;
+}
+
 std::string hex(std::uint64_t value) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string out(16, '0');
@@ -47,40 +62,26 @@ std::string hex(std::uint64_t value) {
 
 }  // namespace
 
-ItemIdentity identify(const Item& item, std::string canonical_url) {
-  text::TokenList title;
-  text::TokenList summary;
-  text::TokenList content;
-  text::tokenize_into(item.title, title);
-  text::tokenize_into(item.summary, summary);
-  text::tokenize_into(item.content, content);
-
-  // Fields end with a newline, so words moving from the summary to the content count as an edit.
-  std::string words;
-  words.reserve(title.text.size() + summary.text.size() + content.text.size() + title.tokens.size() +
-                summary.tokens.size() + content.tokens.size() + 64);
-  append_words(words, title);
-  words.push_back('\n');
-  append_words(words, summary);
-  words.push_back('\n');
-  append_words(words, content);
-
+ItemIdentity identify_key(const Item& item, std::string canonical_url) {
   ItemIdentity identity;
-  identity.content_hash = stable_hash(words, content_seed);
-  const bool summary_leads = lead_is_summary(summary);
-  identity.fingerprint = fingerprint_story_text(StoryText{
-      title, summary_leads ? std::string_view(item.summary) : std::string_view(item.content),
-      summary_leads ? summary : content, canonical_url.empty() ? std::string_view(item.link) : canonical_url});
-
+  std::uint64_t source = stable_hash(item.title, source_seed);
+  source = stable_hash(item.summary, source);
+  identity.source_hash = stable_hash(item.content, source);
   if (!item.id.empty()) {
     identity.key = "id:" + item.id;
   } else if (!canonical_url.empty()) {
     identity.key = "url:" + canonical_url;
   } else {
     // Without a title the words of the whole item stand in for it.
+    text::TokenList title;
+    text::tokenize_into(item.title, title);
     std::string basis;
     if (title.tokens.empty()) {
-      basis = std::move(words);
+      text::TokenList summary;
+      text::TokenList content;
+      text::tokenize_into(item.summary, summary);
+      text::tokenize_into(item.content, content);
+      basis = normalised_words(title, summary, content);
     } else {
       append_words(basis, title);
     }
@@ -89,6 +90,27 @@ ItemIdentity identify(const Item& item, std::string canonical_url) {
     identity.key = "hash:" + hex(stable_hash(basis, key_seed));
   }
   identity.canonical_url = std::move(canonical_url);
+  return identity;
+}
+
+void complete_identity(const Item& item, ItemIdentity& identity) {
+  text::TokenList title;
+  text::TokenList summary;
+  text::TokenList content;
+  text::tokenize_into(item.title, title);
+  text::tokenize_into(item.summary, summary);
+  text::tokenize_into(item.content, content);
+  identity.content_hash = stable_hash(normalised_words(title, summary, content), content_seed);
+  const bool summary_leads = lead_is_summary(summary);
+  identity.fingerprint = fingerprint_story_text(StoryText{
+      title, summary_leads ? std::string_view(item.summary) : std::string_view(item.content),
+      summary_leads ? summary : content,
+      identity.canonical_url.empty() ? std::string_view(item.link) : std::string_view(identity.canonical_url)});
+}
+
+ItemIdentity identify(const Item& item, std::string canonical_url) {
+  ItemIdentity identity = identify_key(item, std::move(canonical_url));
+  complete_identity(item, identity);
   return identity;
 }
 

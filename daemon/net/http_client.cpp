@@ -180,6 +180,14 @@ std::size_t on_body_data(char* data, std::size_t size, std::size_t count, void* 
     transfer.body_too_large = true;
     return CURL_WRITEFUNC_ERROR;
   }
+  if (transfer.body.empty()) {
+    // One allocation for a body of declared length (within the cap) instead of a doubling series.
+    curl_off_t declared = -1;
+    if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &declared) == CURLE_OK &&
+        declared > 0) {
+      transfer.body.reserve(std::min(static_cast<std::size_t>(declared), transfer.request.limits.max_body_bytes));
+    }
+  }
   transfer.body.append(data, length);
   return length;
 }

@@ -51,9 +51,16 @@ FeedWork work_on_body(const Feed& feed, std::string_view body, const std::string
       continue;
     }
     ++work.seen;
+    // The same bytes as stored need no normalising to be known unchanged; other bytes may still be
+    // the same words.
+    const bool same_source =
+        stored != nullptr && stored->source_hash != 0 && stored->source_hash == entry.identity.source_hash;
+    if (!same_source) {
+      dedup::complete_identity(item, entry.identity);
+    }
     if (stored != nullptr) {
       entry.known_story = stored->story;
-      if (stored->content_hash == entry.identity.content_hash) {
+      if (same_source || stored->content_hash == entry.identity.content_hash) {
         entry.kind = ItemKind::unchanged;
         entry.refresh = now - stored->last_seen >= refresh_after;
         if (entry.refresh) {

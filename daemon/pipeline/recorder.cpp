@@ -148,6 +148,7 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
                          entry.identity.key,
                          entry.identity.canonical_url,
                          entry.identity.content_hash,
+                         entry.identity.source_hash,
                          dedup::encode_fingerprint(entry.identity.fingerprint),
                          now,
                          now,

@@ -83,7 +83,7 @@ IdentifyFunction make_identify_function(const config::DaemonSettings& daemon) {
   url::CanonicalOptions options;
   options.extra_strip_params = daemon.strip_query_params;
   return [options = std::move(options)](const Item& item) {
-    return dedup::identify(item, url::canonical_identity(item.link, options));
+    return dedup::identify_key(item, url::canonical_identity(item.link, options));
   };
 }
 

@@ -100,6 +100,11 @@ constexpr std::array<const char*, SqliteStore::schema_version> migrations{
         updated INTEGER NOT NULL
       ) STRICT;
     )sql",
+    // 4: the hash of an item's text as the feed sent it, so an unchanged item is known as such
+    // without normalising its words (0 for items stored before: they are normalised once more).
+    R"sql(
+      ALTER TABLE seen_items ADD COLUMN source_hash INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 
 constexpr const char* feed_state_columns =
@@ -237,7 +242,8 @@ StoreStatus SqliteStore::prepare_statements() {
                                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                                         feed_state_columns)},
       {&select_known_items_,
-       "SELECT identity, canonical_url, content_hash, last_seen, story, rules FROM seen_items WHERE feed = ?1"},
+       "SELECT identity, canonical_url, content_hash, last_seen, story, rules, source_hash FROM seen_items "
+       "WHERE feed = ?1"},
       {&select_story_of_url_,
        "SELECT story FROM seen_items WHERE canonical_url = ?1 AND canonical_url <> '' "
        "ORDER BY first_seen LIMIT 1"},
@@ -245,10 +251,12 @@ StoreStatus SqliteStore::prepare_statements() {
       // An edit keeps the item's first_seen and story: it is the same item, told again.
       {&upsert_item_,
        "INSERT INTO seen_items (feed, identity, canonical_url, content_hash, fingerprint, first_seen, last_seen, "
-       "published, story, title, link, rules) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+       "published, story, title, link, rules, source_hash) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
        "ON CONFLICT (feed, identity) DO UPDATE SET canonical_url = excluded.canonical_url, "
        "content_hash = excluded.content_hash, fingerprint = excluded.fingerprint, last_seen = excluded.last_seen, "
-       "published = excluded.published, title = excluded.title, link = excluded.link, rules = excluded.rules"},
+       "published = excluded.published, title = excluded.title, link = excluded.link, rules = excluded.rules, "
+       "source_hash = excluded.source_hash"},
       {&refresh_item_, "UPDATE seen_items SET last_seen = ?3 WHERE feed = ?1 AND identity = ?2"},
       {&insert_story_,
        "INSERT INTO stories (id, fingerprint, first_seen, last_seen, title) VALUES (?1, ?2, ?3, ?3, ?4) "

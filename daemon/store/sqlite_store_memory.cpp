@@ -125,12 +125,13 @@ SeenItem read_seen_item(const Statement& row) {
   item.title = row.column_text(9);
   item.link = row.column_text(10);
   item.rules = split_rules(row.column_text(11));
+  item.source_hash = from_column(row.column_int(12));
   return item;
 }
 
 constexpr const char* seen_item_columns =
     "feed, identity, canonical_url, content_hash, fingerprint, first_seen, last_seen, published, story, title, "
-    "link, rules";
+    "link, rules, source_hash";
 
 }  // namespace
 
@@ -162,6 +163,7 @@ StoreStatus SqliteStore::write_item(const SeenItem& item) {
   upsert_item_.bind(11, item.link);
   const std::string rules = join_rules(item.rules);
   upsert_item_.bind(12, rules);
+  upsert_item_.bind(13, as_column(item.source_hash));
   return run(upsert_item_);
 }
 
@@ -271,8 +273,8 @@ Expected<std::vector<KnownItem>, StoreError> SqliteStore::load_known_items(std::
   std::vector<KnownItem> items;
   auto done = each_row(select_known_items_, [&items](const Statement& row) {
     items.push_back(KnownItem{row.column_text(0), row.column_text(1), from_column(row.column_int(2)),
-                              row.column_time(3).value_or(TimePoint{}), from_column(row.column_int(4)),
-                              split_rules(row.column_text(5))});
+                              from_column(row.column_int(6)), row.column_time(3).value_or(TimePoint{}),
+                              from_column(row.column_int(4)), split_rules(row.column_text(5))});
   });
   if (!done) {
     return make_unexpected(std::move(done).error());

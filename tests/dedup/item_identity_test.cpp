@@ -134,6 +134,45 @@ TEST(ItemIdentity, KeepsItsValuesAcrossVersions) {
   EXPECT_EQ(identity.key, "hash:35d3478153b453b8");
 }
 
+TEST(SourceHash, ChangesWithAnyByteOfTheTextAndNothingElse) {
+  const Item item = wire_item();
+  const std::uint64_t original = identify_key(item, "").source_hash;
+  EXPECT_NE(original, 0U);
+  EXPECT_EQ(identify_key(item, "").source_hash, original);
+
+  Item respaced = item;
+  respaced.title += " ";
+  EXPECT_NE(identify_key(respaced, "").source_hash, original) << "bytes, not words";
+
+  Item moved;
+  moved.title = "Talks resume";
+  moved.summary = "in Istanbul";
+  Item joined;
+  joined.title = "Talks resume in Istanbul";
+  EXPECT_NE(identify_key(moved, "").source_hash, identify_key(joined, "").source_hash);
+
+  Item relinked = item;
+  relinked.link = "https://mirror.example/raqqa";
+  relinked.id = "another-id";
+  EXPECT_EQ(identify_key(relinked, "").source_hash, original) << "the hash covers the text, not identity";
+}
+
+TEST(ItemIdentity, IsTheKeyCompletedWithHashAndFingerprint) {
+  for (Item item : {wire_item(), Item{}}) {
+    if (item.title.empty()) {
+      item.summary = "No title: the words of the text stand in for it.";
+    }
+    const ItemIdentity whole = identify(item, "https://news.example/world/raqqa-strikes");
+    ItemIdentity staged = identify_key(item, "https://news.example/world/raqqa-strikes");
+    EXPECT_EQ(staged.key, whole.key);
+    EXPECT_EQ(staged.source_hash, whole.source_hash);
+    EXPECT_EQ(staged.content_hash, 0U) << "identify_key leaves the text alone";
+    complete_identity(item, staged);
+    EXPECT_EQ(staged.content_hash, whole.content_hash);
+    EXPECT_EQ(staged.fingerprint, whole.fingerprint);
+  }
+}
+
 TEST(ItemIdentity, CarriesTheStoryFingerprint) {
   const Item item = wire_item();
   EXPECT_EQ(identify(item, "").fingerprint, fingerprint_story(item));

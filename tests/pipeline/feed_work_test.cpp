@@ -58,5 +58,43 @@ TEST(FeedWork, CollectsTermKeysOfNewItemsForTheLoopToCount) {
   EXPECT_EQ(frequencies.count(rules::prefix_key("gov")), 1U);
 }
 
+TEST(FeedWork, KnowsAnItemUnchangedByItsBytesOrByItsWords) {
+  auto rule_set = rules::RuleSet::compile({{"kobani", "kobani", {}}});
+  ASSERT_TRUE(rule_set);
+  const WorkerStages stages = make_worker_stages(config::DaemonSettings{}, *rule_set);
+  Feed feed;
+  feed.name = "wire";
+  feed.url = "https://wire.example/rss";
+  const FeedWork first = work_on_body(feed, body, "application/rss+xml", feed.url, {}, now, stages);
+  ASSERT_EQ(first.items.size(), 2U);
+  const auto known = [&first](std::size_t index) {
+    const auto& identity = first.items.at(index).identity;
+    return store::KnownItem{
+        identity.key, identity.canonical_url, identity.content_hash, identity.source_hash, now, 7, {}};
+  };
+
+  // Same bytes as stored: unchanged without looking at the words (a stale word hash cannot make it an edit).
+  store::KnownItem same_bytes = known(0);
+  same_bytes.content_hash ^= 1U;
+  // Stored before source hashes were kept: its words decide.
+  store::KnownItem words_only = known(1);
+  words_only.source_hash = 0;
+  const FeedWork second =
+      work_on_body(feed, body, "application/rss+xml", feed.url, {same_bytes, words_only}, now + hours{1}, stages);
+  EXPECT_EQ(second.seen, 2U);
+  EXPECT_TRUE(second.items.empty()) << "both unchanged, neither due for a refresh";
+
+  // Other bytes, other words: an edit.
+  store::KnownItem edited = known(1);
+  edited.source_hash ^= 1U;
+  edited.content_hash ^= 1U;
+  const FeedWork third = work_on_body(feed, body, "application/rss+xml", feed.url, {edited}, now + hours{1}, stages);
+  std::size_t edits = 0;
+  for (const auto& entry : third.items) {
+    edits += entry.kind == ItemKind::edited ? 1U : 0U;
+  }
+  EXPECT_EQ(edits, 1U);
+}
+
 }  // namespace
 }  // namespace newswatch::pipeline

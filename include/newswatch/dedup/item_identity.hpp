@@ -16,6 +16,9 @@ struct ItemIdentity {
   /// Canonical form of item.link as given by the caller (url::canonical_identity); may be empty. An
   /// item with a new id whose canonical link was already seen in the same feed is the same item.
   std::string canonical_url;
+  /// Hash of the title, summary and content exactly as the feed sent them: equal to the stored one
+  /// means unchanged, with nothing normalised; a different one may still be the same words.
+  std::uint64_t source_hash = 0;
   /// Hash of the normalised title, summary and content: changes when the item's words are edited,
   /// not when only its markup, spacing, punctuation, case or accents change.
   std::uint64_t content_hash = 0;
@@ -27,5 +30,11 @@ struct ItemIdentity {
 /// Identity in order: the id the feed publishes → the canonical link → hash of normalised title +
 /// published date. Pure: `canonical_url` is computed by the caller.
 ItemIdentity identify(const Item& item, std::string canonical_url);
+
+/// The part of identify() that finds the stored item: key, canonical URL and source hash. Cheap: it
+/// normalises text only for an item with neither id nor link. complete_identity() adds the rest.
+ItemIdentity identify_key(const Item& item, std::string canonical_url);
+/// Adds the content hash and story fingerprint to what identify_key() gave.
+void complete_identity(const Item& item, ItemIdentity& identity);
 
 }  // namespace newswatch::dedup

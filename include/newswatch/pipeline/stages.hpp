@@ -16,7 +16,8 @@ namespace newswatch::pipeline {
 FetchFunction make_fetch_function(net::HttpClient& client, const config::DaemonSettings& daemon);
 /// parse::parse_feed, with the feed's polling hints converted for the schedule.
 ParseFunction make_parse_function();
-/// The canonical link (url::canonical_identity with [daemon] strip_query_params) and dedup::identify.
+/// The canonical link (url::canonical_identity with [daemon] strip_query_params) and
+/// dedup::identify_key; work_on_body() completes the identity of items it does not find unchanged.
 IdentifyFunction make_identify_function(const config::DaemonSettings& daemon);
 /// RuleSet::match, with each match's evidence quoted from the item (thread-safe: the RuleSet is const
 /// and kept by reference: it must outlive the function).

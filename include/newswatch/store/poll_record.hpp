@@ -17,7 +17,8 @@ struct SeenItem {
   std::string identity;       ///< dedup::ItemIdentity::key: unique within the feed.
   std::string canonical_url;  ///< Identity form of the link; empty when the item has none.
   std::uint64_t content_hash = 0;
-  std::string fingerprint;  ///< Story fingerprint as dedup encodes it (opaque bytes to the store).
+  std::uint64_t source_hash = 0;  ///< dedup::ItemIdentity::source_hash; 0 when unknown.
+  std::string fingerprint;        ///< Story fingerprint as dedup encodes it (opaque bytes to the store).
   TimePoint first_seen{};
   TimePoint last_seen{};
   std::optional<TimePoint> published;
@@ -32,6 +33,7 @@ struct KnownItem {
   std::string identity;
   std::string canonical_url;
   std::uint64_t content_hash = 0;
+  std::uint64_t source_hash = 0;  ///< 0 when unknown (stored before it was kept).
   TimePoint last_seen{};
   std::uint64_t story = 0;
   std::vector<std::string> rules;
