@@ -94,9 +94,11 @@ ItemIdentity identify_key(const Item& item, std::string canonical_url) {
 }
 
 void complete_identity(const Item& item, ItemIdentity& identity) {
-  text::TokenList title;
-  text::TokenList summary;
-  text::TokenList content;
+  // Scratch reused from item to item (one set per thread): tokenising allocates room for its
+  // longest input, which would otherwise be paid for again on every item.
+  thread_local text::TokenList title;
+  thread_local text::TokenList summary;
+  thread_local text::TokenList content;
   text::tokenize_into(item.title, title);
   text::tokenize_into(item.summary, summary);
   text::tokenize_into(item.content, content);

@@ -5,8 +5,10 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <vector>
 
 #include "newswatch/text/normalize.hpp"
+#include "newswatch/text/utf8.hpp"
 
 namespace newswatch::text {
 namespace {
@@ -74,6 +76,44 @@ constexpr std::uint64_t bytes_in_range(std::uint64_t word, std::uint8_t low, std
   return at_least_low & ~above_high & high_bits;
 }
 
+// The normalised form and class of every code point below fold_table_size, computed once: Latin,
+// Greek, Cyrillic, Hebrew, Arabic, the Indic scripts and general punctuation then cost a lookup
+// instead of a decomposition and a category query per character. normalize_next() and classify()
+// are context-free, so an entry is exactly what they give and the two paths cannot disagree.
+constexpr char32_t fold_table_size = 0x3000;
+constexpr std::size_t folded_inline = 3;
+
+struct FoldedCodePoint {
+  std::array<char32_t, folded_inline> code_points{};
+  std::array<CharClass, folded_inline> kinds{};
+  std::uint8_t count = 0;
+  bool cached = false;  ///< False: it expands to more code points than fit, take the slow path.
+};
+
+const std::vector<FoldedCodePoint>& fold_table() {
+  static const std::vector<FoldedCodePoint> table = [] {
+    std::vector<FoldedCodePoint> entries(fold_table_size);
+    NormalizedChars chars;
+    std::array<char, 4> bytes{};
+    for (char32_t code_point = 0x80; code_point < fold_table_size; ++code_point) {
+      const std::size_t length = encode_utf8(code_point, bytes.data());
+      normalize_next(std::string_view(bytes.data(), length), 0, chars);
+      if (chars.count > folded_inline) {
+        continue;
+      }
+      FoldedCodePoint& entry = entries[code_point];
+      entry.cached = true;
+      entry.count = static_cast<std::uint8_t>(chars.count);
+      for (std::size_t i = 0; i < chars.count; ++i) {
+        entry.code_points.at(i) = chars.code_points.at(i);
+        entry.kinds.at(i) = classify(chars.code_points.at(i));
+      }
+    }
+    return entries;
+  }();
+  return table;
+}
+
 // A token being built: where it starts in the output text and in the input.
 struct TokenBuilder {
   TokenList& out;
@@ -109,6 +149,7 @@ void tokenize_into(std::string_view utf8, TokenList& out) {
   std::size_t written = 0;
   TokenBuilder builder{out, false, {}};
   NormalizedChars chars;
+  const std::vector<FoldedCodePoint>& table = fold_table();
   std::size_t offset = 0;
   while (offset < utf8.size()) {
     std::uint64_t word = 0;
@@ -149,16 +190,24 @@ void tokenize_into(std::string_view utf8, TokenList& out) {
     }
     const auto byte = static_cast<unsigned char>(utf8[offset]);
     std::size_t length = 1;
+    const FoldedCodePoint* folded = nullptr;
     if (byte < 0x80) {
       chars.code_points[0] = fold_ascii(byte);
       chars.count = 1;
     } else {
-      length = normalize_next(utf8, offset, chars);
+      const DecodedCodePoint decoded = decode_utf8(utf8, offset);
+      if (decoded.valid && decoded.code_point < fold_table_size && table[decoded.code_point].cached) {
+        folded = &table[decoded.code_point];
+        length = decoded.length;
+      } else {
+        length = normalize_next(utf8, offset, chars);
+      }
     }
     const std::size_t end = offset + length;
-    for (std::size_t i = 0; i < chars.count; ++i) {
-      const char32_t code_point = chars.code_points[i];
-      const CharClass kind = classify(code_point);
+    const std::size_t count = folded != nullptr ? folded->count : chars.count;
+    for (std::size_t i = 0; i < count; ++i) {
+      const char32_t code_point = folded != nullptr ? folded->code_points.at(i) : chars.code_points.at(i);
+      const CharClass kind = folded != nullptr ? folded->kinds.at(i) : classify(code_point);
       if (kind == CharClass::separator) {
         builder.close(written);
         continue;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "newswatch/text/normalize.hpp"
+#include "newswatch/text/utf8.hpp"
 
 namespace newswatch::text {
 namespace {
@@ -139,6 +140,64 @@ TEST(CountCodePoints, CountsCharactersNotBytes) {
   EXPECT_EQ(count_code_points("abc"), 3U);
   EXPECT_EQ(count_code_points("İst"), 3U);
   EXPECT_EQ(count_code_points("東京"), 2U);
+}
+
+/// Tokens by the definition: normalise code point by code point, separators split, every ideograph
+/// stands alone.
+std::vector<std::string> tokens_by_definition(std::string_view utf8) {
+  std::vector<std::string> tokens;
+  std::string current;
+  const auto flush = [&tokens, &current] {
+    if (!current.empty()) {
+      tokens.push_back(std::move(current));
+      current.clear();
+    }
+  };
+  for_each_normalized(utf8, [&](char32_t code_point, std::uint32_t, std::uint32_t) {
+    const CharClass kind = classify(code_point);
+    if (kind == CharClass::separator) {
+      flush();
+    } else if (kind == CharClass::ideograph) {
+      flush();
+      append_utf8(current, code_point);
+      flush();
+    } else {
+      append_utf8(current, code_point);
+    }
+  });
+  flush();
+  return tokens;
+}
+
+TEST(Tokenizer, EveryCodePointOfTheLookupRangeTokenisesAsDefined) {
+  // Below U+3000 the tokeniser looks characters up in a table built once; beyond it, and for a few
+  // above, it decomposes each one. Both must give what the definition gives, in every position.
+  std::vector<char32_t> code_points;
+  for (char32_t code_point = 0x80; code_point < 0x3100; ++code_point) {
+    code_points.push_back(code_point);
+  }
+  for (const char32_t code_point : {0x4E2DU, 0xAC00U, 0xFB01U, 0xFDFAU, 0x1D400U, 0x1F600U}) {
+    code_points.push_back(code_point);
+  }
+  std::size_t mismatches = 0;
+  for (const char32_t code_point : code_points) {
+    if (code_point >= 0xD800 && code_point <= 0xDFFF) {
+      continue;
+    }
+    std::string text = "Ab";
+    append_utf8(text, code_point);
+    text += "cD ";
+    append_utf8(text, code_point);
+    text += " 9";
+    std::vector<std::string> got;
+    for (const Token& token : tokenize(text)) {
+      got.push_back(token.text);
+    }
+    if (got != tokens_by_definition(text) && ++mismatches <= 5) {
+      ADD_FAILURE() << "U+" << std::hex << static_cast<std::uint32_t>(code_point) << " in \"" << text << "\"";
+    }
+  }
+  EXPECT_EQ(mismatches, 0U);
 }
 
 }  // namespace
