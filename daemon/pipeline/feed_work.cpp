@@ -26,6 +26,7 @@ FeedWork work_on_body(const Feed& feed, std::string_view body, const std::string
     }
   }
 
+  std::size_t sampled = 0;  // Items whose term keys are collected.
   std::unordered_set<std::string> keys_in_body;
   std::unordered_set<std::string> links_in_body;
   for (auto& item : parsed->items) {
@@ -72,8 +73,9 @@ FeedWork work_on_body(const Feed& feed, std::string_view body, const std::string
       entry.known_rules = stored->rules;
     }
     entry.matches = stages.match(item, feed, parsed->language);
-    if (stages.terms) {
+    if (stages.terms && sampled < term_samples_per_poll) {
       entry.term_keys = stages.terms(item);
+      ++sampled;
     }
     entry.item = std::move(item);
     work.items.push_back(std::move(entry));

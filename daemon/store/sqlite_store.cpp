@@ -102,8 +102,11 @@ constexpr std::array<const char*, SqliteStore::schema_version> migrations{
     )sql",
     // 4: the hash of an item's text as the feed sent it, so an unchanged item is known as such
     // without normalising its words (0 for items stored before: they are normalised once more).
+    // The link index also orders by first_seen, so finding a link's first story needs no sort.
     R"sql(
       ALTER TABLE seen_items ADD COLUMN source_hash INTEGER NOT NULL DEFAULT 0;
+      DROP INDEX seen_items_by_url;
+      CREATE INDEX seen_items_by_url ON seen_items (canonical_url, first_seen) WHERE canonical_url <> '';
     )sql",
 };
 

@@ -58,6 +58,32 @@ TEST(FeedWork, CollectsTermKeysOfNewItemsForTheLoopToCount) {
   EXPECT_EQ(frequencies.count(rules::prefix_key("gov")), 1U);
 }
 
+TEST(FeedWork, CountsTheTermsOfASampleOfALargeBody) {
+  auto rule_set = rules::RuleSet::compile({{"kobani", "kobani", {}}});
+  ASSERT_TRUE(rule_set);
+  const WorkerStages stages = make_worker_stages(config::DaemonSettings{}, *rule_set);
+  std::string items;
+  for (int i = 0; i < 25; ++i) {
+    items += "<item><title>Story number " + std::to_string(i) + " on Kobani</title><link>https://wire.example/s" +
+             std::to_string(i) + "</link><guid>s" + std::to_string(i) + "</guid></item>";
+  }
+  const std::string large = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>" + items +
+                            "</channel></rss>";
+  Feed feed;
+  feed.name = "wire";
+  feed.url = "https://wire.example/rss";
+  const FeedWork work = work_on_body(feed, large, "application/rss+xml", feed.url, {}, now, stages);
+  ASSERT_EQ(work.items.size(), 25U);
+  std::size_t sampled = 0;
+  std::size_t matched = 0;
+  for (const auto& entry : work.items) {
+    sampled += entry.term_keys.empty() ? 0U : 1U;
+    matched += entry.matches.size();
+  }
+  EXPECT_EQ(sampled, term_samples_per_poll);
+  EXPECT_EQ(matched, 25U) << "the sample is of counting only; every item is matched";
+}
+
 TEST(FeedWork, KnowsAnItemUnchangedByItsBytesOrByItsWords) {
   auto rule_set = rules::RuleSet::compile({{"kobani", "kobani", {}}});
   ASSERT_TRUE(rule_set);
