@@ -67,11 +67,18 @@ Dispatcher::Dispatcher(boost::asio::io_context& io, store::Store& store, const c
       clock_(clock),
       settings_(settings),
       timer_(clock.make_timer()),
-      random_(settings.jitter_seed ? *settings.jitter_seed : std::random_device{}()) {}
+      random_(settings.jitter_seed ? *settings.jitter_seed : std::random_device{}()),
+      write_timer_(io) {}
 
 Dispatcher::~Dispatcher() {
   *alive_ = false;
   timer_->cancel();
+  write_timer_.cancel();
+  if (!unwritten_.empty()) {
+    // Results that came back are not sent again on the next start.
+    stopped_ = true;
+    flush();
+  }
 }
 
 void Dispatcher::start() {
@@ -114,6 +121,11 @@ void Dispatcher::stop() {
       claimed_.erase(claim_key(due.delivery));
     }
     lane->incoming.clear();
+  }
+  if (!unwritten_.empty()) {
+    // Written now rather than at the end of the write interval, which may never come.
+    write_timer_.cancel();
+    flush();
   }
 }
 
@@ -161,10 +173,12 @@ void Dispatcher::pump() {
   }
   const auto now = clock_.now();
   const auto now_seconds = floor_seconds(now);
-  // Rows already claimed come back from the store until their results are written: ask for
-  // enough to see past them.
-  const auto limit = settings_.batch + claimed_.size() + skipped_;
-  auto due = store_.load_due_deliveries(now_seconds, limit);
+  // Rows already claimed read as due until their results are written: the store passes over them
+  // without reading their alerts again. Rows the last pass left (held targets, spent budgets)
+  // come back, so the batch reaches past them.
+  const auto limit = settings_.batch + skipped_;
+  auto due = store_.load_due_deliveries(
+      now_seconds, limit, [this](const Delivery& delivery) { return claimed_.contains(claim_key(delivery)); });
   if (!due) {
     store_error_ = due.error().message;
     spdlog::error("deliver: cannot read the outbox: {}; trying again in {}", due.error().message,
@@ -177,13 +191,9 @@ void Dispatcher::pump() {
   skipped_ = 0;
 
   std::vector<Delivery> decided;  // Dead by age or config, or held for a digest: written now.
-  std::vector<std::string> dead_alerts;
   for (auto& entry : *due) {
     auto& delivery = entry.delivery;
     const auto key = claim_key(delivery);
-    if (claimed_.contains(key)) {
-      continue;
-    }
     const auto* target = find_target(delivery.target);
     if (target == nullptr || now_seconds - entry.alert.created > config_->daemon.alert_max_age) {
       delivery.state = DeliveryState::dead;
@@ -203,7 +213,6 @@ void Dispatcher::pump() {
                                 delivery.last_error,
                                 std::nullopt});
       }
-      dead_alerts.push_back(delivery.alert_id);
       decided.push_back(std::move(delivery));
       continue;
     }
@@ -227,15 +236,12 @@ void Dispatcher::pump() {
     lane.incoming.push_back(std::move(entry));
   }
   if (!decided.empty()) {
-    auto written = store_.update_deliveries(decided);
-    if (written) {
-      written = store_.close_finished_alerts(dead_alerts, now_seconds);
-    }
-    if (!written) {
+    if (auto written = store_.record_delivery_results(decided, now_seconds); !written) {
       store_error_ = written.error().message;
       spdlog::error("deliver: cannot write the outbox: {}", written.error().message);
     }
   }
+  read_store_next(now);
   for (auto& [name, lane] : lanes_) {
     plan(*lane, now);
     drain(*lane);
@@ -428,13 +434,21 @@ void Dispatcher::post_flush() {
     return;
   }
   flush_posted_ = true;
-  // Results that arrive together are written in one transaction.
-  boost::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
-    if (alive.expired()) {
+  // Results that arrive together, or within one write interval, are written in one transaction:
+  // a commit costs far more than a row. The first write after a quiet interval goes at once.
+  auto write = [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& error = {}) {
+    if (alive.expired() || error == boost::asio::error::operation_aborted || !flush_posted_) {
       return;
     }
     flush();
-  });
+  };
+  const auto due = last_write_ + settings_.write_interval;
+  if (stopped_ || std::chrono::steady_clock::now() >= due) {
+    boost::asio::post(io_, [write = std::move(write)]() mutable { write(); });
+    return;
+  }
+  write_timer_.expires_at(due);
+  write_timer_.async_wait(std::move(write));
 }
 
 void Dispatcher::flush() {
@@ -443,20 +457,19 @@ void Dispatcher::flush() {
   unwritten_.clear();
   auto released = std::move(release_after_write_);
   release_after_write_.clear();
-  std::vector<std::string> finished;
-  for (const auto& delivery : deliveries) {
-    if (delivery.state != DeliveryState::pending) {
-      finished.push_back(delivery.alert_id);
-    }
-  }
-  auto written = store_.update_deliveries(deliveries);
-  if (written) {
-    written = store_.close_finished_alerts(finished, floor_seconds(clock_.now()));
-  }
-  if (!written) {
+  // One transaction for the results and the alerts they finish.
+  if (auto written = store_.record_delivery_results(deliveries, floor_seconds(clock_.now())); !written) {
     // Still pending in the store: the next run sends them again, which the idempotency key allows.
     store_error_ = written.error().message;
     spdlog::error("deliver: cannot record {} result(s): {}", deliveries.size(), written.error().message);
+  }
+  last_write_ = std::chrono::steady_clock::now();
+  for (const auto& delivery : deliveries) {
+    // A retry's time: the store's earliest may have moved up (a later one only wakes a pass early).
+    if (delivery.state == DeliveryState::pending && delivery.next_attempt &&
+        (!store_next_ || Instant{*delivery.next_attempt} < *store_next_)) {
+      store_next_ = Instant{*delivery.next_attempt};
+    }
   }
   // Only now may the store's rows be claimed again: before the write they still read as pending.
   for (const auto& key : released) {
@@ -466,6 +479,21 @@ void Dispatcher::flush() {
     post_pump();
   }
   schedule_wake();
+}
+
+void Dispatcher::read_store_next(Instant now) {
+  auto next = store_.next_delivery_time();
+  if (!next) {
+    // Looked for again after a while: a retry's time must not be missed.
+    store_error_ = next.error().message;
+    spdlog::error("deliver: cannot read the outbox: {}", next.error().message);
+    store_next_ = now + settings_.store_retry;
+    return;
+  }
+  store_next_.reset();
+  if (*next) {
+    store_next_ = Instant{**next};
+  }
 }
 
 void Dispatcher::schedule_wake() {
@@ -481,8 +509,8 @@ void Dispatcher::schedule_wake() {
   };
   // Due rows still in the store (held targets, rows in flight) read as past times: only a future
   // time can wake the dispatcher; the lanes' own times cover the rest.
-  if (auto next = store_.next_delivery_time(); next && *next) {
-    consider(Instant{**next});
+  if (store_next_) {
+    consider(*store_next_);
   }
   for (const auto& [name, lane] : lanes_) {
     consider(lane->held_until);

@@ -604,6 +604,17 @@ class HttpClient::Engine : public std::enable_shared_from_this<HttpClient::Engin
     if (timeout_ms < 0) {
       return;  // -1: libcurl wants no timer.
     }
+    if (timeout_ms == 0) {
+      // "At once" (every new transfer asks for it): a post, which costs no timer system call.
+      boost::asio::post(io_, [weak = weak_from_this(), generation = timer_generation_] {
+        auto engine = weak.lock();
+        if (!engine || generation != engine->timer_generation_) {
+          return;
+        }
+        engine->socket_action(CURL_SOCKET_TIMEOUT, 0);
+      });
+      return;
+    }
     timer_.expires_after(milliseconds{timeout_ms});
     timer_.async_wait(
         [weak = weak_from_this(), generation = timer_generation_](const boost::system::error_code& error) {

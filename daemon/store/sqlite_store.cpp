@@ -287,15 +287,17 @@ StoreStatus SqliteStore::prepare_statements() {
        "SELECT d.alert_id, d.target, d.state, d.attempts, d.next_attempt, d.finished, d.last_error "
        "FROM deliveries d JOIN alerts a ON a.id = d.alert_id "
        "WHERE d.state = 'pending' AND (d.next_attempt IS NULL OR d.next_attempt <= ?1) "
-       "ORDER BY a.created, a.id, d.target LIMIT ?2"},
+       "ORDER BY a.created, a.id, d.target"},
       {&select_next_delivery_time_,
        "SELECT min(next_attempt) FROM deliveries WHERE state = 'pending' AND next_attempt IS NOT NULL"},
       {&select_delivery_counts_,
        "SELECT target, sum(state = 'pending'), sum(state = 'dead') FROM deliveries "
        "WHERE state IN ('pending', 'dead') GROUP BY target ORDER BY target"},
+      // "+state": the alert's own rows by the primary key, not every pending row by deliveries_by_state
+      // (which the planner picks for "state = ..." and which grows with the backlog).
       {&close_finished_alert_,
        "UPDATE alerts SET closed = ?2 WHERE id = ?1 AND closed IS NULL AND NOT EXISTS "
-       "(SELECT 1 FROM deliveries WHERE alert_id = ?1 AND state = 'pending')"},
+       "(SELECT 1 FROM deliveries WHERE alert_id = ?1 AND +state = 'pending')"},
       {&select_term_frequencies_, "SELECT sketch FROM term_frequencies WHERE id = 1"},
       {&upsert_term_frequencies_,
        "INSERT INTO term_frequencies (id, sketch, updated) VALUES (1, ?1, ?2) "

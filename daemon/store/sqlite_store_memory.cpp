@@ -407,7 +407,8 @@ Expected<std::vector<Alert>, StoreError> SqliteStore::load_alerts(const std::vec
 Expected<std::vector<AlertOverview>, StoreError> SqliteStore::list_alerts(const AlertFilter& filter) {
   std::string sql = "SELECT id FROM alerts WHERE created >= ?1";
   if (filter.state) {
-    sql += " AND EXISTS (SELECT 1 FROM deliveries WHERE alert_id = alerts.id AND state = ?2)";
+    // "+state": each alert's rows by the primary key, not every row in that state.
+    sql += " AND EXISTS (SELECT 1 FROM deliveries WHERE alert_id = alerts.id AND +state = ?2)";
   }
   if (filter.rule) {
     sql += " AND rule = ?4";
@@ -451,6 +452,36 @@ StoreStatus SqliteStore::update_deliveries(const std::vector<Delivery>& deliveri
   if (!transaction) {
     return make_unexpected(std::move(transaction).error());
   }
+  if (auto written = write_deliveries(deliveries); !written) {
+    return written;
+  }
+  return transaction->commit();
+}
+
+StoreStatus SqliteStore::record_delivery_results(const std::vector<Delivery>& deliveries, TimePoint now) {
+  if (deliveries.empty()) {
+    return store_ok();
+  }
+  std::vector<std::string> finished;
+  for (const auto& delivery : deliveries) {
+    if (delivery.state != DeliveryState::pending) {
+      finished.push_back(delivery.alert_id);
+    }
+  }
+  auto transaction = Transaction::begin(database_);
+  if (!transaction) {
+    return make_unexpected(std::move(transaction).error());
+  }
+  if (auto written = write_deliveries(deliveries); !written) {
+    return written;
+  }
+  if (auto closed = run_for_each(close_finished_alert_, finished, now); !closed) {
+    return closed;
+  }
+  return transaction->commit();
+}
+
+StoreStatus SqliteStore::write_deliveries(const std::vector<Delivery>& deliveries) {
   for (const auto& delivery : deliveries) {
     const StatementUse use(update_delivery_);
     update_delivery_.bind(1, delivery.alert_id);
@@ -465,19 +496,28 @@ StoreStatus SqliteStore::update_deliveries(const std::vector<Delivery>& deliveri
       return done;
     }
   }
-  return transaction->commit();
+  return store_ok();
 }
 
-Expected<std::vector<DueDelivery>, StoreError> SqliteStore::load_due_deliveries(TimePoint now, std::size_t limit) {
+Expected<std::vector<DueDelivery>, StoreError> SqliteStore::load_due_deliveries(
+    TimePoint now, std::size_t limit, const std::function<bool(const Delivery&)>& skip) {
   std::vector<Delivery> deliveries;
   {
+    // The rows come sorted; reading stops once `limit` of them are kept.
     const StatementUse use(select_due_deliveries_);
     select_due_deliveries_.bind(1, std::optional<TimePoint>{now});
-    select_due_deliveries_.bind(2, static_cast<std::int64_t>(limit));
-    auto done = each_row(select_due_deliveries_,
-                         [&deliveries](const Statement& row) { deliveries.push_back(read_delivery(row)); });
-    if (!done) {
-      return make_unexpected(std::move(done).error());
+    while (deliveries.size() < limit) {
+      auto row = select_due_deliveries_.step();
+      if (!row) {
+        return make_unexpected(std::move(row).error());
+      }
+      if (!*row) {
+        break;
+      }
+      auto delivery = read_delivery(select_due_deliveries_);
+      if (!skip || !skip(delivery)) {
+        deliveries.push_back(std::move(delivery));
+      }
     }
   }
   // One alert often goes to several targets: load each once.
@@ -524,6 +564,13 @@ StoreStatus SqliteStore::close_each(Statement& statement, const std::vector<std:
   if (!transaction) {
     return make_unexpected(std::move(transaction).error());
   }
+  if (auto done = run_for_each(statement, ids, now); !done) {
+    return done;
+  }
+  return transaction->commit();
+}
+
+StoreStatus SqliteStore::run_for_each(Statement& statement, const std::vector<std::string>& ids, TimePoint now) {
   for (const auto& id : ids) {
     const StatementUse use(statement);
     statement.bind(1, id);
@@ -532,7 +579,7 @@ StoreStatus SqliteStore::close_each(Statement& statement, const std::vector<std:
       return done;
     }
   }
-  return transaction->commit();
+  return store_ok();
 }
 
 StoreStatus SqliteStore::close_alerts(const std::vector<std::string>& ids, TimePoint now) {
@@ -672,8 +719,9 @@ Expected<PruneResult, StoreError> SqliteStore::prune(TimePoint items_before, Tim
   const std::array<Step, 3> steps{{
       {"DELETE FROM seen_items WHERE last_seen < ?1", items_before, &result.items},
       // An alert still on its way keeps its story; a finished one goes once it is old enough.
+      // "+state": each alert's rows by the primary key, not every pending row.
       {"DELETE FROM alerts WHERE created < ?1 AND NOT EXISTS "
-       "(SELECT 1 FROM deliveries WHERE alert_id = alerts.id AND state = 'pending')",
+       "(SELECT 1 FROM deliveries WHERE alert_id = alerts.id AND +state = 'pending')",
        alerts_before, &result.alerts},
       // Only stories quiet since the cut-off can have lost their last member: the index keeps this cheap.
       {"DELETE FROM stories WHERE last_seen < ?1 AND NOT EXISTS (SELECT 1 FROM seen_items WHERE story = stories.id) "

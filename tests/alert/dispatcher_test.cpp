@@ -76,9 +76,7 @@ class DispatcherFixture : public ::testing::Test {
 
   Dispatcher& dispatcher() {
     if (!dispatcher_) {
-      DispatcherSettings settings;
-      settings.jitter_seed = 7;
-      dispatcher_ = std::make_unique<Dispatcher>(io_, *store_, config_, courier_, clock_, settings);
+      dispatcher_ = std::make_unique<Dispatcher>(io_, *store_, config_, courier_, clock_, settings_);
       dispatcher_->set_observer([this](const DeliveryEvent& event) { events_.push_back(event); });
     }
     return *dispatcher_;
@@ -112,6 +110,11 @@ class DispatcherFixture : public ::testing::Test {
   config::Config config_;
   std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  DispatcherSettings settings_ = [] {
+    DispatcherSettings settings;
+    settings.jitter_seed = 7;
+    return settings;
+  }();
   std::vector<DeliveryEvent> events_;
 };
 
@@ -134,6 +137,68 @@ TEST_F(DispatcherFixture, AlertDispatcherDeliversInOrderOneAtATimeAndRecordsIt) 
   auto due = store_->load_due_deliveries(created + 1h, 10);
   ASSERT_TRUE(due);
   EXPECT_TRUE(due->empty());
+}
+
+TEST_F(DispatcherFixture, AlertDispatcherKeepsOrderAcrossPassesWithResultsWrittenTogether) {
+  // Small passes, and results written at most every 50 ms: many sends between two writes, and
+  // passes that read rows whose results are not written yet.
+  settings_.batch = 4;
+  settings_.write_interval = 50ms;
+  record_alerts(30);
+  dispatcher().start();
+  ASSERT_TRUE(settle(30));
+  testing::run_until(
+      io_, [] { return false; }, 100ms);
+  std::vector<std::string> expected;
+  for (int i = 0; i < 30; ++i) {
+    expected.push_back("isis-" + std::to_string(i));
+  }
+  EXPECT_EQ(receiver_.accepted_keys(), expected) << "each once, in order";
+  EXPECT_EQ(receiver_.received().size(), 30U);
+  for (const auto& id : expected) {
+    const auto deliveries = deliveries_of(id);
+    ASSERT_EQ(deliveries.size(), 1U);
+    EXPECT_EQ(deliveries[0].state, DeliveryState::sent) << id;
+    EXPECT_EQ(deliveries[0].attempts, 1) << id;
+  }
+}
+
+TEST_F(DispatcherFixture, AlertDispatcherSendsNothingAgainWhileItsResultWaitsToBeWrittenAndStopWritesIt) {
+  // The first result is written at once; the next wait for the interval, which does not end here.
+  settings_.write_interval = 1h;
+  record_alerts(3);
+  dispatcher().start();
+  ASSERT_TRUE(testing::run_until(
+      io_, [&] { return events_.size() == 3; }, deadline));
+  // A new pass sees the two unwritten rows still pending in the store, and leaves them alone.
+  dispatcher().notify();
+  testing::run_until(
+      io_, [] { return false; }, 200ms);
+  EXPECT_EQ(receiver_.received().size(), 3U);
+  EXPECT_TRUE(dispatcher().busy()) << "results wait to be written";
+  EXPECT_EQ(deliveries_of("isis-0")[0].state, DeliveryState::sent);
+  EXPECT_EQ(deliveries_of("isis-2")[0].state, DeliveryState::pending) << "not written yet: a crash sends it again";
+
+  dispatcher().stop();
+  EXPECT_FALSE(dispatcher().busy());
+  for (const auto* id : {"isis-0", "isis-1", "isis-2"}) {
+    const auto deliveries = deliveries_of(id);
+    ASSERT_EQ(deliveries.size(), 1U);
+    EXPECT_EQ(deliveries[0].state, DeliveryState::sent) << id;
+    EXPECT_EQ(deliveries[0].attempts, 1) << id;
+  }
+}
+
+TEST_F(DispatcherFixture, AlertDispatcherWritesWaitingResultsWhenItGoesAway) {
+  settings_.write_interval = 1h;
+  record_alerts(2);
+  dispatcher().start();
+  ASSERT_TRUE(testing::run_until(
+      io_, [&] { return events_.size() == 2; }, deadline));
+  dispatcher_.reset();
+  for (const auto* id : {"isis-0", "isis-1"}) {
+    EXPECT_EQ(deliveries_of(id)[0].state, DeliveryState::sent) << id;
+  }
 }
 
 TEST_F(DispatcherFixture, AlertDispatcherRetriesWithBackoffAndNeverBeforeRetryAfter) {

@@ -332,6 +332,86 @@ TEST(StoreMemory, DueDeliveriesComeOldestAlertFirstWithTheirAlerts) {
   EXPECT_TRUE(listed->empty());
 }
 
+TEST(StoreMemory, DueDeliveriesPassOverRowsTheCallerSkips) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  PollRecord record;
+  record.now = now;
+  record.state = state_of("trt");
+  for (std::uint64_t i = 0; i < 4; ++i) {
+    const auto source = item("trt", "id:" + std::to_string(i), 10 + i, now - 4min + minutes(i));
+    record.items.push_back(source);
+    record.alerts.push_back(alert("a" + std::to_string(i), "r", 10 + i, source, {"desk"}));
+  }
+  ASSERT_TRUE(store->record_poll(record));
+
+  // The caller has a0 and a2 already: they are left out and do not count towards the limit.
+  const auto skip = [](const Delivery& delivery) { return delivery.alert_id == "a0" || delivery.alert_id == "a2"; };
+  auto due = store->load_due_deliveries(now, 2, skip);
+  ASSERT_TRUE(due);
+  ASSERT_EQ(due->size(), 2U);
+  EXPECT_EQ((*due)[0].delivery.alert_id, "a1");
+  EXPECT_EQ((*due)[0].alert.id, "a1");
+  EXPECT_EQ((*due)[1].delivery.alert_id, "a3");
+  EXPECT_EQ((*due)[1].alert.title, "Title of id:3");
+  due = store->load_due_deliveries(now, 1, skip);
+  ASSERT_TRUE(due);
+  ASSERT_EQ(due->size(), 1U);
+  EXPECT_EQ((*due)[0].delivery.alert_id, "a1");
+}
+
+TEST(StoreMemory, DeliveryResultsCloseAnAlertOnceNoneOfItsDeliveriesIsPending) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  const auto source = item("trt", "id:1", 7, now);
+  PollRecord record;
+  record.now = now;
+  record.state = state_of("trt");
+  record.items = {source};
+  record.alerts = {alert("a1", "r", 7, source, {"desk", "ops"})};
+  ASSERT_TRUE(store->record_poll(record));
+  const auto join = [&store](const std::string& feed, TimePoint at) {
+    PollRecord later;
+    later.now = at;
+    later.state = state_of(feed);
+    later.items = {item(feed, "id:" + feed, 7, at)};
+    return store->record_poll(later);
+  };
+  const auto also = [&store] {
+    auto loaded = store->load_alerts({"a1"});
+    return loaded && loaded->size() == 1 ? (*loaded)[0].also.size() : std::size_t{99};
+  };
+
+  // desk is done, ops waits for a retry: the alert stays open, so a member joining shows on it.
+  ASSERT_TRUE(store->record_delivery_results(
+      {Delivery{"a1", "desk", DeliveryState::sent, 1, std::nullopt, now + 1min, ""},
+       Delivery{"a1", "ops", DeliveryState::pending, 1, now + 3min, std::nullopt, "HTTP 503"}},
+      now + 1min));
+  ASSERT_TRUE(join("bbc", now + 2min));
+  EXPECT_EQ(also(), 1U);
+  auto next = store->next_delivery_time();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(*next, std::optional<TimePoint>{now + 3min});
+
+  // ops goes dead: nothing is pending, the alert is closed with the same write.
+  ASSERT_TRUE(store->record_delivery_results(
+      {Delivery{"a1", "ops", DeliveryState::dead, 2, std::nullopt, now + 3min, "HTTP 404"}}, now + 3min));
+  ASSERT_TRUE(join("aljazeera", now + 5min));
+  EXPECT_EQ(also(), 1U) << "closed: a later member is not on it";
+  auto listed = store->list_alerts(AlertFilter{std::nullopt, DeliveryState::dead, 10, std::nullopt});
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1U);
+  ASSERT_EQ((*listed)[0].deliveries.size(), 2U);
+  EXPECT_EQ((*listed)[0].deliveries[0].state, DeliveryState::sent);
+  EXPECT_EQ((*listed)[0].deliveries[1].state, DeliveryState::dead);
+  EXPECT_EQ((*listed)[0].deliveries[1].attempts, 2);
+  auto due = store->load_due_deliveries(now + 1h, 10);
+  ASSERT_TRUE(due);
+  EXPECT_TRUE(due->empty());
+}
+
 TEST(StoreMemory, AReaderWorksBesideAWriter) {
   TempDir dir;
   auto writer = open_store(dir.path());

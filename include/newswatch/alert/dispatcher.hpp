@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +26,9 @@ struct DispatcherSettings {
   std::size_t batch = 500;                                         ///< Due deliveries read from the store per pass.
   std::optional<std::uint64_t> jitter_seed;                        ///< Seeds the retry jitter; unset: random.
   std::chrono::milliseconds store_retry{std::chrono::seconds{5}};  ///< Wait after a store error.
+  /// Results are written at most once per interval (real time), each write one transaction for all
+  /// the results that came in since the last: a write after a quiet interval goes at once.
+  std::chrono::milliseconds write_interval{10};
 };
 
 /// What one send (or one decision without sending) did to some deliveries of one target.
@@ -46,7 +50,10 @@ struct DeliveryEvent {
 ///
 /// The store is the truth: a delivery is pending in it until its result is written, so a crash
 /// or an outage loses nothing and the next run sends what is left (at least once; the alert id is
-/// the idempotency key).
+/// the idempotency key). Results are written together, at most once per write_interval, and a
+/// row is not read again until its result is written; stop() and the destructor write what is
+/// left. The store's next retry time is read on each pass and kept up to date from the
+/// dispatcher's own writes (no one else schedules retries).
 class Dispatcher {
  public:
   /// Observes every result as it is written.
@@ -98,6 +105,7 @@ class Dispatcher {
   void record(std::vector<Delivery> deliveries, bool release_after_write);
   void post_flush();
   void flush();
+  void read_store_next(Instant now);
   void schedule_wake();
   void report(const Lane& lane, DeliveryState state, const std::vector<Delivery>& deliveries, std::string detail,
               std::optional<TimePoint> next_attempt);
@@ -119,6 +127,9 @@ class Dispatcher {
   std::vector<Delivery> unwritten_;
   std::vector<std::string> release_after_write_;
   std::optional<Instant> wake_;
+  std::optional<Instant> store_next_;  ///< The earliest next_attempt of a pending row in the store.
+  boost::asio::steady_timer write_timer_;
+  std::chrono::steady_clock::time_point last_write_{};
   std::optional<std::string> store_error_;
   std::size_t skipped_ = 0;  ///< Due rows the last pass left for later (held targets, spent budgets).
   std::size_t messages_started_ = 0;

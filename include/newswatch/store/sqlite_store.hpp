@@ -45,10 +45,12 @@ class SqliteStore final : public Store {
   Expected<std::vector<Alert>, StoreError> load_alerts(const std::vector<std::string>& ids) override;
   Expected<std::vector<AlertOverview>, StoreError> list_alerts(const AlertFilter& filter) override;
   StoreStatus update_deliveries(const std::vector<Delivery>& deliveries) override;
-  Expected<std::vector<DueDelivery>, StoreError> load_due_deliveries(TimePoint now, std::size_t limit) override;
+  Expected<std::vector<DueDelivery>, StoreError> load_due_deliveries(
+      TimePoint now, std::size_t limit, const std::function<bool(const Delivery&)>& skip = {}) override;
   Expected<std::optional<TimePoint>, StoreError> next_delivery_time() override;
   StoreStatus close_alerts(const std::vector<std::string>& ids, TimePoint now) override;
   StoreStatus close_finished_alerts(const std::vector<std::string>& ids, TimePoint now) override;
+  StoreStatus record_delivery_results(const std::vector<Delivery>& deliveries, TimePoint now) override;
 
   Expected<std::vector<FeedOverview>, StoreError> list_feeds() override;
   Expected<std::vector<DeliveryCounts>, StoreError> delivery_counts() override;
@@ -70,6 +72,10 @@ class SqliteStore final : public Store {
   StoreStatus write_item(const SeenItem& item);
   StoreStatus write_alert(const Alert& alert);
   StoreStatus close_each(Statement& statement, const std::vector<std::string>& ids, TimePoint now);
+  /// The rows of update_deliveries(), in the caller's transaction.
+  StoreStatus write_deliveries(const std::vector<Delivery>& deliveries);
+  /// Runs `statement` (?1 an alert id, ?2 `now`) for each id, in the caller's transaction.
+  StoreStatus run_for_each(Statement& statement, const std::vector<std::string>& ids, TimePoint now);
   Expected<std::vector<Delivery>, StoreError> deliveries_of(const std::string& alert_id);
   Expected<std::vector<StoryMember>, StoreError> members_for(const Alert& alert, const std::string& identity,
                                                              std::optional<TimePoint> closed);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -65,12 +66,18 @@ class Store {
   /// Marks deliveries finished (sent or dead) or rescheduled (pending with next_attempt).
   virtual StoreStatus update_deliveries(const std::vector<Delivery>& deliveries) = 0;
   /// Pending deliveries with no next_attempt or one at or before `now`, at most `limit`, oldest
-  /// alert first (so each target's share keeps the order its alerts were made in).
-  virtual Expected<std::vector<DueDelivery>, StoreError> load_due_deliveries(TimePoint now, std::size_t limit) = 0;
+  /// alert first (so each target's share keeps the order its alerts were made in). Rows for which
+  /// `skip` holds (ones the caller has already) are left out before their alerts are read and do
+  /// not count towards `limit`.
+  virtual Expected<std::vector<DueDelivery>, StoreError> load_due_deliveries(
+      TimePoint now, std::size_t limit, const std::function<bool(const Delivery&)>& skip = {}) = 0;
   /// The earliest next_attempt of a pending delivery, nullopt when none waits for a time.
   virtual Expected<std::optional<TimePoint>, StoreError> next_delivery_time() = 0;
   /// Closes those of these alerts that have no pending delivery left (see close_alerts()).
   virtual StoreStatus close_finished_alerts(const std::vector<std::string>& ids, TimePoint now) = 0;
+  /// update_deliveries() and close_finished_alerts() for the alerts of those that finished (sent or
+  /// dead), in one transaction: all or nothing.
+  virtual StoreStatus record_delivery_results(const std::vector<Delivery>& deliveries, TimePoint now) = 0;
   /// Freezes these alerts' `also` lists: members joining their story after `now` no longer appear.
   virtual StoreStatus close_alerts(const std::vector<std::string>& ids, TimePoint now) = 0;
 
