@@ -4,6 +4,7 @@
 #include <bit>
 #include <numeric>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "evaluator.hpp"
@@ -246,6 +247,28 @@ std::uint32_t append_program(const Query& query, const std::vector<std::uint32_t
   return node_base + query.root();
 }
 
+// Every definition's query parsed, on every core when they are many: parsing is most of what
+// compiling 100,000 rules costs, and each query's parse is independent of the others.
+std::vector<std::optional<Expected<Query, QueryError>>> parse_all(const std::vector<RuleDefinition>& definitions) {
+  constexpr std::size_t min_rules_per_thread = 2000;
+  std::vector<std::optional<Expected<Query, QueryError>>> queries(definitions.size());
+  const std::size_t shares = std::clamp<std::size_t>(definitions.size() / min_rules_per_thread, 1,
+                                                     std::max(1U, std::thread::hardware_concurrency()));
+  const auto parse_share = [&](std::size_t share) {
+    const std::size_t end = (share + 1) * definitions.size() / shares;
+    for (std::size_t i = share * definitions.size() / shares; i < end; ++i) {
+      queries[i].emplace(parse_query(definitions[i].query));
+    }
+  };
+  std::vector<std::jthread> helpers;
+  for (std::size_t share = 1; share < shares; ++share) {
+    helpers.emplace_back(parse_share, share);
+  }
+  parse_share(0);
+  helpers.clear();  // joins them
+  return queries;
+}
+
 }  // namespace
 
 struct MatchScratch::Buffers {
@@ -270,8 +293,10 @@ Expected<RuleSet, std::vector<RuleSetError>> RuleSet::compile(const std::vector<
   std::uint32_t next_id = 0;
   core->rules.reserve(definitions.size());
   core->entries.reserve(definitions.size());
-  for (const RuleDefinition& definition : definitions) {
-    auto query = parse_query(definition.query);
+  std::vector<std::optional<Expected<Query, QueryError>>> queries = parse_all(definitions);
+  for (std::size_t d = 0; d < definitions.size(); ++d) {
+    const RuleDefinition& definition = definitions[d];
+    Expected<Query, QueryError>& query = *queries[d];
     if (!query) {
       errors.push_back(RuleSetError{definition.name, std::move(query.error())});
       continue;
