@@ -137,16 +137,6 @@ void ItemTerms::add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, st
   }
 }
 
-std::size_t ItemTerms::slot_of(std::uint32_t term) const noexcept {
-  // Fibonacci hashing of the id (wrapping in 32 bits on purpose), then linear probing.
-  const std::size_t mask = groups_.size() - 1;
-  std::size_t i = static_cast<std::size_t>(static_cast<std::uint32_t>(term * 0x9E3779B1U)) & mask;
-  while (groups_[i].term != term && groups_[i].term != no_term) {
-    i = (i + 1) & mask;
-  }
-  return i;
-}
-
 void ItemTerms::group_by_term() {
   // Occurrences were appended in (segment, position) order. A counting sort by term through a
   // small open-addressing table keeps that order within each term, and find() probes the table.
@@ -172,14 +162,6 @@ void ItemTerms::group_by_term() {
     grouped_[group.begin + group.count++] = occurrence;
   }
   occurrences_.swap(grouped_);
-}
-
-std::span<const Occurrence> ItemTerms::find(std::uint32_t term) const {
-  const TermGroup& group = groups_[slot_of(term)];
-  if (group.term == no_term) {
-    return {};
-  }
-  return std::span<const Occurrence>(occurrences_.data() + group.begin, group.count);
 }
 
 const NormalizedSegment& ItemTerms::normalized(std::uint32_t segment) {

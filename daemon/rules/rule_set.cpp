@@ -136,9 +136,13 @@ std::string field_label(const MatchSpan& span) {
 
 // Appends a match's spans to `out` grouped by segment in item order, sorted, overlaps merged.
 void append_spans(std::vector<SegmentSpan>& spans, const ItemTerms& item, std::vector<MatchSpan>& out) {
-  std::sort(spans.begin(), spans.end(), [](const SegmentSpan& a, const SegmentSpan& b) {
+  const auto in_item_order = [](const SegmentSpan& a, const SegmentSpan& b) {
     return std::tie(a.segment, a.begin, a.end) < std::tie(b.segment, b.begin, b.end);
-  });
+  };
+  // A rule of one word or phrase finds its spans in item order already.
+  if (!std::is_sorted(spans.begin(), spans.end(), in_item_order)) {
+    std::sort(spans.begin(), spans.end(), in_item_order);
+  }
   std::uint32_t current = UINT32_MAX;
   for (const SegmentSpan& span : spans) {
     if (span.segment == current && span.begin <= out.back().end) {
