@@ -134,14 +134,24 @@ std::string field_label(const MatchSpan& span) {
   }
 }
 
-// Appends a match's spans to `out` grouped by segment in item order, sorted, overlaps merged.
-void append_spans(std::vector<SegmentSpan>& spans, const ItemTerms& item, std::vector<MatchSpan>& out) {
+// Appends a match's spans to `out` grouped by segment in item order, sorted, overlaps merged;
+// `merged` is a buffer.
+void append_spans(std::vector<SegmentSpan>& spans, std::vector<SegmentSpan>& merged, const ItemTerms& item,
+                  std::vector<MatchSpan>& out) {
   const auto in_item_order = [](const SegmentSpan& a, const SegmentSpan& b) {
     return std::tie(a.segment, a.begin, a.end) < std::tie(b.segment, b.begin, b.end);
   };
-  // A rule of one word or phrase finds its spans in item order already.
-  if (!std::is_sorted(spans.begin(), spans.end(), in_item_order)) {
-    std::sort(spans.begin(), spans.end(), in_item_order);
+  // Each term finds its spans in item order: a word or a phrase needs no sorting, and `name AND
+  // word` only a merge of two runs.
+  const auto second_run = std::is_sorted_until(spans.begin(), spans.end(), in_item_order);
+  if (second_run != spans.end()) {
+    if (std::is_sorted(second_run, spans.end(), in_item_order)) {
+      merged.resize(spans.size());
+      std::merge(spans.begin(), second_run, second_run, spans.end(), merged.begin(), in_item_order);
+      spans.swap(merged);
+    } else {
+      std::sort(spans.begin(), spans.end(), in_item_order);
+    }
   }
   std::uint32_t current = UINT32_MAX;
   for (const SegmentSpan& span : spans) {
@@ -295,6 +305,7 @@ struct MatchScratch::Buffers {
   std::vector<std::uint32_t> candidates;
   std::vector<std::uint64_t> rule_bits;  ///< All clear between items.
   std::vector<SegmentSpan> segment_spans;
+  std::vector<SegmentSpan> merged_spans;  ///< append_spans()' buffer.
 };
 
 MatchScratch::MatchScratch() : buffers_(std::make_unique<Buffers>()) {}
@@ -585,7 +596,7 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     // One evaluation gives both the verdict and the spans.
     if (evaluator.matches(core.entries[r].root, segment_spans)) {
       const auto first = static_cast<std::uint32_t>(scratch.spans_.size());
-      append_spans(segment_spans, item, scratch.spans_);
+      append_spans(segment_spans, buffers.merged_spans, item, scratch.spans_);
       scratch.matches_.push_back(RuleMatch{r, first, static_cast<std::uint32_t>(scratch.spans_.size()) - first});
     }
   }
