@@ -1,7 +1,11 @@
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <iostream>
+#include <iterator>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "newswatch/app/command.hpp"
 #include "newswatch/app/exit_code.hpp"
@@ -11,33 +15,40 @@
 namespace newswatch::app {
 namespace {
 
-std::string join(const std::vector<std::string>& values) {
-  std::string text;
-  for (const auto& value : values) {
-    text += text.empty() ? "" : ", ";
-    text += value;
+void append_joined(std::string& text, std::string_view prefix, const std::vector<std::string>& values) {
+  if (values.empty()) {
+    return;
   }
-  return text;
+  text += prefix;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    text += i == 0 ? "" : ", ";
+    text += values[i];
+  }
 }
 
+// Built in one string with compiled formats: a config may have 100,000 rules.
 void print_summary(const config::Config& config, std::ostream& out) {
-  out << fmt::format("config ok: {} feeds, {} rules, {} targets from {} file(s)\n", config.feeds.size(),
-                     config.rules.size(), config.targets.size(), config.files.size());
+  std::string text = fmt::format("config ok: {} feeds, {} rules, {} targets from {} file(s)\n", config.feeds.size(),
+                                 config.rules.size(), config.targets.size(), config.files.size());
+  auto to = std::back_inserter(text);
   for (const auto& file : config.files) {
-    out << "  file   " << file.string() << '\n';
+    fmt::format_to(to, FMT_COMPILE("  file   {}\n"), file.string());
   }
   for (const auto& feed : config.feeds) {
-    out << fmt::format("  feed   {:<20} every {:<6} {}{}{}\n", feed.name,
-                       config::format_duration(feed.interval.value_or(config.daemon.default_interval)), feed.url,
-                       feed.tags.empty() ? "" : "  tags: " + join(feed.tags), feed.enabled ? "" : "  (disabled)");
+    fmt::format_to(to, FMT_COMPILE("  feed   {:<20} every {:<6} {}"), feed.name,
+                   config::format_duration(feed.interval.value_or(config.daemon.default_interval)), feed.url);
+    append_joined(text, "  tags: ", feed.tags);
+    text += feed.enabled ? "\n" : "  (disabled)\n";
   }
   for (const auto& rule : config.rules) {
-    out << fmt::format("  rule   {:<20} {}{}{}\n", rule.name, rule.query,
-                       rule.targets.empty() ? "" : "  -> " + join(rule.targets), rule.enabled ? "" : "  (disabled)");
+    fmt::format_to(to, FMT_COMPILE("  rule   {:<20} {}"), rule.name, rule.query);
+    append_joined(text, "  -> ", rule.targets);
+    text += rule.enabled ? "\n" : "  (disabled)\n";
   }
   for (const auto& target : config.targets) {
-    out << fmt::format("  target {:<20} {}\n", target.name, config::target_type_name(target.type));
+    fmt::format_to(to, FMT_COMPILE("  target {:<20} {}\n"), target.name, config::target_type_name(target.type));
   }
+  out << text;
 }
 
 }  // namespace

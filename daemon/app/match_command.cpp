@@ -194,7 +194,7 @@ std::optional<std::vector<rules::RuleDefinition>> rule_definitions(const MatchOp
   if (!options.query.empty()) {
     return std::vector<rules::RuleDefinition>{{"query", options.query, {}}};
   }
-  const auto config = load_config_for_command(globals);
+  auto config = load_config_for_command(globals);
   if (!config) {
     return std::nullopt;
   }
@@ -207,10 +207,13 @@ std::optional<std::vector<rules::RuleDefinition>> rule_definitions(const MatchOp
     }
     feed_tags = feed->tags;
   }
+  // The config goes when this returns: its rules' strings move into the definitions.
   std::vector<rules::RuleDefinition> definitions;
-  for (const config::Rule& rule : config->rules) {
+  definitions.reserve(config->rules.size());
+  for (config::Rule& rule : config->rules) {
     if (rule.enabled) {
-      definitions.push_back({rule.name, rule.query, options.feed.empty() ? std::vector<std::string>{} : rule.feeds});
+      definitions.push_back({std::move(rule.name), std::move(rule.query),
+                             options.feed.empty() ? std::vector<std::string>{} : std::move(rule.feeds)});
     }
   }
   return definitions;

@@ -59,7 +59,13 @@ std::string read_name(TableReader& reader, std::string_view kind, Diagnostics& d
 }
 
 std::string table_context(std::string_view kind, const std::string& name) {
-  return name.empty() ? fmt::format("[[{}]]", kind) : fmt::format("[[{}]] \"{}\"", kind, name);
+  std::string context = "[[";
+  context += kind;
+  context += "]]";
+  if (!name.empty()) {
+    context += " \"" + name + "\"";
+  }
+  return context;
 }
 
 /// Checks a URL's syntax (RFC 3986), its scheme and that http(s) URLs have a host; returns the

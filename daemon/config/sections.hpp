@@ -4,8 +4,12 @@
 // checks that span sections (unique names, references between rules, feeds and targets).
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "newswatch/config/config.hpp"
@@ -13,18 +17,21 @@
 
 namespace newswatch::config::detail {
 
-/// A value read from a table, with where its table and its name were.
+/// A value read from a table, with where its table and each of its values are.
 template <typename T>
 struct Located {
   T value;
   Location table;
-  Location name;
-  std::map<std::string, Location, std::less<>> keys;  ///< Where each key's value is.
+  /// Where each key's value is, in the table's file: a handful of keys, so a list.
+  std::vector<std::pair<std::string, toml::source_position>> keys;
 
   /// Where `key`'s value is, else where the table starts.
-  [[nodiscard]] const Location& at(std::string_view key) const {
-    const auto found = keys.find(key);
-    return found == keys.end() ? table : found->second;
+  [[nodiscard]] Location at(std::string_view key) const {
+    const auto found = std::find_if(keys.begin(), keys.end(), [key](const auto& entry) { return entry.first == key; });
+    if (found == keys.end()) {
+      return table;
+    }
+    return Location{table.file, static_cast<int>(found->second.line), static_cast<int>(found->second.column)};
   }
 };
 
@@ -33,10 +40,10 @@ template <typename T>
 Located<T> locate(const toml::table& table) {
   Located<T> located;
   located.table = Diagnostics::location(table.source());
+  located.keys.reserve(table.size());
   for (const auto& [key, value] : table) {
-    located.keys.emplace(std::string(key.str()), Diagnostics::location(value.source()));
+    located.keys.emplace_back(key.str(), value.source().begin);
   }
-  located.name = located.at("name");
   return located;
 }
 
@@ -66,15 +73,16 @@ Located<Target> read_target(const toml::table& table, Diagnostics& diagnostics);
 
 template <typename T>
 void check_unique_names(const std::vector<Located<T>>& values, std::string_view kind, Diagnostics& diagnostics) {
-  std::map<std::string, const Located<T>*, std::less<>> seen;
+  std::unordered_map<std::string_view, const Located<T>*> seen;
+  seen.reserve(values.size());
   for (const auto& value : values) {
     if (value.value.name.empty()) {
       continue;
     }
     const auto [first, inserted] = seen.emplace(value.value.name, &value);
     if (!inserted) {
-      const auto& other = first->second->name;
-      diagnostics.error(value.name, std::string(kind) + " name \"" + value.value.name + "\" is used twice",
+      const auto other = first->second->at("name");
+      diagnostics.error(value.at("name"), std::string(kind) + " name \"" + value.value.name + "\" is used twice",
                         "first used at " + other.file + ":" + std::to_string(other.line) + ":" +
                             std::to_string(other.column) + "; names must be unique");
     }

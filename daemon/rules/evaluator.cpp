@@ -101,6 +101,15 @@ bool Evaluator::eval_spans(std::uint32_t index, std::vector<SegmentSpan>& out) {
 }
 
 bool Evaluator::term_spans(const QueryNode& node, std::vector<SegmentSpan>& out) {
+  if (node.count == 1) {  // a word or a prefix: its occurrences are the spans
+    const std::size_t mark = out.size();
+    for (const Occurrence& at : item_.find(operands_of(node)[0])) {
+      if (in_scope(node, at.segment)) {
+        out.push_back(SegmentSpan{at.segment, at.begin, at.end});
+      }
+    }
+    return out.size() > mark;
+  }
   std::vector<TermHit>& hits = buffers_.left;
   hits.clear();
   if (!term_hits(node, &hits)) {
@@ -114,17 +123,51 @@ bool Evaluator::term_spans(const QueryNode& node, std::vector<SegmentSpan>& out)
 
 bool Evaluator::term_hits(const QueryNode& node, std::vector<TermHit>* hits) {
   const std::uint32_t* operands = operands_of(node);
-  const std::span<const Occurrence> heads = item_.find(operands[0]);
+  if (node.count == 1) {  // a word or a prefix
+    bool any = false;
+    for (const Occurrence& at : item_.find(operands[0])) {
+      if (!in_scope(node, at.segment)) {
+        continue;
+      }
+      if (hits == nullptr) {
+        return true;
+      }
+      any = true;
+      hits->push_back(TermHit{at.segment, at.position, at.position, at.begin, at.end});
+    }
+    return any;
+  }
+  // A phrase is looked for around each occurrence of its rarest token: "of the president"
+  // starts from the two "president"s, not from the fifty "of"s.
+  std::vector<std::span<const Occurrence>>& tokens = buffers_.phrase_tokens;
+  tokens.clear();
+  std::uint32_t anchor = 0;
+  for (std::uint32_t k = 0; k < node.count; ++k) {
+    tokens.push_back(item_.find(operands[k]));
+    if (tokens[k].empty()) {
+      return false;
+    }
+    if (tokens[k].size() < tokens[anchor].size()) {
+      anchor = k;
+    }
+  }
   bool any = false;
-  for (const Occurrence& head : heads) {
-    if (!in_scope(node, head.segment)) {
+  for (const Occurrence& at : tokens[anchor]) {
+    if (at.position < anchor || !in_scope(node, at.segment)) {
       continue;
     }
-    // A phrase continues at the next positions of the same segment (words and prefixes have count 1).
-    const Occurrence* tail = &head;
+    const std::uint32_t start = at.position - anchor;
+    const Occurrence* head = &at;
+    const Occurrence* tail = &at;
     bool complete = true;
-    for (std::uint32_t k = 1; k < node.count && complete; ++k) {
-      complete = has_position(item_.find(operands[k]), head.segment, head.position + k, &tail);
+    for (std::uint32_t k = 0; k < node.count && complete; ++k) {
+      const Occurrence* found = nullptr;
+      if (k == anchor) {
+        continue;
+      }
+      complete = has_position(tokens[k], at.segment, start + k, &found);
+      head = k == 0 ? found : head;
+      tail = k + 1 == node.count ? found : tail;
     }
     if (!complete) {
       continue;
@@ -133,7 +176,7 @@ bool Evaluator::term_hits(const QueryNode& node, std::vector<TermHit>* hits) {
       return true;
     }
     any = true;
-    hits->push_back(TermHit{head.segment, head.position, tail->position, head.begin, tail->end});
+    hits->push_back(TermHit{at.segment, start, tail->position, head->begin, tail->end});
   }
   return any;
 }

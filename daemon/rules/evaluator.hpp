@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "item_terms.hpp"
@@ -29,6 +30,7 @@ struct TermHit {
 struct EvaluatorBuffers {
   std::vector<TermHit> left;
   std::vector<TermHit> right;
+  std::vector<std::span<const Occurrence>> phrase_tokens;  ///< Occurrences of each token of a phrase.
 };
 
 /// Evaluates compiled rules on one item's terms. Recursion follows the query tree, whose depth the

@@ -88,19 +88,23 @@ void ItemTerms::add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap
   pending_.clear();
   const bool with_bigrams = bigrams.size() > 0;
   std::uint64_t previous_hash = 0;
+  bool previous_known = false;  // whether the previous token may be a word of some rule
   std::array<char, 16> bigram_buffer{};
   for (std::size_t i = 0; i < tokens.tokens.size(); ++i) {
     const std::string_view token = tokens.token_text(i);
     const auto request = [&](const RuleSet::TermMap& dictionary, std::size_t length, std::uint64_t hash) {
-      if (dictionary.may_contain(hash)) {
-        dictionary.prefetch(hash);
-        pending_.push_back(
-            PendingLookup{&dictionary, hash, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(length)});
+      if (!dictionary.may_contain(hash)) {
+        return false;
       }
+      dictionary.prefetch(hash);
+      pending_.push_back(
+          PendingLookup{&dictionary, hash, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(length)});
+      return true;
     };
     const std::uint64_t word_hash = TermDictionary::hash(token);
-    request(words, token.size(), word_hash);
-    if (with_bigrams && i > 0) {
+    const bool known = request(words, token.size(), word_hash);
+    // Phrase words are in `words` too, so a pair can be a phrase's only when both tokens may be.
+    if (with_bigrams && previous_known && known) {
       // Adjacent pairs, for phrases indexed under their rarest pair. Rare enough to resolve now.
       const std::string_view pair = bigram_text(previous_hash, word_hash, bigram_buffer);
       const std::uint64_t pair_hash = TermDictionary::hash(pair);
@@ -112,6 +116,7 @@ void ItemTerms::add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap
       }
     }
     previous_hash = word_hash;
+    previous_known = known;
     for (const std::uint32_t length : prefix_lengths) {
       if (length > token.size()) {
         break;
@@ -135,16 +140,6 @@ void ItemTerms::add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, st
     occurrences_.push_back(Occurrence{id, static_cast<std::uint32_t>(segments_.size() - 1), 0,
                                       static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)});
   }
-}
-
-std::size_t ItemTerms::slot_of(std::uint32_t term) const noexcept {
-  // Fibonacci hashing of the id (wrapping in 32 bits on purpose), then linear probing.
-  const std::size_t mask = groups_.size() - 1;
-  std::size_t i = static_cast<std::size_t>(static_cast<std::uint32_t>(term * 0x9E3779B1U)) & mask;
-  while (groups_[i].term != term && groups_[i].term != no_term) {
-    i = (i + 1) & mask;
-  }
-  return i;
 }
 
 void ItemTerms::group_by_term() {
@@ -172,14 +167,6 @@ void ItemTerms::group_by_term() {
     grouped_[group.begin + group.count++] = occurrence;
   }
   occurrences_.swap(grouped_);
-}
-
-std::span<const Occurrence> ItemTerms::find(std::uint32_t term) const {
-  const TermGroup& group = groups_[slot_of(term)];
-  if (group.term == no_term) {
-    return {};
-  }
-  return std::span<const Occurrence>(occurrences_.data() + group.begin, group.count);
 }
 
 const NormalizedSegment& ItemTerms::normalized(std::uint32_t segment) {

@@ -109,4 +109,24 @@ class ItemTerms {
   std::vector<std::string> feed_tags_;
 };
 
+// Inline: the presearch and the evaluator probe the item's terms for every candidate.
+
+inline std::size_t ItemTerms::slot_of(std::uint32_t term) const noexcept {
+  // Fibonacci hashing of the id (wrapping in 32 bits on purpose), then linear probing.
+  const std::size_t mask = groups_.size() - 1;
+  std::size_t i = static_cast<std::size_t>(static_cast<std::uint32_t>(term * 0x9E3779B1U)) & mask;
+  while (groups_[i].term != term && groups_[i].term != no_term) {
+    i = (i + 1) & mask;
+  }
+  return i;
+}
+
+inline std::span<const Occurrence> ItemTerms::find(std::uint32_t term) const {
+  const TermGroup& group = groups_[slot_of(term)];
+  if (group.term == no_term) {
+    return {};
+  }
+  return std::span<const Occurrence>(occurrences_.data() + group.begin, group.count);
+}
+
 }  // namespace newswatch::rules

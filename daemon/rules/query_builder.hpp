@@ -2,32 +2,38 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "newswatch/rules/query.hpp"
+#include "newswatch/text/tokenizer.hpp"
 
 namespace newswatch::rules {
 
 /// Appends nodes to a Query under construction; the parser's only way to build one.
 class QueryBuilder {
  public:
-  /// Adds a term node (word, prefix, phrase, site, feed, feed_tag, lang) over `terms`.
+  /// Adds a term node (word, prefix, phrase) over the tokens of `tokens`.
   std::uint32_t add_terms(QueryNodeKind kind, std::uint8_t fields, std::uint32_t column,
-                          std::vector<std::string> terms) {
-    QueryNode node{kind,
-                   fields,
-                   false,
-                   0,
-                   column,
-                   static_cast<std::uint32_t>(query_.operands_.size()),
-                   static_cast<std::uint32_t>(terms.size())};
-    for (auto& term : terms) {
+                          const text::TokenList& tokens) {
+    const std::uint32_t node =
+        push(QueryNode{kind, fields, false, 0, column, static_cast<std::uint32_t>(query_.operands_.size()),
+                       static_cast<std::uint32_t>(tokens.tokens.size())});
+    for (std::size_t i = 0; i < tokens.tokens.size(); ++i) {
       query_.operands_.push_back(static_cast<std::uint32_t>(query_.terms_.size()));
-      query_.terms_.push_back(std::move(term));
+      query_.terms_.emplace_back(tokens.token_text(i));
     }
-    return push(node);
+    return node;
+  }
+  /// Adds a filter node (site, feed, feed_tag, lang) over one value.
+  std::uint32_t add_filter(QueryNodeKind kind, std::uint8_t fields, std::uint32_t column, std::string value) {
+    const std::uint32_t node =
+        push(QueryNode{kind, fields, false, 0, column, static_cast<std::uint32_t>(query_.operands_.size()), 1});
+    query_.operands_.push_back(static_cast<std::uint32_t>(query_.terms_.size()));
+    query_.terms_.push_back(std::move(value));
+    return node;
   }
   /// Adds a regex node.
   std::uint32_t add_regex(std::uint8_t fields, std::uint32_t column, std::shared_ptr<const re2::RE2> regex) {
@@ -38,7 +44,7 @@ class QueryBuilder {
     return push(node);
   }
   /// Adds an operator node over existing nodes.
-  std::uint32_t add_operator(QueryNodeKind kind, std::uint32_t column, const std::vector<std::uint32_t>& children,
+  std::uint32_t add_operator(QueryNodeKind kind, std::uint32_t column, std::span<const std::uint32_t> children,
                              bool ordered = false, std::uint16_t distance = 0) {
     QueryNode node{kind,
                    default_fields,
@@ -49,6 +55,12 @@ class QueryBuilder {
                    static_cast<std::uint32_t>(children.size())};
     query_.operands_.insert(query_.operands_.end(), children.begin(), children.end());
     return push(node);
+  }
+  /// Makes room for a query of about `lexemes` lexemes, so that building it does not regrow.
+  void reserve(std::size_t lexemes) {
+    query_.nodes_.reserve(lexemes);
+    query_.operands_.reserve(2 * lexemes);
+    query_.terms_.reserve(lexemes);
   }
   /// A node added earlier.
   [[nodiscard]] const QueryNode& node(std::uint32_t index) const { return query_.nodes_[index]; }

@@ -1,6 +1,8 @@
 // Recursive descent over the lexemes. Recursion depth is bounded by max_query_depth (parentheses
 // and NOTs both count), so a hostile query cannot overflow the stack: it gets an error instead.
+#include <array>
 #include <optional>
+#include <span>
 #include <utility>
 
 #include "newswatch/rules/query.hpp"
@@ -34,17 +36,20 @@ std::string operator_name(const Lexeme& lexeme) {
   }
 }
 
-std::vector<std::string> token_texts(std::string_view text) {
-  std::vector<std::string> out;
-  for (auto& token : text::tokenize(text)) {
-    out.push_back(std::move(token.text));
-  }
-  return out;
-}
+// What a parse needs besides the query, kept from query to query by each thread: a config of
+// 100,000 rules parses them all.
+struct ParseBuffers {
+  std::vector<std::uint32_t> children;  ///< Operands of the AND/OR groups being parsed, innermost last.
+  text::TokenList tokens;               ///< The last word's or phrase's tokens.
+};
 
 class Parser {
  public:
-  Parser(std::string_view query, std::vector<Lexeme> lexemes) : query_(query), lexemes_(std::move(lexemes)) {}
+  Parser(std::string_view query, std::vector<Lexeme> lexemes, ParseBuffers& buffers)
+      : query_(query), lexemes_(std::move(lexemes)), children_(buffers.children), tokens_(buffers.tokens) {
+    children_.clear();
+    builder_.reserve(lexemes_.size());
+  }
 
   Expected<Query, QueryError> run() {
     if (peek().kind == LexemeKind::end) {
@@ -93,22 +98,24 @@ class Parser {
   }
 
   std::uint32_t parse_or(std::size_t depth, std::uint8_t fields) {
-    std::vector<std::uint32_t> children{parse_and(depth, fields)};
+    const std::size_t mark = children_.size();
+    const std::uint32_t first = parse_and(depth, fields);
+    children_.push_back(first);
     while (!error_ && peek().kind == LexemeKind::or_op) {
       const Lexeme& op = next();
       if (!expect_term_after(op)) {
         return 0;
       }
-      children.push_back(parse_and(depth, fields));
+      const std::uint32_t child = parse_and(depth, fields);
+      children_.push_back(child);
     }
-    if (error_ || children.size() == 1) {
-      return children.front();
-    }
-    return builder_.add_operator(QueryNodeKind::any_of, builder_.node(children.front()).column, children);
+    return close_group(QueryNodeKind::any_of, mark);
   }
 
   std::uint32_t parse_and(std::size_t depth, std::uint8_t fields) {
-    std::vector<std::uint32_t> children{parse_near(depth, fields)};
+    const std::size_t mark = children_.size();
+    const std::uint32_t first = parse_near(depth, fields);
+    children_.push_back(first);
     while (!error_) {
       if (peek().kind == LexemeKind::and_op) {
         const Lexeme& op = next();
@@ -118,12 +125,20 @@ class Parser {
       } else if (!starts_term(peek().kind)) {
         break;
       }
-      children.push_back(parse_near(depth, fields));
+      const std::uint32_t child = parse_near(depth, fields);
+      children_.push_back(child);
     }
-    if (error_ || children.size() == 1) {
-      return children.front();
-    }
-    return builder_.add_operator(QueryNodeKind::all_of, builder_.node(children.front()).column, children);
+    return close_group(QueryNodeKind::all_of, mark);
+  }
+
+  // The `kind` node over the children pushed since `mark`, or the child when it is alone; pops them.
+  std::uint32_t close_group(QueryNodeKind kind, std::size_t mark) {
+    const std::span<const std::uint32_t> children(children_.data() + mark, children_.size() - mark);
+    const std::uint32_t node = error_ || children.size() == 1
+                                   ? children.front()
+                                   : builder_.add_operator(kind, builder_.node(children.front()).column, children);
+    children_.resize(mark);
+    return node;
   }
 
   bool is_near_operand(std::uint32_t index) const {
@@ -167,8 +182,8 @@ class Parser {
       if (error_) {
         return 0;
       }
-      left = builder_.add_operator(QueryNodeKind::near, builder_.node(left).column, {left, right}, op.ordered,
-                                   op.distance);
+      left = builder_.add_operator(QueryNodeKind::near, builder_.node(left).column,
+                                   std::array<std::uint32_t, 2>{left, right}, op.ordered, op.distance);
     }
     return left;
   }
@@ -194,7 +209,7 @@ class Parser {
     if (error_ || negations % 2 == 0) {
       return operand;
     }
-    return builder_.add_operator(QueryNodeKind::none_of, first_column, {operand});
+    return builder_.add_operator(QueryNodeKind::none_of, first_column, std::array<std::uint32_t, 1>{operand});
   }
 
   std::uint32_t parse_primary(std::size_t depth, std::uint8_t fields) {
@@ -250,7 +265,7 @@ class Parser {
       case LexemeKind::word: return word(lexeme, fields);
       case LexemeKind::phrase: return phrase(lexeme, fields);
       case LexemeKind::regex: return regex(lexeme, fields);
-      default: return builder_.add_terms(lexeme.filter, fields, column(lexeme), {lexeme.text});
+      default: return builder_.add_filter(lexeme.filter, fields, column(lexeme), lexeme.text);
     }
   }
 
@@ -263,37 +278,37 @@ class Parser {
       return 0;
     }
     if (star == std::string::npos) {
-      std::vector<std::string> tokens = token_texts(text);
-      if (tokens.empty()) {
+      text::tokenize_into(text, tokens_);
+      if (tokens_.tokens.empty()) {
         fail(lexeme, "\"" + text + "\" has no letters or digits to search for", "put punctuation in a regex");
         return 0;
       }
-      const QueryNodeKind kind = tokens.size() == 1 ? QueryNodeKind::word : QueryNodeKind::phrase;
-      return builder_.add_terms(kind, fields, column(lexeme), std::move(tokens));
+      const QueryNodeKind kind = tokens_.tokens.size() == 1 ? QueryNodeKind::word : QueryNodeKind::phrase;
+      return builder_.add_terms(kind, fields, column(lexeme), tokens_);
     }
-    std::vector<std::string> stem = token_texts(std::string_view(text).substr(0, star));
-    if (stem.size() > 1) {
+    text::tokenize_into(std::string_view(text).substr(0, star), tokens_);
+    if (tokens_.tokens.size() > 1) {
       fail(lexeme, "prefix \"" + text + "\" spans several words", "a prefix is one word followed by *");
       return 0;
     }
-    if (stem.empty() || text::count_code_points(stem.front()) < min_prefix_stem) {
+    if (tokens_.tokens.empty() || text::count_code_points(tokens_.token_text(0)) < min_prefix_stem) {
       fail(lexeme,
            "prefix stem too short: \"" + text + "\" needs at least " + std::to_string(min_prefix_stem) +
                " characters before *",
            "");
       return 0;
     }
-    return builder_.add_terms(QueryNodeKind::prefix, fields, column(lexeme), std::move(stem));
+    return builder_.add_terms(QueryNodeKind::prefix, fields, column(lexeme), tokens_);
   }
 
   std::uint32_t phrase(const Lexeme& lexeme, std::uint8_t fields) {
-    std::vector<std::string> tokens = token_texts(lexeme.text);
-    if (tokens.empty()) {
+    text::tokenize_into(lexeme.text, tokens_);
+    if (tokens_.tokens.empty()) {
       fail(lexeme, "empty phrase", "put words between the quotes");
       return 0;
     }
-    const QueryNodeKind kind = tokens.size() == 1 ? QueryNodeKind::word : QueryNodeKind::phrase;
-    return builder_.add_terms(kind, fields, column(lexeme), std::move(tokens));
+    const QueryNodeKind kind = tokens_.tokens.size() == 1 ? QueryNodeKind::word : QueryNodeKind::phrase;
+    return builder_.add_terms(kind, fields, column(lexeme), tokens_);
   }
 
   std::uint32_t regex(const Lexeme& lexeme, std::uint8_t fields) {
@@ -340,6 +355,8 @@ class Parser {
   std::size_t terms_ = 0;
   QueryBuilder builder_;
   std::optional<QueryError> error_;
+  std::vector<std::uint32_t>& children_;
+  text::TokenList& tokens_;
 };
 
 }  // namespace
@@ -354,7 +371,8 @@ Expected<Query, QueryError> parse_query(std::string_view query) {
   if (!lexemes) {
     return make_unexpected(std::move(lexemes.error()));
   }
-  return Parser(query, std::move(*lexemes)).run();
+  thread_local ParseBuffers buffers;
+  return Parser(query, std::move(*lexemes), buffers).run();
 }
 
 }  // namespace newswatch::rules

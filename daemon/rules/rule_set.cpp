@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <iterator>
 #include <numeric>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "evaluator.hpp"
@@ -132,11 +134,25 @@ std::string field_label(const MatchSpan& span) {
   }
 }
 
-// Appends a match's spans to `out` grouped by segment in item order, sorted, overlaps merged.
-void append_spans(std::vector<SegmentSpan>& spans, const ItemTerms& item, std::vector<MatchSpan>& out) {
-  std::sort(spans.begin(), spans.end(), [](const SegmentSpan& a, const SegmentSpan& b) {
+// Appends a match's spans to `out` grouped by segment in item order, sorted, overlaps merged;
+// `merged` is a buffer.
+void append_spans(std::vector<SegmentSpan>& spans, std::vector<SegmentSpan>& merged, const ItemTerms& item,
+                  std::vector<MatchSpan>& out) {
+  const auto in_item_order = [](const SegmentSpan& a, const SegmentSpan& b) {
     return std::tie(a.segment, a.begin, a.end) < std::tie(b.segment, b.begin, b.end);
-  });
+  };
+  // Each term finds its spans in item order: a word or a phrase needs no sorting, and `name AND
+  // word` only a merge of two runs.
+  const auto second_run = std::is_sorted_until(spans.begin(), spans.end(), in_item_order);
+  if (second_run != spans.end()) {
+    if (std::is_sorted(second_run, spans.end(), in_item_order)) {
+      merged.resize(spans.size());
+      std::merge(spans.begin(), second_run, second_run, spans.end(), merged.begin(), in_item_order);
+      spans.swap(merged);
+    } else {
+      std::sort(spans.begin(), spans.end(), in_item_order);
+    }
+  }
   std::uint32_t current = UINT32_MAX;
   for (const SegmentSpan& span : spans) {
     if (span.segment == current && span.begin <= out.back().end) {
@@ -246,6 +262,41 @@ std::uint32_t append_program(const Query& query, const std::vector<std::uint32_t
   return node_base + query.root();
 }
 
+// Parses every definition's query into the rule of the same number (names and feed lists are the
+// caller's), on every core when they are many: parsing is most of what compiling 100,000 rules
+// costs, and each query's parse is independent of the others. Returns the failures in definition
+// order.
+std::vector<RuleSetError> parse_all(const std::vector<RuleDefinition>& definitions,
+                                    std::vector<RuleSet::CompiledRule>& rules) {
+  constexpr std::size_t min_rules_per_thread = 2000;
+  const std::size_t shares = std::clamp<std::size_t>(definitions.size() / min_rules_per_thread, 1,
+                                                     std::max(1U, std::thread::hardware_concurrency()));
+  std::vector<std::vector<RuleSetError>> failures(shares);
+  const auto parse_share = [&](std::size_t share) {
+    const std::size_t end = (share + 1) * definitions.size() / shares;
+    for (std::size_t i = share * definitions.size() / shares; i < end; ++i) {
+      auto query = parse_query(definitions[i].query);
+      if (query) {
+        rules[i].query = std::move(*query);
+      } else {
+        failures[share].push_back(RuleSetError{definitions[i].name, std::move(query.error())});
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    for (std::size_t share = 1; share < shares; ++share) {
+      helpers.emplace_back(parse_share, share);
+    }
+    parse_share(0);
+  }
+  std::vector<RuleSetError> errors;
+  for (std::vector<RuleSetError>& share : failures) {
+    errors.insert(errors.end(), std::make_move_iterator(share.begin()), std::make_move_iterator(share.end()));
+  }
+  return errors;
+}
+
 }  // namespace
 
 struct MatchScratch::Buffers {
@@ -254,6 +305,7 @@ struct MatchScratch::Buffers {
   std::vector<std::uint32_t> candidates;
   std::vector<std::uint64_t> rule_bits;  ///< All clear between items.
   std::vector<SegmentSpan> segment_spans;
+  std::vector<SegmentSpan> merged_spans;  ///< append_spans()' buffer.
 };
 
 MatchScratch::MatchScratch() : buffers_(std::make_unique<Buffers>()) {}
@@ -266,17 +318,16 @@ RuleSet::RuleSet() : core_(std::make_shared<const Core>()) {}
 Expected<RuleSet, std::vector<RuleSetError>> RuleSet::compile(const std::vector<RuleDefinition>& definitions,
                                                               const TermFrequencies* frequencies) {
   auto core = std::make_shared<Core>();
-  std::vector<RuleSetError> errors;
   std::uint32_t next_id = 0;
-  core->rules.reserve(definitions.size());
+  core->rules.resize(definitions.size());
   core->entries.reserve(definitions.size());
-  for (const RuleDefinition& definition : definitions) {
-    auto query = parse_query(definition.query);
-    if (!query) {
-      errors.push_back(RuleSetError{definition.name, std::move(query.error())});
-      continue;
-    }
-    CompiledRule rule{definition.name, std::move(*query), {}, {}};
+  if (std::vector<RuleSetError> errors = parse_all(definitions, core->rules); !errors.empty()) {
+    return make_unexpected(std::move(errors));
+  }
+  for (std::size_t d = 0; d < definitions.size(); ++d) {
+    const RuleDefinition& definition = definitions[d];
+    CompiledRule& rule = core->rules[d];
+    rule.name = definition.name;
     const std::vector<std::uint32_t> term_ids = intern_terms(rule.query, core->words, core->prefixes, next_id);
     // Weighting facts of the new terms, by id.
     core->weights.resize(next_id);
@@ -326,10 +377,6 @@ Expected<RuleSet, std::vector<RuleSetError>> RuleSet::compile(const std::vector<
         rule.feed_names.push_back(text::lower_ascii(feed));
       }
     }
-    core->rules.push_back(std::move(rule));
-  }
-  if (!errors.empty()) {
-    return make_unexpected(std::move(errors));
   }
   core->prefix_lengths = core->prefixes.lengths();
   RuleSet set;
@@ -356,10 +403,9 @@ std::vector<double> RuleSet::term_costs(const TermFrequencies* frequencies) cons
 
 void RuleSet::build_index(const TermFrequencies* frequencies) {
   const std::vector<double> costs = term_costs(frequencies);
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> postings;  // (term id, rule)
+  std::vector<std::pair<std::uint32_t, Posting>> postings;  // (term id, posting)
   postings.reserve(core_->rules.size() * 2);
   always_.clear();
-  checks_.assign(core_->entries.size(), RequiredTerms{});
   std::vector<std::uint32_t> required;
   for (std::uint32_t r = 0; r < core_->entries.size(); ++r) {
     std::optional<Keys> keys = presearch_keys(core_->program, costs, core_->entries[r].root);
@@ -372,33 +418,34 @@ void RuleSet::build_index(const TermFrequencies* frequencies) {
       return costs[a] != costs[b] ? costs[a] < costs[b] : a < b;
     });
     required.erase(std::unique(required.begin(), required.end()), required.end());
+    Posting posting{r, {}};
     std::size_t filled = 0;
     for (const std::uint32_t term : required) {
-      if (filled < checks_[r].terms.size() && !(keys && keys->terms.size() == 1 && keys->terms[0] == term)) {
-        checks_[r].terms[filled++] = term;
+      if (filled < posting.required.terms.size() && !(keys && keys->terms.size() == 1 && keys->terms[0] == term)) {
+        posting.required.terms[filled++] = term;
       }
     }
     if (!keys) {
-      always_.push_back(r);
+      always_.push_back(posting);
       continue;
     }
     std::sort(keys->terms.begin(), keys->terms.end());
     keys->terms.erase(std::unique(keys->terms.begin(), keys->terms.end()), keys->terms.end());
     for (const std::uint32_t term : keys->terms) {
-      postings.emplace_back(term, r);
+      postings.emplace_back(term, posting);
     }
   }
-  // Inverted index, in compressed rows: term id -> rules indexed under it.
-  std::sort(postings.begin(), postings.end());
+  // Inverted index, in compressed rows: term id -> rules indexed under it, in rule order.
+  std::stable_sort(postings.begin(), postings.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   index_offsets_.assign(core_->weights.size() + 1, 0);
   for (const auto& posting : postings) {
     ++index_offsets_[posting.first + 1];
   }
   std::partial_sum(index_offsets_.begin(), index_offsets_.end(), index_offsets_.begin());
-  index_rules_.clear();
-  index_rules_.reserve(postings.size());
+  index_postings_.clear();
+  index_postings_.reserve(postings.size());
   for (const auto& posting : postings) {
-    index_rules_.push_back(posting.second);
+    index_postings_.push_back(posting.second);
   }
 }
 
@@ -484,12 +531,27 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
       __builtin_prefetch(&index_offsets_[term]);
     }
     for (const std::uint32_t term : item.terms()) {
-      __builtin_prefetch(index_rules_.data() + index_offsets_[term]);
+      __builtin_prefetch(index_postings_.data() + index_offsets_[term]);
     }
-    candidates.assign(always_.begin(), always_.end());
+    // A proposal becomes a candidate when the item holds the terms the rule requires besides.
+    std::size_t proposed = always_.size();
+    for (const Posting& posting : always_) {
+      if (has_required_terms(posting.required, item)) {
+        candidates.push_back(posting.rule);
+      }
+    }
     for (const std::uint32_t term : item.terms()) {
-      candidates.insert(candidates.end(), index_rules_.begin() + index_offsets_[term],
-                        index_rules_.begin() + index_offsets_[term + 1]);
+      const std::uint32_t first = index_offsets_[term];
+      const std::uint32_t last = index_offsets_[term + 1];
+      proposed += last - first;
+      for (std::uint32_t p = first; p < last; ++p) {
+        if (has_required_terms(index_postings_[p].required, item)) {
+          candidates.push_back(index_postings_[p].rule);
+        }
+      }
+    }
+    if (stats != nullptr) {
+      stats->indexed += proposed;
     }
     // Definition order without duplicates. When the candidates are many for the set's size, a
     // bitmap of the rules read back word by word beats sorting them (one bit a rule: 12.5 KB
@@ -514,7 +576,6 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     }
     for (const std::uint32_t r : candidates) {
       __builtin_prefetch(&core.entries[r]);
-      __builtin_prefetch(&checks_[r]);
     }
     for (const std::uint32_t r : candidates) {
       __builtin_prefetch(&core.program.nodes[core.entries[r].root]);
@@ -527,12 +588,7 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
   scratch.spans_.clear();
   Evaluator evaluator(core.program, item, buffers.evaluator);
   std::vector<SegmentSpan>& segment_spans = buffers.segment_spans;
-  std::size_t evaluated = 0;
   for (const std::uint32_t r : candidates) {
-    if (!brute_force && !has_required_terms(checks_[r], item)) {
-      continue;
-    }
-    ++evaluated;
     if (core.entries[r].feed_filter && !feed_allowed(core.rules[r], item)) {
       continue;
     }
@@ -540,13 +596,12 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     // One evaluation gives both the verdict and the spans.
     if (evaluator.matches(core.entries[r].root, segment_spans)) {
       const auto first = static_cast<std::uint32_t>(scratch.spans_.size());
-      append_spans(segment_spans, item, scratch.spans_);
+      append_spans(segment_spans, buffers.merged_spans, item, scratch.spans_);
       scratch.matches_.push_back(RuleMatch{r, first, static_cast<std::uint32_t>(scratch.spans_.size()) - first});
     }
   }
   if (stats != nullptr) {
-    stats->candidates += evaluated;
-    stats->indexed += candidates.size();
+    stats->candidates += candidates.size();
     stats->matches += scratch.matches_.size();
   }
 }

@@ -43,7 +43,7 @@ struct MatchInput {
 /// Counters from one match() call, for `match --stats`.
 struct MatchStats {
   std::size_t candidates = 0;  ///< Rules evaluated after presearch (index term, then required terms).
-  std::size_t indexed = 0;     ///< Rules the index proposed, before the required-terms check.
+  std::size_t indexed = 0;     ///< Index proposals before the required-terms check (per term for an OR).
   std::size_t matches = 0;
 };
 
@@ -189,10 +189,16 @@ class RuleSet {
   };
 
   std::shared_ptr<const Core> core_;
-  std::vector<std::uint32_t> index_offsets_;  ///< Term id -> [offsets[t], offsets[t+1]) in index_rules_.
-  std::vector<std::uint32_t> index_rules_;
-  std::vector<std::uint32_t> always_;
-  std::vector<RequiredTerms> checks_;  ///< Parallel to the rules.
+  // A rule as the index proposes it, with the terms it requires besides: the presearch checks
+  // them while reading the index row, without touching the rule.
+  struct Posting {
+    std::uint32_t rule = 0;
+    RequiredTerms required;
+  };
+
+  std::vector<std::uint32_t> index_offsets_;  ///< Term id -> [offsets[t], offsets[t+1]) in index_postings_.
+  std::vector<Posting> index_postings_;
+  std::vector<Posting> always_;  ///< Rules the index cannot narrow down.
 };
 
 /// The re-indexed set when, under `frequencies`, its index would cut the expected candidates per
