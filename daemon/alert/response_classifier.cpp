@@ -163,9 +163,7 @@ std::optional<milliseconds> explicit_delay(config::TargetType type, const net::H
     case config::TargetType::matrix:
       // {"errcode": "M_LIMIT_EXCEEDED", "retry_after_ms": 2000} (spec.matrix.org, "Rate limiting").
       if (document.contains("retry_after_ms") && document["retry_after_ms"].is_number()) {
-        if (auto value = seconds_value(document["retry_after_ms"])) {
-          take_larger(delay, milliseconds{value->count() / 1000});
-        }
+        take_larger(delay, seconds_value(Json(document["retry_after_ms"].get<double>() / 1000.0)));
       }
       break;
     default: break;

@@ -27,14 +27,31 @@ const std::string body =
     "<item><title>Government budget passes</title><link>https://wire.example/2</link><guid>2</guid></item>"
     "</channel></rss>";
 
-TEST(FeedWork, CollectsTermKeysOfNewItemsForTheLoopToCount) {
-  auto rule_set = rules::RuleSet::compile({{"kobani", "kobani", {}}});
-  ASSERT_TRUE(rule_set);
-  const WorkerStages stages = make_worker_stages(config::DaemonSettings{}, *rule_set);
+/// One feed, "wire", under one rule, "kobani", with the pipeline's real worker stages.
+class FeedWorkTest : public ::testing::Test {
+ protected:
+  FeedWorkTest() {
+    auto compiled = rules::RuleSet::compile({{"kobani", "kobani", {}}});
+    EXPECT_TRUE(compiled);
+    if (compiled) {
+      rules_ = std::move(*compiled);
+    }
+    feed.name = "wire";
+    feed.url = "https://wire.example/rss";
+  }
+
+  [[nodiscard]] FeedWork work_on(const std::string& text, const std::vector<store::KnownItem>& known = {},
+                                 TimePoint at = now) const {
+    return work_on_body(feed, text, "application/rss+xml", feed.url, known, at, stages);
+  }
+
+  rules::RuleSet rules_;
   Feed feed;
-  feed.name = "wire";
-  feed.url = "https://wire.example/rss";
-  FeedWork work = work_on_body(feed, body, "application/rss+xml", feed.url, {}, now, stages);
+  WorkerStages stages = make_worker_stages(config::DaemonSettings{}, rules_);
+};
+
+TEST_F(FeedWorkTest, CollectsTermKeysOfNewItemsForTheLoopToCount) {
+  FeedWork work = work_on(body);
   ASSERT_EQ(work.items.size(), 2U);
   const auto has = [](const std::vector<std::uint64_t>& keys, std::uint64_t key) {
     return std::find(keys.begin(), keys.end(), key) != keys.end();
@@ -58,21 +75,15 @@ TEST(FeedWork, CollectsTermKeysOfNewItemsForTheLoopToCount) {
   EXPECT_EQ(frequencies.count(rules::prefix_key("gov")), 1U);
 }
 
-TEST(FeedWork, CountsTheTermsOfASampleOfALargeBody) {
-  auto rule_set = rules::RuleSet::compile({{"kobani", "kobani", {}}});
-  ASSERT_TRUE(rule_set);
-  const WorkerStages stages = make_worker_stages(config::DaemonSettings{}, *rule_set);
+TEST_F(FeedWorkTest, CountsTheTermsOfASampleOfALargeBody) {
   std::string items;
   for (int i = 0; i < 25; ++i) {
     items += "<item><title>Story number " + std::to_string(i) + " on Kobani</title><link>https://wire.example/s" +
              std::to_string(i) + "</link><guid>s" + std::to_string(i) + "</guid></item>";
   }
-  const std::string large = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>" + items +
-                            "</channel></rss>";
-  Feed feed;
-  feed.name = "wire";
-  feed.url = "https://wire.example/rss";
-  const FeedWork work = work_on_body(feed, large, "application/rss+xml", feed.url, {}, now, stages);
+  const std::string large =
+      "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>" + items + "</channel></rss>";
+  const FeedWork work = work_on(large);
   ASSERT_EQ(work.items.size(), 25U);
   std::size_t sampled = 0;
   std::size_t matched = 0;
@@ -84,14 +95,8 @@ TEST(FeedWork, CountsTheTermsOfASampleOfALargeBody) {
   EXPECT_EQ(matched, 25U) << "the sample is of counting only; every item is matched";
 }
 
-TEST(FeedWork, KnowsAnItemUnchangedByItsBytesOrByItsWords) {
-  auto rule_set = rules::RuleSet::compile({{"kobani", "kobani", {}}});
-  ASSERT_TRUE(rule_set);
-  const WorkerStages stages = make_worker_stages(config::DaemonSettings{}, *rule_set);
-  Feed feed;
-  feed.name = "wire";
-  feed.url = "https://wire.example/rss";
-  const FeedWork first = work_on_body(feed, body, "application/rss+xml", feed.url, {}, now, stages);
+TEST_F(FeedWorkTest, KnowsAnItemUnchangedByItsBytesOrByItsWords) {
+  const FeedWork first = work_on(body);
   ASSERT_EQ(first.items.size(), 2U);
   const auto known = [&first](std::size_t index) {
     const auto& identity = first.items.at(index).identity;
@@ -105,8 +110,7 @@ TEST(FeedWork, KnowsAnItemUnchangedByItsBytesOrByItsWords) {
   // Stored before source hashes were kept: its words decide.
   store::KnownItem words_only = known(1);
   words_only.source_hash = 0;
-  const FeedWork second =
-      work_on_body(feed, body, "application/rss+xml", feed.url, {same_bytes, words_only}, now + hours{1}, stages);
+  const FeedWork second = work_on(body, {same_bytes, words_only}, now + hours{1});
   EXPECT_EQ(second.seen, 2U);
   EXPECT_TRUE(second.items.empty()) << "both unchanged, neither due for a refresh";
 
@@ -114,7 +118,7 @@ TEST(FeedWork, KnowsAnItemUnchangedByItsBytesOrByItsWords) {
   store::KnownItem edited = known(1);
   edited.source_hash ^= 1U;
   edited.content_hash ^= 1U;
-  const FeedWork third = work_on_body(feed, body, "application/rss+xml", feed.url, {edited}, now + hours{1}, stages);
+  const FeedWork third = work_on(body, {edited}, now + hours{1});
   std::size_t edits = 0;
   for (const auto& entry : third.items) {
     edits += entry.kind == ItemKind::edited ? 1U : 0U;
