@@ -273,7 +273,8 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
     }
   }
 
-  if (!options.dry_run) {
+  // A run that counted nothing (every item seen before) leaves the saved sketch as it was.
+  if (!options.dry_run && recorder.terms_observed() > 0) {
     if (auto saved = (*store)->save_term_frequencies(frequencies.serialize(), finished); !saved) {
       summary->store_error = saved.error().message;
     }

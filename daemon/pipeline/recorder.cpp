@@ -142,6 +142,7 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
     }
     if (frequencies_ != nullptr && !entry.term_keys.empty()) {
       frequencies_->observe(entry.term_keys);
+      ++terms_observed_;
     }
     const Item& item = entry.item;
     store::SeenItem seen{feed.name,

@@ -10,6 +10,9 @@ namespace newswatch::rules {
 namespace {
 
 constexpr std::uint32_t max_depth = 8;
+
+static_assert(std::endian::native == std::endian::little,
+              "serialize() copies the counters as they lie in memory, which must be the stored little-endian order");
 constexpr std::string_view magic = "NWTF1";
 
 // Row r's counter for a key: double hashing (Kirsch and Mitzenmacher, 2006) from the key's halves,
@@ -109,11 +112,10 @@ std::string TermFrequencies::serialize() const {
   put_u64(out, settings_.half_life);
   put_u64(out, documents_);
   put_u64(out, since_decay_);
-  for (const std::uint32_t counter : counters_) {
-    for (int i = 0; i < 4; ++i) {
-      out.push_back(static_cast<char>((counter >> (8 * i)) & 0xFFU));
-    }
-  }
+  // Counters are stored little-endian, which is this machine's order (asserted above): one copy.
+  const std::size_t at = out.size();
+  out.resize(at + counters_.size() * sizeof(std::uint32_t));
+  std::memcpy(out.data() + at, counters_.data(), counters_.size() * sizeof(std::uint32_t));
   return out;
 }
 
@@ -136,10 +138,8 @@ std::optional<TermFrequencies> TermFrequencies::deserialize(std::string_view byt
   TermFrequencies frequencies(settings);
   frequencies.documents_ = get_u64(at + 24, 8);
   frequencies.since_decay_ = std::min(get_u64(at + 32, 8), settings.half_life - 1);
-  const char* counters = bytes.data() + header;
-  for (std::size_t i = 0; i < frequencies.counters_.size(); ++i) {
-    frequencies.counters_[i] = static_cast<std::uint32_t>(get_u64(counters + i * 4, 4));
-  }
+  std::memcpy(frequencies.counters_.data(), bytes.data() + header,
+              frequencies.counters_.size() * sizeof(std::uint32_t));
   return frequencies;
 }
 

@@ -88,6 +88,8 @@ class Recorder {
   /// Counts the term keys of every fresh and edited item recorded from now on into `frequencies`
   /// (nullptr: stop). The sketch stays the caller's; the loop thread is its only user.
   void observe_terms(rules::TermFrequencies* frequencies) noexcept { frequencies_ = frequencies; }
+  /// Items counted into the sketch so far.
+  [[nodiscard]] std::size_t terms_observed() const noexcept { return terms_observed_; }
 
   /// Fingerprints held in memory.
   [[nodiscard]] std::size_t fingerprints() const { return index_.size(); }
@@ -123,6 +125,7 @@ class Recorder {
   std::map<std::string, Alert, std::less<>> dry_alerts_;
   std::map<std::uint64_t, std::vector<DryMember>> dry_members_;
   rules::TermFrequencies* frequencies_ = nullptr;
+  std::size_t terms_observed_ = 0;
 };
 
 }  // namespace newswatch::pipeline
