@@ -181,12 +181,15 @@ std::size_t on_body_data(char* data, std::size_t size, std::size_t count, void* 
     return CURL_WRITEFUNC_ERROR;
   }
   if (transfer.body.empty()) {
-    // One allocation for a body of declared length (within the cap) instead of a doubling series.
+    // One allocation for a body of declared length (within the cap) instead of a doubling series;
+    // without a length (chunked), room for a typical feed.
+    static constexpr curl_off_t undeclared_reserve = 64 * 1024;
     curl_off_t declared = -1;
-    if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &declared) == CURLE_OK &&
-        declared > 0) {
-      transfer.body.reserve(std::min(static_cast<std::size_t>(declared), transfer.request.limits.max_body_bytes));
+    if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &declared) != CURLE_OK ||
+        declared <= 0) {
+      declared = undeclared_reserve;
     }
+    transfer.body.reserve(std::min(static_cast<std::size_t>(declared), transfer.request.limits.max_body_bytes));
   }
   transfer.body.append(data, length);
   return length;
