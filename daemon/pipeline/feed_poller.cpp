@@ -138,8 +138,7 @@ void FeedPoller::on_worked(std::size_t id, FeedWork work) {
 }
 
 void FeedPoller::commit_staged() {
-  const std::vector<std::size_t> ids = std::move(staged_);
-  staged_.clear();
+  const std::vector<std::size_t> ids = std::exchange(staged_, {});
   auto outcomes = parts_.recorder.commit();
   for (std::size_t index = 0; index < ids.size(); ++index) {
     auto& job = jobs_.at(ids[index]);
