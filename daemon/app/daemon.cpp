@@ -103,16 +103,7 @@ bool Daemon::start() {
   }
   store_ = std::move(*opened);
   // Commits on the loop must stay short: the WAL is checkpointed on a thread of its own.
-  if (auto checkpointer = store::Checkpointer::start(store::SqliteStore::database_path(config->daemon.state_dir),
-                                                     std::chrono::seconds{1})) {
-    if (auto off = store_->checkpoint_in_background(); off) {
-      checkpointer_ = std::move(*checkpointer);
-    } else {
-      spdlog::warn("{}; SQLite checkpoints inside commits instead", off.error().message);
-    }
-  } else {
-    spdlog::warn("{}; SQLite checkpoints inside commits instead", checkpointer.error().message);
-  }
+  checkpointer_ = store::checkpoint_in_background(*store_, config->daemon.state_dir, std::chrono::seconds{1});
   // Index weights from the document frequencies earlier runs saw; a new store starts from the
   // length-based prior the set was compiled with.
   if (auto saved = store_->load_term_frequencies(); !saved) {
@@ -128,6 +119,8 @@ bool Daemon::start() {
     }
   }
   live_rules_.store(current_.rules);
+  // Workers read each feed's stored items through connections of their own.
+  readers_ = std::make_unique<store::ReaderPool>(store::SqliteStore::reader_opener(config->daemon.state_dir));
   recorder_ = std::make_unique<pipeline::Recorder>(*store_, pipeline::recorder_settings(*config));
   recorder_->observe_terms(&frequencies_);
   if (auto index = recorder_->load(now_seconds()); !index) {
@@ -151,7 +144,8 @@ bool Daemon::start() {
   dispatcher_->set_observer([this](const alert::DeliveryEvent& event) { on_delivery(event); });
   poller_ = std::make_unique<pipeline::FeedPoller>(
       pipeline::FeedPoller::Parts{io_, workers_, *store_, *recorder_,
-                                  pipeline::make_fetch_function(*client_, config->daemon), worker_stages()},
+                                  pipeline::make_fetch_function(*client_, config->daemon), worker_stages(),
+                                  readers_.get()},
       pipeline::poll_cycle_settings(config->daemon));
 
   signals_.add(SIGHUP);

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -22,10 +24,12 @@
 #include "newswatch/app/exit_code.hpp"
 #include "newswatch/app/poll_report.hpp"
 #include "newswatch/config/units.hpp"
+#include "newswatch/dedup/story_index.hpp"
 #include "newswatch/pipeline/poll_cycle.hpp"
 #include "newswatch/pipeline/recorder.hpp"
 #include "newswatch/pipeline/stages.hpp"
 #include "newswatch/rules/term_frequencies.hpp"
+#include "newswatch/store/checkpointer.hpp"
 #include "newswatch/store/sqlite_store.hpp"
 
 namespace newswatch::app {
@@ -185,6 +189,11 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
     std::cerr << "newswatch once: " << store.error().message << '\n';
     return exit_runtime_failure;
   }
+  // The polls' commits stay short: the log is moved into the database on a thread of its own.
+  std::unique_ptr<store::Checkpointer> checkpointer;
+  if (!options.dry_run) {
+    checkpointer = store::checkpoint_in_background(**store, config.daemon.state_dir, std::chrono::milliseconds{250});
+  }
   // Index weights from the document frequencies earlier runs saw; a new store starts from the
   // length-based prior the set was compiled with.
   rules::TermFrequencies frequencies;
@@ -206,7 +215,13 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
   pipeline::Recorder recorder(**store, std::move(recorder_settings));
   recorder.observe_terms(&frequencies);
   const auto started = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  if (auto loaded_index = recorder.load(started); !loaded_index) {
+  // A store on disk is read from the workers too (each feed's stored items), and its story index
+  // loads beside the first fetches; a scratch store (a dry run before any state) has one connection.
+  std::optional<store::ReaderPool> readers;
+  if (std::error_code missing;
+      std::filesystem::exists(store::SqliteStore::database_path(config.daemon.state_dir), missing)) {
+    readers.emplace(store::SqliteStore::reader_opener(config.daemon.state_dir));
+  } else if (auto loaded_index = recorder.load(started); !loaded_index) {
     std::cerr << "newswatch once: " << loaded_index.error().message << '\n';
     return exit_runtime_failure;
   }
@@ -222,11 +237,36 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
   net::HttpClient client(io, client_options);
 
   pipeline::PollCycle cycle({io, workers, **store, recorder, pipeline::make_fetch_function(client, config.daemon),
-                             pipeline::make_worker_stages(config.daemon, *rule_set)},
+                             pipeline::make_worker_stages(config.daemon, *rule_set), readers ? &*readers : nullptr},
                             config.feeds, pipeline::poll_cycle_settings(config.daemon));
   ProgressLine progress(io, cycle);
   // The loop must not run dry while bodies are on the worker pool.
   auto keep_running = boost::asio::make_work_guard(io);
+  std::optional<std::string> index_error;
+  std::future<void> index_loading;  // Declared after what its handler uses: it is joined first.
+  if (readers) {
+    cycle.pause_recording();
+    index_loading = std::async(
+        std::launch::async, [&io, &readers, &recorder, &cycle, &index_error, since = recorder.window_start(started)] {
+          auto index = [&]() -> Expected<dedup::StoryIndex, store::StoreError> {
+            auto reader = readers->lease();
+            if (!reader) {
+              return make_unexpected(std::move(reader).error());
+            }
+            return pipeline::load_story_index(**reader, since);
+          }();
+          boost::asio::post(io, [&io, &recorder, &cycle, &index_error, index = std::move(index)]() mutable {
+            if (!index) {
+              // Nothing is recorded without the index: the next run finds these items new.
+              index_error = index.error().message;
+              io.stop();
+              return;
+            }
+            recorder.adopt(std::move(*index));
+            cycle.resume_recording();
+          });
+        });
+  }
   std::optional<pipeline::PollSummary> summary;
   cycle.start(nullptr, [&](pipeline::PollSummary done) {
     summary = std::move(done);
@@ -236,6 +276,10 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
   progress.start();
   io.run();
   workers.join();
+  if (index_error) {
+    std::cerr << "newswatch once: " << *index_error << '\n';
+    return exit_runtime_failure;
+  }
 
   // Printed once every poll is recorded, so each alert lists every outlet this run found.
   auto alerts = recorder.alerts(summary->alert_ids);

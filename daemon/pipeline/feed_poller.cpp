@@ -14,16 +14,25 @@ bool is_file_url(const std::string& url) {
   return url.rfind("file://", 0) == 0;
 }
 
+Expected<std::vector<store::KnownItem>, store::StoreError> read_known_items(store::ReaderPool& readers,
+                                                                            const std::string& feed) {
+  auto reader = readers.lease();
+  if (!reader) {
+    return make_unexpected(std::move(reader).error());
+  }
+  return (*reader)->load_known_items(feed);
+}
+
 }  // namespace
 
 FeedPoller::FeedPoller(Parts parts, PollCycleSettings settings)
     : parts_(std::move(parts)),
-      settings_(std::move(settings)),
+      settings_(settings),
       limiter_(settings_.max_concurrent_fetches, settings_.per_host_concurrency) {}
 
 void FeedPoller::reconfigure(WorkerStages stages, PollCycleSettings settings) {
   parts_.stages = std::move(stages);
-  settings_ = std::move(settings);
+  settings_ = settings;
   if (jobs_.empty()) {
     limiter_ = schedule::HostLimiter(settings_.max_concurrent_fetches, settings_.per_host_concurrency);
   }
@@ -67,19 +76,15 @@ void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
     on_worked(id, FeedWork{});
     return;
   }
-  auto known = parts_.recorder.known_items(job.feed);
-  if (!known) {
-    // Without the feed's memory every item would look new: leave the poll unrecorded instead.
-    spdlog::error("{}", known.error().message);
-    FeedPollResult failed;
-    failed.report = FeedReport{job.feed.name, job.state.url,      PollVerdict::failed, known.error().message, {},
-                               false,         job.state.next_poll};
-    failed.state = job.state;
-    failed.store_error = known.error().message;
-    failed.fetch_elapsed = result.elapsed;
-    failed.fetch_outcome = result.outcome;
-    finish(id, std::move(failed));
-    return;
+  std::optional<std::vector<store::KnownItem>> known;
+  if (parts_.readers == nullptr) {
+    auto loaded = parts_.recorder.known_items(job.feed);
+    if (!loaded) {
+      job.result = std::move(result);
+      fail_on_store(id, loaded.error().message);
+      return;
+    }
+    known = std::move(*loaded);
   }
   std::string body = std::move(result.body);
   result.body.clear();
@@ -88,15 +93,54 @@ void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
   job.result = std::move(result);
   // The worker gets its own copies and the immutable stage functions; nothing it touches is shared
   // with the loop, and its result comes back as a posted message.
-  boost::asio::post(
-      parts_.workers, [this, id, feed = job.feed, body = std::move(body), content_type = std::move(content_type),
-                       url = std::move(url), known = std::move(*known), stages = job.stages, now = now_seconds()] {
-        auto work = work_on_body(feed, body, content_type, url, known, now, stages);
-        boost::asio::post(parts_.io, [this, id, work = std::move(work)]() mutable { on_worked(id, std::move(work)); });
-      });
+  boost::asio::post(parts_.workers, [this, id, feed = job.feed, body = std::move(body),
+                                     content_type = std::move(content_type), url = std::move(url),
+                                     known = std::move(known), stages = job.stages, now = now_seconds()]() mutable {
+    FeedWork work;
+    if (!known) {
+      auto loaded = read_known_items(*parts_.readers, feed.name);
+      if (loaded) {
+        known = std::move(*loaded);
+      } else {
+        work.store_error = loaded.error().message;
+      }
+    }
+    if (known) {
+      work = work_on_body(feed, body, content_type, url, *known, now, stages);
+    }
+    boost::asio::post(parts_.io, [this, id, work = std::move(work)]() mutable { on_worked(id, std::move(work)); });
+  });
+}
+
+void FeedPoller::fail_on_store(std::size_t id, const std::string& message) {
+  auto& job = jobs_.at(id);
+  spdlog::error("{}", message);
+  FeedPollResult failed;
+  failed.report =
+      FeedReport{job.feed.name, job.state.url, PollVerdict::failed, message, {}, false, job.state.next_poll};
+  failed.state = job.state;
+  failed.store_error = message;
+  failed.fetch_elapsed = job.result.elapsed;
+  failed.fetch_outcome = job.result.outcome;
+  finish(id, std::move(failed));
+}
+
+void FeedPoller::resume_recording() {
+  paused_ = false;
+  for (auto& [id, work] : std::exchange(held_, {})) {
+    on_worked(id, std::move(work));
+  }
 }
 
 void FeedPoller::on_worked(std::size_t id, FeedWork work) {
+  if (work.store_error) {
+    fail_on_store(id, *work.store_error);
+    return;
+  }
+  if (paused_) {
+    held_.emplace_back(id, std::move(work));
+    return;
+  }
   auto& job = jobs_.at(id);
   const TimePoint now = now_seconds();
   const auto change = update_feed_state(job.state, job.result, work.parse_error, now);

@@ -66,17 +66,27 @@ std::uint64_t make_story_id(std::string_view feed, std::string_view identity) {
 
 Recorder::Recorder(store::Store& store, RecorderSettings settings) : store_(store), settings_(std::move(settings)) {}
 
-store::StoreStatus Recorder::load(TimePoint now) {
-  auto fingerprints = store_.load_fingerprints(now - settings_.story_window);
+Expected<dedup::StoryIndex, store::StoreError> load_story_index(store::Store& store, TimePoint since) {
+  auto fingerprints = store.load_fingerprints(since);
   if (!fingerprints) {
     return make_unexpected(std::move(fingerprints).error());
   }
+  dedup::StoryIndex index;
   for (const auto& entry : *fingerprints) {
     // A fingerprint from an older encoding is skipped: it only ever narrows what can fold.
     if (const auto fingerprint = dedup::decode_fingerprint(entry.fingerprint)) {
-      index_.add(*fingerprint, entry.story, entry.seen);
+      index.add(*fingerprint, entry.story, entry.seen);
     }
   }
+  return index;
+}
+
+store::StoreStatus Recorder::load(TimePoint now) {
+  auto loaded = load_story_index(store_, window_start(now));
+  if (!loaded) {
+    return make_unexpected(std::move(loaded).error());
+  }
+  index_ = std::move(*loaded);
   return store::store_ok();
 }
 

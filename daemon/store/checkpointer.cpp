@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include "newswatch/store/sqlite_store.hpp"
+
 namespace newswatch::store {
 namespace {
 
@@ -80,6 +82,20 @@ void Checkpointer::checkpoint() {
       spdlog::warn("{}", database_.error("checkpoint (restart)").message);
     }
   }
+}
+
+std::unique_ptr<Checkpointer> checkpoint_in_background(SqliteStore& store, const std::filesystem::path& state_dir,
+                                                       std::chrono::milliseconds period) {
+  auto checkpointer = Checkpointer::start(SqliteStore::database_path(state_dir), period);
+  if (!checkpointer) {
+    spdlog::warn("{}; SQLite checkpoints inside commits instead", checkpointer.error().message);
+    return nullptr;
+  }
+  if (auto off = store.checkpoint_in_background(); !off) {
+    spdlog::warn("{}; SQLite checkpoints inside commits instead", off.error().message);
+    return nullptr;
+  }
+  return std::move(*checkpointer);
 }
 
 }  // namespace newswatch::store

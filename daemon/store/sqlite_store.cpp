@@ -148,6 +148,16 @@ Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open_read_only(c
   return store;
 }
 
+ReaderPool::Open SqliteStore::reader_opener(const std::filesystem::path& state_dir) {
+  return [state_dir]() -> Expected<std::unique_ptr<Store>, StoreError> {
+    auto opened = open_read_only(state_dir);
+    if (!opened) {
+      return make_unexpected(std::move(opened).error());
+    }
+    return std::unique_ptr<Store>(std::move(*opened));
+  };
+}
+
 StoreStatus SqliteStore::checkpoint_in_background() {
   return database_.execute("PRAGMA wal_autocheckpoint=0");
 }

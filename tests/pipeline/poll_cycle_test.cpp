@@ -5,8 +5,10 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -83,6 +85,8 @@ struct CycleRun {
   std::optional<PollSummary> summary;
   std::vector<Alert> matches;                                      ///< The alerts the cycle recorded.
   std::map<std::string, std::chrono::milliseconds> match_arrival;  ///< Feed name -> when its alerts were recorded.
+  std::size_t held = 0;                 ///< With hold_all_: polls held back before recording resumed.
+  std::size_t recorded_while_held = 0;  ///< With hold_all_: feeds finished before recording resumed.
 
   [[nodiscard]] const FeedReport& report(const std::string& name) const {
     for (const auto& feed_report : summary->feeds) {
@@ -131,11 +135,31 @@ class PollCycleTest : public ::testing::Test {
       const auto loaded = recorder.load(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
       EXPECT_TRUE(loaded);
       net::HttpClient client(io);
-      PollCycle cycle(
-          {io, workers, **store, recorder, make_fetch_function(client, daemon_), make_worker_stages(daemon_, *rules)},
-          feeds, poll_cycle_settings(daemon_));
+      readers_.reset();
+      if (reader_opener_) {
+        readers_.emplace(reader_opener_);
+      }
+      PollCycle cycle({io, workers, **store, recorder, make_fetch_function(client, daemon_),
+                       make_worker_stages(daemon_, *rules), readers_ ? &*readers_ : nullptr},
+                      feeds, poll_cycle_settings(daemon_));
       auto guard = boost::asio::make_work_guard(io);
       const auto started = std::chrono::steady_clock::now();
+      // Held back until every poll has finished, then recorded at once.
+      boost::asio::steady_timer hold_check(io);
+      std::function<void()> check_held = [&] {
+        if (cycle.held() < feeds.size()) {
+          hold_check.expires_after(1ms);
+          hold_check.async_wait([&](const boost::system::error_code&) { check_held(); });
+          return;
+        }
+        result.recorded_while_held = cycle.finished();
+        result.held = cycle.held();
+        cycle.resume_recording();
+      };
+      if (hold_all_) {
+        cycle.pause_recording();
+        check_held();
+      }
       cycle.start(
           [&](const FeedReport& report) {
             if (report.items.alerts > 0) {
@@ -174,6 +198,9 @@ class PollCycleTest : public ::testing::Test {
   TempDir dir_;
   HttpServer server_;
   config::DaemonSettings daemon_;
+  store::ReaderPool::Open reader_opener_;  ///< Set: workers read stored items through a pool of these.
+  std::optional<store::ReaderPool> readers_;
+  bool hold_all_ = false;  ///< Pause recording until every poll has finished.
   std::vector<config::Rule> rules_{config::Rule{"isis-coalition", "\"ISIS coalition\"", {}, {}, true, {}}};
 };
 
@@ -354,6 +381,61 @@ TEST_F(PollCycleTest, WithoutValidatorsTheSecondCycleAlertsNothing) {
   EXPECT_EQ(second.summary->items.seen, 2U);
   EXPECT_EQ(second.summary->items.fresh, 0U);
   EXPECT_TRUE(second.matches.empty());
+}
+
+TEST_F(PollCycleTest, WorkersReadTheStoredItemsThroughTheirOwnConnections) {
+  server_.on("/feed", feed_response(matching_feed));  // No validators: every cycle parses the feed.
+  server_.on("/other", feed_response(rss({"Markets calm", "Rain in Ankara"})));
+  reader_opener_ = store::SqliteStore::reader_opener(daemon_.state_dir);
+  const std::vector<Feed> feeds{feed("world", server_.url("/feed")), feed("other", server_.url("/other"))};
+  const auto first = run(feeds);
+  ASSERT_TRUE(first.summary);
+  EXPECT_EQ(first.matches.size(), 1U);
+  EXPECT_EQ(first.summary->items.fresh, 4U);
+  const auto second = run(feeds);
+  ASSERT_TRUE(second.summary);
+  EXPECT_GE(readers_->opened(), 1U);
+  EXPECT_EQ(second.summary->items.seen, 4U);
+  EXPECT_EQ(second.summary->items.fresh, 0U) << "the workers' connections see what the first cycle stored";
+  EXPECT_TRUE(second.matches.empty());
+}
+
+TEST_F(PollCycleTest, AStoreThatCannotBeReadLeavesThePollUnrecorded) {
+  server_.on("/feed", feed_response(matching_feed));
+  reader_opener_ = [] {
+    return Expected<std::unique_ptr<store::Store>, store::StoreError>(
+        make_unexpected(store::StoreError{"store: state.db: unable to open database file"}));
+  };
+  const std::vector<Feed> feeds{feed("world", server_.url("/feed"))};
+  const auto failed = run(feeds);
+  ASSERT_TRUE(failed.summary);
+  EXPECT_EQ(failed.report("world").verdict, PollVerdict::failed);
+  EXPECT_NE(failed.report("world").detail.find("unable to open database file"), std::string::npos);
+  EXPECT_TRUE(failed.matches.empty());
+  reader_opener_ = store::SqliteStore::reader_opener(daemon_.state_dir);
+  const auto retried = run(feeds);
+  ASSERT_TRUE(retried.summary);
+  EXPECT_EQ(retried.summary->items.fresh, 2U) << "nothing of the failed poll was stored";
+  EXPECT_EQ(retried.matches.size(), 1U);
+}
+
+TEST_F(PollCycleTest, PollsHeldBackAreRecordedInFullOnResume) {
+  const auto body = rss_of({rss_item("x-1", "https://www.wire.example/story/1", "ISIS coalition strikes hit Raqqa")});
+  const auto reprint =
+      rss_of({rss_item("y-9", "http://wire.example/story/1/?utm_medium=feed#top", "ISIS coalition strikes hit Raqqa")});
+  server_.on("/wire", feed_response(body));
+  server_.on("/partner", feed_response(reprint));
+  server_.on("/calm", feed_response(rss({"Markets calm"})));
+  hold_all_ = true;
+  const auto result = run({feed("wire", server_.url("/wire")), feed("partner", server_.url("/partner")),
+                           feed("calm", server_.url("/calm"))});
+  ASSERT_TRUE(result.summary);
+  EXPECT_EQ(result.held, 3U);
+  EXPECT_EQ(result.recorded_while_held, 0U) << "nothing is recorded while paused";
+  EXPECT_EQ(result.summary->count(PollVerdict::fetched), 3U);
+  EXPECT_EQ(result.summary->items.fresh, 3U);
+  ASSERT_EQ(result.matches.size(), 1U) << "held polls still decide their stories together";
+  EXPECT_EQ(result.matches[0].also.size(), 1U);
 }
 
 TEST_F(PollCycleTest, TheFirstPollOfANewFeedIsItsBaseline) {

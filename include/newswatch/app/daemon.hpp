@@ -120,6 +120,7 @@ class Daemon {
   std::vector<std::shared_ptr<const config::Config>> retired_;
   std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<store::Checkpointer> checkpointer_;
+  std::unique_ptr<store::ReaderPool> readers_;
   std::unique_ptr<pipeline::Recorder> recorder_;
   std::unique_ptr<net::HttpClient> client_;
   std::unique_ptr<alert::SystemClock> clock_;

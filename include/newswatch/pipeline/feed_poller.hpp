@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "newswatch/fetch/fetch_result.hpp"
@@ -19,6 +20,7 @@
 #include "newswatch/pipeline/recorder.hpp"
 #include "newswatch/schedule/host_limiter.hpp"
 #include "newswatch/schedule/next_poll.hpp"
+#include "newswatch/store/reader_pool.hpp"
 #include "newswatch/store/store.hpp"
 
 namespace newswatch::pipeline {
@@ -46,7 +48,8 @@ struct FeedPollResult {
 /// The per-feed unit that `once` and `run` share: fetch (on the loop thread, under the global and
 /// per-host limits) → parse, identify, compare and match (on the worker pool) → record (on the loop
 /// thread: dedup decisions and the next poll; the polls recorded together share one store commit,
-/// run as soon as the loop has handled what was already queued).
+/// run as soon as the loop has handled what was already queued). The feed's stored items, which the
+/// worker compares against, are read on the worker when Parts::readers is set.
 ///
 /// Threads: poll() and every callback run on the io_context's one thread, which owns the jobs and the
 /// Recorder. Workers get a copy of what they need and post their result back.
@@ -63,6 +66,8 @@ class FeedPoller {
     Recorder& recorder;
     FetchFunction fetch;
     WorkerStages stages;
+    /// When set, workers read each feed's stored items through it; otherwise the loop thread does.
+    store::ReaderPool* readers = nullptr;
   };
 
   FeedPoller(Parts parts, PollCycleSettings settings);
@@ -80,6 +85,15 @@ class FeedPoller {
   /// what they started with. The global and per-host limits keep their values until nothing is in
   /// flight.
   void reconfigure(WorkerStages stages, PollCycleSettings settings);
+
+  /// Holds every finished poll back from the recorder until resume_recording(), in the order they
+  /// finish: fetching and parsing go on meanwhile (while the recorder's story index loads elsewhere).
+  void pause_recording() noexcept { paused_ = true; }
+  /// Records what was held back and, from now on, each poll as it finishes. Call on the loop thread.
+  void resume_recording();
+
+  /// Polls finished and held back by pause_recording().
+  [[nodiscard]] std::size_t held() const noexcept { return held_.size(); }
 
   /// Polls started and not yet recorded (fetching, queued for a host, or on a worker).
   [[nodiscard]] std::size_t in_flight() const noexcept { return jobs_.size(); }
@@ -101,6 +115,9 @@ class FeedPoller {
   void do_fetch(std::size_t id);
   void on_fetched(std::size_t id, fetch::FetchResult result);
   void on_worked(std::size_t id, FeedWork work);
+  /// Ends a poll whose feed's stored items could not be read: without them every item would look
+  /// new, so the poll stays unrecorded.
+  void fail_on_store(std::size_t id, const std::string& message);
   void commit_staged();
   void finish(std::size_t id, FeedPollResult result);
 
@@ -109,6 +126,8 @@ class FeedPoller {
   schedule::HostLimiter limiter_;
   std::map<std::size_t, Job> jobs_;
   std::vector<std::size_t> staged_;  ///< Jobs staged with the recorder, in staging order.
+  bool paused_ = false;
+  std::vector<std::pair<std::size_t, FeedWork>> held_;  ///< Finished while paused, in order.
   std::size_t next_id_ = 0;
 };
 

@@ -73,6 +73,7 @@ struct ItemWork {
 /// The worker's result for one body.
 struct FeedWork {
   std::optional<std::string> parse_error;
+  std::optional<std::string> store_error;  ///< The feed's stored items could not be read; nothing was done.
   schedule::PollHints hints;
   std::vector<ItemWork> items;  ///< Fresh and edited items, and unchanged ones to refresh; feed order.
   std::size_t seen = 0;         ///< Items in the feed (distinct identities).

@@ -50,6 +50,10 @@ class PollCycle {
   /// Begins the cycle; call from the loop thread (or before running it). `on_done` runs once.
   void start(FeedHandler on_feed, DoneHandler on_done);
 
+  /// Holds finished polls back from the recorder until resume_recording() (FeedPoller's).
+  void pause_recording() noexcept { poller_.pause_recording(); }
+  void resume_recording() { poller_.resume_recording(); }
+  [[nodiscard]] std::size_t held() const noexcept { return poller_.held(); }
   /// Feeds finished so far (for progress output).
   [[nodiscard]] std::size_t finished() const noexcept { return finished_; }
   /// Feeds this cycle polls (skipped ones excluded).

@@ -45,6 +45,9 @@ std::string make_alert_id(std::string_view rule, std::uint64_t story);
 /// The id of a story its first member starts (63 bits: SQLite integers are signed).
 std::uint64_t make_story_id(std::string_view feed, std::string_view identity);
 
+/// The fingerprints the store holds from `since` on, indexed; any thread, with a store of its own.
+Expected<dedup::StoryIndex, store::StoreError> load_story_index(store::Store& store, TimePoint since);
+
 /// The loop-side half of a feed poll: gives each new item its story (the same canonical link in any
 /// feed, or a near-duplicate inside the story window), decides which rules alert, and writes the
 /// feed state, items, stories and alerts of each poll whole.
@@ -68,6 +71,10 @@ class Recorder {
   void reconfigure(RecorderSettings settings) { settings_ = std::move(settings); }
   /// Loads the fingerprints of the story window from the store.
   store::StoreStatus load(TimePoint now);
+  /// Where the story window of a load at `now` starts.
+  [[nodiscard]] TimePoint window_start(TimePoint now) const { return now - settings_.story_window; }
+  /// Takes an index loaded elsewhere (load_story_index() from window_start()) instead of load().
+  void adopt(dedup::StoryIndex index) { index_ = std::move(index); }
   /// Forgets fingerprints whose story window has closed.
   void expire(TimePoint now);
   /// The store's items of a feed, for the worker to compare against.

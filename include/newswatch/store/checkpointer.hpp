@@ -48,4 +48,12 @@ class Checkpointer {
   std::thread thread_;
 };
 
+class SqliteStore;
+
+/// Starts a Checkpointer on the database of `store` (in `state_dir`) and turns the store's own
+/// checkpoints off. Should either fail, it warns and returns nullptr: SQLite then checkpoints inside
+/// commits, as it does by default.
+std::unique_ptr<Checkpointer> checkpoint_in_background(SqliteStore& store, const std::filesystem::path& state_dir,
+                                                       std::chrono::milliseconds period);
+
 }  // namespace newswatch::store

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "newswatch/store/reader_pool.hpp"
 #include "newswatch/store/sqlite_database.hpp"
 #include "newswatch/store/store.hpp"
 
@@ -27,6 +28,8 @@ class SqliteStore final : public Store {
   static Expected<std::unique_ptr<SqliteStore>, StoreError> open_read_only(const std::filesystem::path& state_dir);
   /// An empty store in memory, gone when closed (a dry run with no state yet).
   static Expected<std::unique_ptr<SqliteStore>, StoreError> open_scratch();
+  /// Opens further read-only connections to the state.db of `state_dir`, for a ReaderPool.
+  static ReaderPool::Open reader_opener(const std::filesystem::path& state_dir);
 
   /// Turns SQLite's automatic checkpoint (inside the commit that crosses 1,000 WAL pages) off: a
   /// Checkpointer on another thread does it instead, so no commit waits for it.
