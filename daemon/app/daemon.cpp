@@ -508,6 +508,27 @@ void Daemon::do_watchdog() {
   });
 }
 
+void Daemon::prune_step(TimePoint before, store::PruneResult total) {
+  auto pruned = store_->prune(before, before, store::prune_slice);
+  if (!pruned) {
+    spdlog::error("{}", pruned.error().message);
+    pruning_ = false;
+    return;
+  }
+  total.add(*pruned);
+  if (total.more) {
+    // The next slice after what the loop has queued meanwhile: no poll or delivery waits for more
+    // than one slice.
+    boost::asio::post(io_, [this, before, total] { prune_step(before, total); });
+    return;
+  }
+  pruning_ = false;
+  if (total.items + total.alerts > 0) {
+    spdlog::info("store: forgot {} item(s), {} stor(ies) and {} alert(s) older than retention {}", total.items,
+                 total.stories, total.alerts, format_duration(current_.config->daemon.retention));
+  }
+}
+
 void Daemon::do_maintenance() {
   const auto now = now_seconds();
   const auto steady_now = std::chrono::steady_clock::now();
@@ -515,15 +536,11 @@ void Daemon::do_maintenance() {
     last_expire_ = steady_now;
     recorder_->expire(now);
   }
-  if (last_prune_ == std::chrono::steady_clock::time_point{} || steady_now - last_prune_ >= prune_period) {
+  if (!pruning_ &&
+      (last_prune_ == std::chrono::steady_clock::time_point{} || steady_now - last_prune_ >= prune_period)) {
     last_prune_ = steady_now;
-    const auto retention = current_.config->daemon.retention;
-    if (auto pruned = store_->prune(now - retention, now - retention); !pruned) {
-      spdlog::error("{}", pruned.error().message);
-    } else if (pruned->items + pruned->alerts > 0) {
-      spdlog::info("store: forgot {} item(s), {} stor(ies) and {} alert(s) older than retention {}", pruned->items,
-                   pruned->stories, pruned->alerts, format_duration(retention));
-    }
+    pruning_ = true;
+    prune_step(now - current_.config->daemon.retention, store::PruneResult{});
   }
   if (steady_now - last_frequency_save_ >= frequency_save_period) {
     if (last_frequency_save_ != std::chrono::steady_clock::time_point{}) {

@@ -326,7 +326,7 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
 
   if (!options.dry_run) {
     // Retention: what has been gone from its feed that long is forgotten, along with finished alerts.
-    if (auto pruned = (*store)->prune(finished - config.daemon.retention, finished - config.daemon.retention);
+    if (auto pruned = store::prune_all(**store, finished - config.daemon.retention, finished - config.daemon.retention);
         !pruned) {
       summary->store_error = pruned.error().message;
     } else if (pruned->items + pruned->alerts > 0) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 #include "newswatch/store/sqlite_store.hpp"
 
@@ -273,7 +274,9 @@ Expected<bool, StoreError> SqliteStore::forget_feed(std::string_view feed) {
   return removed_items + removed_state > 0;
 }
 
-Expected<PruneResult, StoreError> SqliteStore::prune(TimePoint items_before, TimePoint alerts_before) {
+Expected<PruneResult, StoreError> SqliteStore::prune(TimePoint items_before, TimePoint alerts_before,
+                                                     std::size_t limit) {
+  limit = std::max<std::size_t>(limit, 1);
   auto transaction = Transaction::begin(database_);
   if (!transaction) {
     return make_unexpected(std::move(transaction).error());
@@ -284,30 +287,35 @@ Expected<PruneResult, StoreError> SqliteStore::prune(TimePoint items_before, Tim
     std::size_t* count;
   };
   PruneResult result;
+  // Each step takes at most ?2 rows, found through the index on its time column.
   const std::array<Step, 3> steps{{
-      {"DELETE FROM seen_items WHERE last_seen < ?1", items_before, &result.items},
+      {"DELETE FROM seen_items WHERE (feed, identity) IN "
+       "(SELECT feed, identity FROM seen_items WHERE last_seen < ?1 LIMIT ?2)",
+       items_before, &result.items},
       // An alert still on its way keeps its story; a finished one goes once it is old enough.
       // "+state": each alert's rows by the primary key, not every pending row.
-      {"DELETE FROM alerts WHERE created < ?1 AND NOT EXISTS "
-       "(SELECT 1 FROM deliveries WHERE alert_id = alerts.id AND +state = 'pending')",
+      {"DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE created < ?1 AND NOT EXISTS "
+       "(SELECT 1 FROM deliveries WHERE alert_id = alerts.id AND +state = 'pending') LIMIT ?2)",
        alerts_before, &result.alerts},
       // Only stories quiet since the cut-off can have lost their last member: the index keeps this cheap.
-      {"DELETE FROM stories WHERE last_seen < ?1 AND NOT EXISTS (SELECT 1 FROM seen_items WHERE story = stories.id) "
-       "AND NOT EXISTS (SELECT 1 FROM alerts WHERE story = stories.id)",
+      {"DELETE FROM stories WHERE id IN (SELECT id FROM stories WHERE last_seen < ?1 AND NOT EXISTS "
+       "(SELECT 1 FROM seen_items WHERE story = stories.id) AND NOT EXISTS "
+       "(SELECT 1 FROM alerts WHERE story = stories.id) LIMIT ?2)",
        items_before, &result.stories},
   }};
+  const auto capped = static_cast<std::int64_t>(std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()));
   for (const auto& step : steps) {
     auto statement = database_.prepare(step.sql);
     if (!statement) {
       return make_unexpected(std::move(statement).error());
     }
-    if (step.before) {
-      statement->bind(1, step.before);
-    }
+    statement->bind(1, step.before);
+    statement->bind(2, capped);
     if (auto done = run(*statement); !done) {
       return make_unexpected(std::move(done).error());
     }
     *step.count = static_cast<std::size_t>(sqlite3_changes(database_.handle()));
+    result.more = result.more || *step.count >= limit;
   }
   if (auto committed = transaction->commit(); !committed) {
     return make_unexpected(std::move(committed).error());

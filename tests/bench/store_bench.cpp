@@ -213,7 +213,7 @@ int simulated_year(const Options& options) {
       }
     }
     const auto started = Clock::now();
-    auto pruned = store.prune(today - retention, today - retention);
+    auto pruned = store::prune_all(store, today - retention, today - retention);
     if (!pruned) {
       return fail(pruned.error().message);
     }

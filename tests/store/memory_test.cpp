@@ -242,7 +242,7 @@ TEST(StoreMemory, PruneForgetsItemsGoneLongAndEmptyStoriesButKeepsPendingAlerts)
   record.alerts = {alert("done", "r", 1, old_item), alert("waiting", "r", 3, old_item, {"desk"})};
   ASSERT_TRUE(store->record_poll(record));
 
-  auto pruned = store->prune(now - days{90}, now - days{90});
+  auto pruned = prune_all(*store, now - days{90}, now - days{90});
   ASSERT_TRUE(pruned);
   EXPECT_EQ(pruned->items, 1U);
   EXPECT_EQ(pruned->alerts, 1U) << "the finished alert goes, the pending one stays";
@@ -251,6 +251,41 @@ TEST(StoreMemory, PruneForgetsItemsGoneLongAndEmptyStoriesButKeepsPendingAlerts)
   ASSERT_TRUE(items);
   ASSERT_EQ(items->size(), 1U);
   EXPECT_EQ((*items)[0].identity, "id:new");
+}
+
+TEST(StoreMemory, PruneTakesAtMostItsLimitPerCallAndSaysWhenMoreIsLeft) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  PollRecord record;
+  record.now = now;
+  record.state = state_of("trt");
+  for (std::uint64_t story = 1; story <= 5; ++story) {
+    record.items.push_back(item("trt", "id:old" + std::to_string(story), story, now - days{100}));
+    record.stories.push_back(StoryRecord{story, "f", now - days{100}, "Old"});
+  }
+  record.items.push_back(item("trt", "id:new", 9, now));
+  record.stories.push_back(StoryRecord{9, "f", now, "New"});
+  ASSERT_TRUE(store->record_poll(record));
+
+  auto first = store->prune(now - days{90}, now - days{90}, 2);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->items, 2U);
+  EXPECT_EQ(first->stories, 2U) << "the stories of the items this slice took";
+  EXPECT_TRUE(first->more);
+  auto rest = prune_all(*store, now - days{90}, now - days{90}, 2);
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(rest->items, 3U);
+  EXPECT_EQ(rest->stories, 3U);
+  EXPECT_FALSE(rest->more);
+  auto items = store->list_items("trt", 10);
+  ASSERT_TRUE(items);
+  ASSERT_EQ(items->size(), 1U);
+  EXPECT_EQ((*items)[0].identity, "id:new");
+  auto none = store->prune(now - days{90}, now - days{90}, 2);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->items + none->stories + none->alerts, 0U);
+  EXPECT_FALSE(none->more);
 }
 
 TEST(StoreMemory, DeliveriesMoveThroughTheirStates) {

@@ -98,6 +98,8 @@ class Daemon {
   [[nodiscard]] server::Readiness readiness() const;
 
   void do_watchdog();
+  /// Forgets one slice of what is older than `before` (retention) and posts the next, if any.
+  void prune_step(TimePoint before, store::PruneResult total);
   void do_maintenance();
   [[nodiscard]] std::string status_text() const;
   void publish_status();
@@ -150,6 +152,7 @@ class Daemon {
   std::optional<std::string> last_reload_error_;
   bool stopping_ = false;
   bool stopped_ = false;
+  bool pruning_ = false;  ///< A prune is going on, a slice at a time.
   std::chrono::steady_clock::time_point last_expire_{};
   std::chrono::steady_clock::time_point last_prune_{};
   std::optional<TimePoint> last_poll_;

@@ -109,6 +109,15 @@ struct PruneResult {
   std::size_t items = 0;
   std::size_t stories = 0;
   std::size_t alerts = 0;
+  bool more = false;  ///< The limit was reached: another call may forget more.
+
+  /// Adds the counts of a later slice; `more` becomes the later slice's.
+  void add(const PruneResult& slice) {
+    items += slice.items;
+    stories += slice.stories;
+    alerts += slice.alerts;
+    more = slice.more;
+  }
 };
 
 /// Formats a story id as 16 hex digits, the spelling users see.

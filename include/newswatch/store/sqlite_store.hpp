@@ -60,7 +60,7 @@ class SqliteStore final : public Store {
   Expected<std::vector<SeenItem>, StoreError> list_items(std::string_view feed, std::size_t limit) override;
   Expected<std::vector<StoryOverview>, StoreError> list_stories(TimePoint since, std::size_t limit) override;
   Expected<bool, StoreError> forget_feed(std::string_view feed) override;
-  Expected<PruneResult, StoreError> prune(TimePoint items_before, TimePoint alerts_before) override;
+  Expected<PruneResult, StoreError> prune(TimePoint items_before, TimePoint alerts_before, std::size_t limit) override;
 
   Expected<std::optional<std::string>, StoreError> load_term_frequencies() override;
   StoreStatus save_term_frequencies(std::string_view sketch, TimePoint now) override;

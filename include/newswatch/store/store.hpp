@@ -92,13 +92,22 @@ class Store {
   /// Drops a feed's state and items, so its next poll baselines again. False when nothing was stored.
   virtual Expected<bool, StoreError> forget_feed(std::string_view feed) = 0;
   /// Forgets items not seen in their feed since `items_before`, stories left without members, and
-  /// finished alerts created before `alerts_before`.
-  virtual Expected<PruneResult, StoreError> prune(TimePoint items_before, TimePoint alerts_before) = 0;
+  /// finished alerts created before `alerts_before`: at most `limit` rows of each, in one short
+  /// transaction. PruneResult::more says that rows were left for another call.
+  virtual Expected<PruneResult, StoreError> prune(TimePoint items_before, TimePoint alerts_before,
+                                                  std::size_t limit) = 0;
 
   /// The saved term-frequency sketch (rules::TermFrequencies::serialize()), nullopt when none was.
   virtual Expected<std::optional<std::string>, StoreError> load_term_frequencies() = 0;
   /// Replaces the saved term-frequency sketch.
   virtual StoreStatus save_term_frequencies(std::string_view sketch, TimePoint now) = 0;
 };
+
+/// Rows prune() takes per transaction where the loop thread waits for it: about a millisecond's work.
+inline constexpr std::size_t prune_slice = 2000;
+
+/// Calls store.prune() slice after slice until nothing is left; the counts are the totals.
+Expected<PruneResult, StoreError> prune_all(Store& store, TimePoint items_before, TimePoint alerts_before,
+                                            std::size_t slice = prune_slice);
 
 }  // namespace newswatch::store
