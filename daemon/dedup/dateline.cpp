@@ -14,6 +14,15 @@ namespace {
 constexpr std::size_t max_dateline_words = 8;
 constexpr std::size_t max_dateline_bytes = 120;
 
+// text::decode_utf8 with ASCII, nearly every byte a dateline is looked for in, decoded in line.
+text::DecodedCodePoint decode(std::string_view utf8, std::size_t offset) noexcept {
+  const auto byte = static_cast<unsigned char>(utf8[offset]);
+  if (byte < 0x80U) {
+    return {byte, 1, true};
+  }
+  return text::decode_utf8(utf8, offset);
+}
+
 bool is_space(char32_t c) noexcept {
   return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r' || c == 0xA0 || c == 0x3000 || c == 0x2009 || c == 0x202F;
 }
@@ -49,14 +58,14 @@ Words leading_words(std::string_view lead) {
   Words words;
   std::size_t offset = 0;
   while (offset < lead.size() && words.count < words.items.size() && offset <= max_dateline_bytes) {
-    text::DecodedCodePoint decoded = text::decode_utf8(lead, offset);
+    text::DecodedCodePoint decoded = decode(lead, offset);
     if (is_space(decoded.code_point)) {
       offset += decoded.length;
       continue;
     }
     const std::size_t begin = offset;
     while (offset < lead.size()) {
-      decoded = text::decode_utf8(lead, offset);
+      decoded = decode(lead, offset);
       if (is_space(decoded.code_point)) {
         break;
       }
@@ -70,7 +79,7 @@ Words leading_words(std::string_view lead) {
 // Skips the spaces after a dateline.
 std::size_t skip_spaces(std::string_view lead, std::size_t offset) {
   while (offset < lead.size()) {
-    const text::DecodedCodePoint decoded = text::decode_utf8(lead, offset);
+    const text::DecodedCodePoint decoded = decode(lead, offset);
     if (!is_space(decoded.code_point)) {
       break;
     }
@@ -83,7 +92,7 @@ bool is_dash_word(std::string_view word) {
   if (word == "--") {
     return true;
   }
-  const text::DecodedCodePoint decoded = text::decode_utf8(word, 0);
+  const text::DecodedCodePoint decoded = decode(word, 0);
   return decoded.length == word.size() && is_dash(decoded.code_point);
 }
 
@@ -91,7 +100,7 @@ bool is_dash_word(std::string_view word) {
 bool is_capitals(std::string_view word) {
   std::size_t capitals = 0;
   for (std::size_t offset = 0; offset < word.size();) {
-    const text::DecodedCodePoint decoded = text::decode_utf8(word, offset);
+    const text::DecodedCodePoint decoded = decode(word, offset);
     if (text::classify(decoded.code_point) != text::CharClass::separator &&
         !(decoded.code_point >= U'0' && decoded.code_point <= U'9')) {
       if (!folds_to_other(decoded.code_point, word, offset)) {
@@ -156,7 +165,7 @@ std::size_t agency_dispatch_dateline(std::string_view lead) {
   std::size_t offset = 0;
   bool agency_seen = false;
   for (std::size_t count = 0; offset < lead.size() && count < max_agency + max_dispatch; ++count) {
-    const text::DecodedCodePoint decoded = text::decode_utf8(lead, offset);
+    const text::DecodedCodePoint decoded = decode(lead, offset);
     offset += decoded.length;
     if (!agency_seen) {
       if (decoded.code_point == agency) {
@@ -174,7 +183,7 @@ std::size_t agency_dispatch_dateline(std::string_view lead) {
 // "【東京】", "[Tokyo] "
 std::size_t bracket_dateline(std::string_view lead) {
   static constexpr std::size_t max_inside = 24;
-  const text::DecodedCodePoint first = text::decode_utf8(lead, 0);
+  const text::DecodedCodePoint first = decode(lead, 0);
   char32_t close = 0;
   if (first.code_point == U'[') {
     close = U']';
@@ -185,7 +194,7 @@ std::size_t bracket_dateline(std::string_view lead) {
   }
   std::size_t offset = first.length;
   for (std::size_t count = 0; offset < lead.size() && count <= max_inside; ++count) {
-    const text::DecodedCodePoint decoded = text::decode_utf8(lead, offset);
+    const text::DecodedCodePoint decoded = decode(lead, offset);
     offset += decoded.length;
     if (decoded.code_point == close) {
       return count == 0 ? 0 : skip_spaces(lead, offset);

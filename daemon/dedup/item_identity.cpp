@@ -38,9 +38,10 @@ void append_words(std::string& out, const text::TokenList& tokens) {
 }
 
 // Fields end with a newline, so words moving from the summary to the content count as an edit.
-std::string normalised_words(const text::TokenList& title, const text::TokenList& summary,
-                             const text::TokenList& content) {
-  std::string words;
+// Replaces what `words` held (its capacity is reused).
+void normalised_words(std::string& words, const text::TokenList& title, const text::TokenList& summary,
+                      const text::TokenList& content) {
+  words.clear();
   words.reserve(title.text.size() + summary.text.size() + content.text.size() + title.tokens.size() +
                 summary.tokens.size() + content.tokens.size() + 64);
   append_words(words, title);
@@ -48,7 +49,6 @@ std::string normalised_words(const text::TokenList& title, const text::TokenList
   append_words(words, summary);
   words.push_back('\n');
   append_words(words, content);
-  return words;
 }
 
 std::string hex(std::uint64_t value) {
@@ -81,7 +81,7 @@ ItemIdentity identify_key(const Item& item, std::string canonical_url) {
       text::TokenList content;
       text::tokenize_into(item.summary, summary);
       text::tokenize_into(item.content, content);
-      basis = normalised_words(title, summary, content);
+      normalised_words(basis, title, summary, content);
     } else {
       append_words(basis, title);
     }
@@ -94,15 +94,17 @@ ItemIdentity identify_key(const Item& item, std::string canonical_url) {
 }
 
 void complete_identity(const Item& item, ItemIdentity& identity) {
-  // Scratch reused from item to item (one set per thread): tokenising allocates room for its
-  // longest input, which would otherwise be paid for again on every item.
+  // Scratch reused from item to item (one set per thread): tokenising and joining the words
+  // allocate room for the longest input, which would otherwise be paid for again on every item.
   thread_local text::TokenList title;
   thread_local text::TokenList summary;
   thread_local text::TokenList content;
+  thread_local std::string words;
   text::tokenize_into(item.title, title);
   text::tokenize_into(item.summary, summary);
   text::tokenize_into(item.content, content);
-  identity.content_hash = stable_hash(normalised_words(title, summary, content), content_seed);
+  normalised_words(words, title, summary, content);
+  identity.content_hash = stable_hash(words, content_seed);
   const bool summary_leads = lead_is_summary(summary);
   identity.fingerprint = fingerprint_story_text(StoryText{
       title, summary_leads ? std::string_view(item.summary) : std::string_view(item.content),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "characters.hpp"
 #include "newswatch/url/host.hpp"
@@ -176,10 +177,112 @@ void drop_trailing_slashes(std::string& out, std::size_t path_start) {
   }
 }
 
+/// Writes the path of the identity from `path_start` on: "/a/" and "/a" are one article, an AMP
+/// page often lives at the article's path plus "/amp", and an empty path is "/".
+void finish_path(std::string& out, std::size_t path_start) {
+  drop_trailing_slashes(out, path_start);
+  if (std::string_view(out).substr(path_start).ends_with("/amp")) {
+    out.resize(out.size() - 4);
+    drop_trailing_slashes(out, path_start);
+  }
+  if (out.size() == path_start) {
+    out.push_back('/');  // RFC 3986 §6.2.3: an empty path is "/".
+  }
+}
+
+bool is_host_byte(char c) noexcept {
+  return detail::is_alpha(c) || detail::is_digit(c) || c == '.' || c == '-';
+}
+
+/// True when the query has nothing that liburiparser would need a stand-in for: literal bytes and
+/// complete percent-encodings.
+bool is_plain_query(std::string_view query) noexcept {
+  for (std::size_t i = 0; i < query.size(); ++i) {
+    if (query[i] == '%') {
+      if (i + 2 >= query.size() || !detail::is_hex_digit(query[i + 1]) || !detail::is_hex_digit(query[i + 2])) {
+        return false;
+      }
+      i += 2;
+    } else if (!detail::is_literal(query[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// The identity of a link most feeds publish, found without liburiparser: "http://" or
+/// "https://", a host of ASCII letters, digits, '.' and '-' (no user, no port, no AMP cache or
+/// viewer), a path of literal bytes without percent-encodings or dot segments, which the full
+/// parse would copy as written, an optional plain query and no fragment. Nullopt for any other
+/// link, which takes the full parse; both give the same identity.
+std::optional<std::string> simple_identity(std::string_view link, const CanonicalOptions& options) {
+  std::string_view rest;
+  if (link.starts_with("https://")) {
+    rest = link.substr(8);
+  } else if (link.starts_with("http://")) {
+    rest = link.substr(7);
+  } else {
+    return std::nullopt;
+  }
+  const std::size_t host_end = std::min(rest.find_first_of("/?#"), rest.size());
+  const std::string_view written_host = rest.substr(0, host_end);
+  if (written_host.empty() || written_host.front() == '.' || written_host.front() == '-' ||
+      !std::all_of(written_host.begin(), written_host.end(), is_host_byte) ||
+      ends_with_ignoring_case(written_host, ".cdn.ampproject.org") ||
+      detail::equals_ignoring_case(written_host, "www.google.com") ||
+      detail::equals_ignoring_case(written_host, "google.com")) {
+    return std::nullopt;
+  }
+  rest.remove_prefix(host_end);
+  const std::size_t path_end = std::min(rest.find_first_of("?#"), rest.size());
+  const std::string_view path = rest.substr(0, path_end);
+  // Literal bytes only: no percent-encoding to normalise, nothing to encode.
+  if (!std::all_of(path.begin(), path.end(), [](char c) { return detail::is_literal(c) && c != '%'; })) {
+    return std::nullopt;
+  }
+  for (std::size_t segment = 0; segment < path.size();) {
+    const std::size_t end = std::min(path.find('/', segment + 1), path.size());
+    const std::string_view name = path.substr(segment + 1, end - segment - 1);
+    if (name == "." || name == "..") {
+      return std::nullopt;
+    }
+    segment = end;
+  }
+  rest.remove_prefix(path_end);
+  std::optional<std::string_view> query;
+  if (rest.starts_with('?')) {
+    query = rest.substr(1);
+    if (query->find('#') != std::string_view::npos || !is_plain_query(*query)) {
+      return std::nullopt;
+    }
+  } else if (!rest.empty()) {
+    return std::nullopt;  // a fragment
+  }
+
+  std::string out;
+  out.reserve(link.size() + 8);
+  out.append("https://");
+  std::string_view host = written_host;
+  while (host.ends_with('.')) {
+    host.remove_suffix(1);
+  }
+  detail::append_lower(out, without_label(without_label(host, "www"), "amp"));
+  const std::size_t path_start = out.size();
+  out.append(path);
+  finish_path(out, path_start);
+  if (query) {
+    append_identity_query(out, *query, options);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string canonical_identity(std::string_view url, const CanonicalOptions& options) {
   const std::string_view link = trim(url);
+  if (auto identity = simple_identity(link, options)) {
+    return std::move(*identity);
+  }
   detail::ParsedUri parsed;
   if (parsed.parse(link, Syntax::lenient)) {
     return std::string(link);
@@ -238,15 +341,7 @@ std::string canonical_identity(std::string_view url, const CanonicalOptions& opt
 
   const std::size_t path_start = out.size();
   detail::append_normalized_path(out, parsed);
-  drop_trailing_slashes(out, path_start);
-  // An AMP page often lives at the article's path plus "/amp".
-  if (std::string_view(out).substr(path_start).ends_with("/amp")) {
-    out.resize(out.size() - 4);
-    drop_trailing_slashes(out, path_start);
-  }
-  if (out.size() == path_start) {
-    out.push_back('/');  // RFC 3986 §6.2.3: an empty path is "/".
-  }
+  finish_path(out, path_start);
   if (uri.query.first != nullptr) {
     append_identity_query(out, parsed.original(uri.query), options);
   }

@@ -79,8 +79,8 @@ TEST(TokenizeInto, ReusesTheListAndAgreesWithTokenize) {
   EXPECT_EQ(list.tokens[1].end, 14U);
 }
 
-// The tokenizer's definition, one normalised code point at a time, without its eight-byte ASCII
-// fast path: the reference the fast path must agree with.
+// The tokenizer's definition, one normalised code point at a time, without its eight- and
+// sixteen-byte ASCII fast paths: the reference the fast paths must agree with.
 std::vector<Token> reference_tokens(std::string_view input) {
   std::vector<Token> out;
   bool in_token = false;
@@ -112,9 +112,9 @@ std::vector<Token> reference_tokens(std::string_view input) {
 }
 
 TEST(TokenizeInto, FastPathAgreesWithPerCodePointReference) {
-  // Pieces that put token boundaries, case folding and non-ASCII at every offset of the eight-byte
-  // chunks: upper and lower case, digits, punctuation, accents, Turkish İ, ß, a ligature, CJK,
-  // Arabic, a soft hyphen (dropped inside a word) and an invalid byte.
+  // Pieces that put token boundaries, case folding and non-ASCII at every offset of the eight- and
+  // sixteen-byte chunks: upper and lower case, digits, punctuation, accents, Turkish İ, ß, a
+  // ligature, CJK, Arabic, a soft hyphen (dropped inside a word) and an invalid byte.
   const std::vector<std::string> pieces = {"a",  "Z",  "q",  "7", " ",      ",",    "-",     "'",
                                            "\n", "@",  "[",  "`", "{",      "é",    "İ",     "ß",
                                            "ﬁ",  "東", "京", "ش", "\u00AD", "\xFF", "Hello", "world"};
@@ -122,7 +122,7 @@ TEST(TokenizeInto, FastPathAgreesWithPerCodePointReference) {
   TokenList list;
   for (int round = 0; round < 3000; ++round) {
     std::string input;
-    const std::size_t count = std::uniform_int_distribution<std::size_t>(0, 40)(random);
+    const std::size_t count = std::uniform_int_distribution<std::size_t>(0, 80)(random);
     for (std::size_t i = 0; i < count; ++i) {
       input += pieces[std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(random)];
     }
@@ -132,6 +132,28 @@ TEST(TokenizeInto, FastPathAgreesWithPerCodePointReference) {
       fast.push_back(Token{std::string(list.token_text(i)), list.tokens[i].begin, list.tokens[i].end});
     }
     ASSERT_EQ(fast, reference_tokens(input)) << "input: " << input;
+  }
+}
+
+TEST(TokenizeInto, ExpansionsFollowedByAsciiStayInTheBuffer) {
+  // U+FDFA expands to 18 code points (about eleven output bytes per input byte): after a run of them
+  // the output is far ahead of the input, and the ASCII fast paths that follow must still find room
+  // for every chunk they store (AddressSanitizer reports a store past the buffer).
+  for (const std::size_t ligatures : {1U, 5U, 20U, 100U}) {
+    std::string input;
+    for (std::size_t i = 0; i < ligatures; ++i) {
+      input += "\uFDFA";
+    }
+    for (int i = 0; i < 40; ++i) {
+      input += "Plain ASCII words ";
+    }
+    TokenList list;
+    tokenize_into(input, list);
+    std::vector<Token> fast;
+    for (std::size_t i = 0; i < list.tokens.size(); ++i) {
+      fast.push_back(Token{std::string(list.token_text(i)), list.tokens[i].begin, list.tokens[i].end});
+    }
+    EXPECT_EQ(fast, reference_tokens(input)) << ligatures << " ligatures";
   }
 }
 

@@ -246,5 +246,32 @@ TEST(CanonicalIdentity, GivesEveryVariantOfOneArticleOneIdentity) {
   }
 }
 
+// Plain http(s) links skip liburiparser; a fragment sends a link through the full parse, and the
+// identity never keeps one: every link must give the same identity either way.
+TEST(CanonicalIdentity, PlainLinksGiveWhatTheFullParseGives) {
+  const std::vector<std::string_view> schemes{"http://", "https://", "HTTPS://"};
+  const std::vector<std::string_view> hosts{
+      "www.Example.com",      "amp.example.co.uk", "example.com.",     "a-b.example",   "1.2.3.4", "www.google.com",
+      "x.cdn.ampproject.org", "exa_mple.com",      "example.com:8080", "u@example.com", "www.com", "-x.example"};
+  const std::vector<std::string_view> paths{"",    "/",    "/a",        "/a/",   "/amp",   "/a/amp/",
+                                            "//",  "/./a", "/a/..",     "/%7Ea", "/a:b@c", "/a;b=c,d",
+                                            "/.a", "/..b", "/\xC3\xA9", "/a b",  "/A/B",   "/c/s/example.com/x"};
+  const std::vector<std::string_view> queries{
+      "", "?", "?b=2&a=1", "?utm_source=x&id=3", "?amp=1", "?a=%41", "?a=%4", "?a b", "?a=1&&b", "?A=%7e", "?x=/?y"};
+  CanonicalOptions options;
+  options.extra_strip_params = {"id"};
+  for (const std::string_view scheme : schemes) {
+    for (const std::string_view host : hosts) {
+      for (const std::string_view path : paths) {
+        for (const std::string_view query : queries) {
+          const std::string link = std::string(scheme) + std::string(host) + std::string(path) + std::string(query);
+          EXPECT_EQ(canonical_identity(link), canonical_identity(link + "#f")) << link;
+          EXPECT_EQ(canonical_identity(link, options), canonical_identity(link + "#f", options)) << link;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace newswatch::url
