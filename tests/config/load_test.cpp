@@ -3,7 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <string>
+#include <string_view>
 
 #include "newswatch/config/print.hpp"
 #include "support/temp_dir.hpp"
@@ -615,6 +618,59 @@ TEST(LoadTargetShorthand, ReportsAMismatchOrAMalformedUrl) {
                   "bot token like 123456:ABC-DEF\n  hint: see README \"Targets\" for the URL forms",
                   "main.toml:11:11: error: [[target]] \"c\" sets \"chat_id\" both here and in its url\n"
                   "  hint: keep one of them"));
+}
+
+// A config of `count` rules after `minimal`'s (over 2 MB for 30,000): large enough to be parsed in
+// pieces on a machine with more than one core.
+std::string many_rules(std::size_t count) {
+  std::string text = minimal;
+  for (std::size_t r = 0; r < count; ++r) {
+    text += "\n[[rule]]\nname = \"watch-" + std::to_string(r) + "\"\nquery = 'word" + std::to_string(r) +
+            " AND (other OR \"some phrase\")'\ntargets = [\"desk\"]\n";
+  }
+  return text;
+}
+
+int line_of(const std::string& text, std::string_view needle) {
+  const auto at = static_cast<std::ptrdiff_t>(text.find(needle));
+  return static_cast<int>(std::count(text.begin(), text.begin() + at, '\n')) + 1;
+}
+
+TEST(LoadConfig, ALargeFileReadsAsIfParsedInOnePiece) {
+  std::string text = many_rules(30000);
+  // A bad query near the end: its position must be the file's.
+  text += "\n[[rule]]\nname = \"broken\"\nquery = 'word AND'\ntargets = [\"desk\"]\n";
+  const auto outcome = load_one(text);
+  ASSERT_FALSE(outcome.ok());
+  ASSERT_EQ(outcome.diagnostics.size(), 1U) << ::testing::PrintToString(rendered(outcome));
+  EXPECT_EQ(outcome.diagnostics[0].where.line, line_of(text, "query = 'word AND'"));
+
+  const auto valid = load_one(many_rules(30000));
+  ASSERT_TRUE(valid.ok()) << ::testing::PrintToString(rendered(valid));
+  ASSERT_EQ(valid.config->rules.size(), 30001U);
+  EXPECT_EQ(valid.config->rules[0].name, "isis");
+  for (std::size_t r = 0; r < 30000; ++r) {
+    ASSERT_EQ(valid.config->rules[r + 1].name, "watch-" + std::to_string(r));
+  }
+  EXPECT_EQ(valid.config->rules.back().targets, std::vector<std::string>{"desk"});
+}
+
+TEST(LoadConfig, ALargeFileKeepsTheErrorsOfTheWholeDocument) {
+  // A second [daemon] table after the rules, and rules appended to a static array: errors of the
+  // whole document, which no piece of it shows alone.
+  const auto twice =
+      load_one("[daemon]\nlog_level = \"info\"\n" + many_rules(30000) + "\n[daemon]\nlog_level = \"debug\"\n");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_THAT(rendered(twice).front(), HasSubstr("invalid TOML"));
+  const auto static_array = load_one("rule = []\n" + many_rules(30000));
+  ASSERT_FALSE(static_array.ok());
+  EXPECT_THAT(rendered(static_array).front(), HasSubstr("invalid TOML"));
+  // A syntax error in the last piece: reported where it is in the file.
+  const std::string broken = many_rules(30000) + "\n[[rule]]\nname = \"unterminated\nquery = 'x'\n";
+  const auto syntax = load_one(broken);
+  ASSERT_FALSE(syntax.ok());
+  EXPECT_THAT(rendered(syntax).front(), HasSubstr("invalid TOML"));
+  EXPECT_EQ(syntax.diagnostics[0].where.line, line_of(broken, "name = \"unterminated"));
 }
 
 }  // namespace
