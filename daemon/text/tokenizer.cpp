@@ -157,6 +157,25 @@ struct TokenBuilder {
       in_token = false;
     }
   }
+  /// Opens and closes tokens at the boundaries of an ASCII run read at `offset` and written at
+  /// `written`: bit `at * stride` of `boundaries` marks byte `at`, whose token-ness differs from
+  /// the byte's before it.
+  template <unsigned stride, typename Bits>
+  void walk(Bits boundaries, std::size_t offset, std::size_t written) {
+    for (; boundaries != 0; boundaries &= boundaries - 1) {
+      const auto at = static_cast<std::size_t>(std::countr_zero(boundaries)) / stride;
+      if (in_token) {
+        // At byte 0 the token's last character came before this run and already set its end (a
+        // default-ignorable such as a soft hyphen may sit between them).
+        if (at > 0) {
+          current.end = static_cast<std::uint32_t>(offset + at);
+        }
+        close(written + at);
+      } else {
+        open(written + at, offset + at, 0);
+      }
+    }
+  }
 };
 
 }  // namespace
@@ -184,17 +203,7 @@ void tokenize_into(std::string_view utf8, TokenList& out) {
       if (const auto token_bytes = fold_ascii_block(utf8.data() + offset, out.text.data() + written)) {
         // A boundary is a byte whose token-ness differs from the byte before it.
         const std::uint32_t before = ((*token_bytes << 1U) & 0xFFFFU) | (builder.in_token ? 1U : 0U);
-        for (std::uint32_t boundaries = *token_bytes ^ before; boundaries != 0; boundaries &= boundaries - 1) {
-          const auto at = static_cast<std::size_t>(std::countr_zero(boundaries));
-          if (builder.in_token) {
-            if (at > 0) {
-              builder.current.end = static_cast<std::uint32_t>(offset + at);
-            }
-            builder.close(written + at);
-          } else {
-            builder.open(written + at, offset + at, 0);
-          }
-        }
+        builder.walk<1>(*token_bytes ^ before, offset, written);
         offset += block;
         written += block;
         if ((*token_bytes >> (block - 1)) != 0) {
@@ -218,19 +227,7 @@ void tokenize_into(std::string_view utf8, TokenList& out) {
       std::memcpy(out.text.data() + written, &folded, chunk);
       // A boundary is a byte whose token-ness differs from the byte before it.
       const std::uint64_t before = (token_bytes << 8U) | (builder.in_token ? 0x80U : 0U);
-      for (std::uint64_t boundaries = token_bytes ^ before; boundaries != 0; boundaries &= boundaries - 1) {
-        const auto at = static_cast<std::size_t>(std::countr_zero(boundaries)) / 8;
-        if (builder.in_token) {
-          // At byte 0 the token's last character came before this chunk and already set its
-          // end (a default-ignorable such as a soft hyphen may sit between them).
-          if (at > 0) {
-            builder.current.end = static_cast<std::uint32_t>(offset + at);
-          }
-          builder.close(written + at);
-        } else {
-          builder.open(written + at, offset + at, 0);
-        }
-      }
+      builder.walk<8>(token_bytes ^ before, offset, written);
       offset += chunk;
       written += chunk;
       if ((token_bytes >> 56U) != 0) {
