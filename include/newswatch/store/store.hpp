@@ -103,8 +103,9 @@ class Store {
   virtual StoreStatus save_term_frequencies(std::string_view sketch, TimePoint now) = 0;
 };
 
-/// Rows prune() takes per transaction where the loop thread waits for it: about a millisecond's work.
-inline constexpr std::size_t prune_slice = 2000;
+/// Rows prune() takes per transaction where the loop thread waits for it. Each row leaves five
+/// B-trees of a large, mostly cold file: a slice costs tens of milliseconds on a year-old store.
+inline constexpr std::size_t prune_slice = 250;
 
 /// Calls store.prune() slice after slice until nothing is left; the counts are the totals.
 Expected<PruneResult, StoreError> prune_all(Store& store, TimePoint items_before, TimePoint alerts_before,
