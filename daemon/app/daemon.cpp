@@ -13,6 +13,7 @@
 
 #include "newswatch/app/exit_code.hpp"
 #include "newswatch/app/logging.hpp"
+#include "newswatch/app/poll_report.hpp"
 #include "newswatch/model/time.hpp"
 #include "newswatch/pipeline/poll_cycle.hpp"
 #include "newswatch/pipeline/stages.hpp"
@@ -523,10 +524,7 @@ void Daemon::prune_step(TimePoint before, store::PruneResult total) {
     return;
   }
   pruning_ = false;
-  if (total.items + total.alerts > 0) {
-    spdlog::info("store: forgot {} item(s), {} stor(ies) and {} alert(s) older than retention {}", total.items,
-                 total.stories, total.alerts, format_duration(current_.config->daemon.retention));
-  }
+  log_pruned(total, current_.config->daemon.retention);
 }
 
 void Daemon::do_maintenance() {

@@ -329,9 +329,8 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
     if (auto pruned = store::prune_all(**store, finished - config.daemon.retention, finished - config.daemon.retention);
         !pruned) {
       summary->store_error = pruned.error().message;
-    } else if (pruned->items + pruned->alerts > 0) {
-      spdlog::info("store: forgot {} item(s), {} stor(ies) and {} alert(s) older than retention {}", pruned->items,
-                   pruned->stories, pruned->alerts, format_duration(config.daemon.retention));
+    } else {
+      log_pruned(*pruned, config.daemon.retention);
     }
   }
   std::string delivered_text;

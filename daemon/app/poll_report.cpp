@@ -1,9 +1,12 @@
 #include "newswatch/app/poll_report.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+
+#include "newswatch/config/units.hpp"
 
 namespace newswatch::app {
 
@@ -116,6 +119,13 @@ std::string summary_to_text(const pipeline::PollSummary& summary) {
     text += fmt::format("  store: {}\n", *summary.store_error);
   }
   return text;
+}
+
+void log_pruned(const store::PruneResult& pruned, std::chrono::seconds retention) {
+  if (pruned.items + pruned.alerts > 0) {
+    spdlog::info("store: forgot {} item(s), {} stor(ies) and {} alert(s) older than retention {}", pruned.items,
+                 pruned.stories, pruned.alerts, config::format_duration(retention));
+  }
 }
 
 }  // namespace newswatch::app

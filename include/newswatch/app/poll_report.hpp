@@ -13,6 +13,7 @@
 #include "newswatch/model/match.hpp"
 #include "newswatch/model/time.hpp"
 #include "newswatch/pipeline/poll_summary.hpp"
+#include "newswatch/store/poll_record.hpp"
 
 namespace newswatch::app {
 
@@ -26,5 +27,7 @@ std::string alert_to_text(const Alert& alert);
 /// The stderr summary: feed counts, item counts (seen, new, updated, folded), alerts, elapsed, then
 /// one line per feed that failed or was skipped.
 std::string summary_to_text(const pipeline::PollSummary& summary);
+/// Logs what retention forgot, when it forgot anything.
+void log_pruned(const store::PruneResult& pruned, std::chrono::seconds retention);
 
 }  // namespace newswatch::app
