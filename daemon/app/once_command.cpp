@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <malloc.h>
 #include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -255,6 +256,9 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
             }
             return pipeline::load_story_index(**reader, since);
           }();
+          // This thread's malloc arena keeps what the index build freed; give it back to the system
+          // rather than hold it beside what the polls allocate on the other threads.
+          malloc_trim(0);
           boost::asio::post(io, [&io, &recorder, &cycle, &index_error, index = std::move(index)]() mutable {
             if (!index) {
               // Nothing is recorded without the index: the next run finds these items new.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string_view>
 
 #include "newswatch/dedup/story_fingerprint.hpp"
 
@@ -67,16 +68,15 @@ std::uint64_t make_story_id(std::string_view feed, std::string_view identity) {
 Recorder::Recorder(store::Store& store, RecorderSettings settings) : store_(store), settings_(std::move(settings)) {}
 
 Expected<dedup::StoryIndex, store::StoreError> load_story_index(store::Store& store, TimePoint since) {
-  auto fingerprints = store.load_fingerprints(since);
-  if (!fingerprints) {
-    return make_unexpected(std::move(fingerprints).error());
-  }
   dedup::StoryIndex index;
-  for (const auto& entry : *fingerprints) {
+  auto scanned = store.scan_fingerprints(since, [&index](const store::FingerprintRecord& entry) {
     // A fingerprint from an older encoding is skipped: it only ever narrows what can fold.
     if (const auto fingerprint = dedup::decode_fingerprint(entry.fingerprint)) {
       index.add(*fingerprint, entry.story, entry.seen);
     }
+  });
+  if (!scanned) {
+    return make_unexpected(std::move(scanned).error());
   }
   return index;
 }
@@ -98,20 +98,22 @@ Expected<std::vector<store::KnownItem>, store::StoreError> Recorder::known_items
   return store_.load_known_items(feed.name);
 }
 
-std::optional<std::uint64_t> Recorder::story_of_url(const std::string& canonical_url,
-                                                    std::optional<std::string>& error) {
-  if (canonical_url.empty()) {
-    return std::nullopt;
+std::vector<std::optional<std::uint64_t>> Recorder::stored_stories_of_links(const FeedWork& work,
+                                                                            std::optional<std::string>& error) {
+  // Links of fresh items that no staged item has: only the store can know them.
+  std::vector<std::string_view> urls;
+  urls.reserve(work.items.size());
+  for (const auto& entry : work.items) {
+    const std::string& url = entry.identity.canonical_url;
+    const bool ask = entry.kind == ItemKind::fresh && !url.empty() && !pending_urls_.contains(url);
+    urls.emplace_back(ask ? std::string_view(url) : std::string_view());
   }
-  if (const auto found = pending_urls_.find(canonical_url); found != pending_urls_.end()) {
-    return found->second;
-  }
-  auto stored = store_.story_of_url(canonical_url);
+  auto stored = store_.stories_of_urls(urls);
   if (!stored) {
     error = stored.error().message;
-    return std::nullopt;
+    return std::vector<std::optional<std::uint64_t>>(work.items.size());
   }
-  return *stored;
+  return std::move(*stored);
 }
 
 bool Recorder::alerted(const std::string& rule, std::uint64_t story, std::optional<std::string>& error) {
@@ -145,7 +147,10 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
   std::vector<std::pair<std::string, std::uint64_t>> added_alerted;
 
   outcome.counts.seen = work.seen;
+  const auto stored_stories = stored_stories_of_links(work, error);
+  std::size_t position = 0;
   for (auto& entry : work.items) {
+    const std::optional<std::uint64_t> stored_story = stored_stories[position++];
     if (entry.kind == ItemKind::unchanged) {
       record.refreshed.push_back(entry.identity.key);
       continue;
@@ -178,7 +183,11 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
       }
     } else {
       ++outcome.counts.fresh;
-      std::optional<std::uint64_t> story = story_of_url(entry.identity.canonical_url, error);
+      std::optional<std::uint64_t> story = stored_story;
+      if (const auto staged = pending_urls_.find(entry.identity.canonical_url);
+          !entry.identity.canonical_url.empty() && staged != pending_urls_.end()) {
+        story = staged->second;
+      }
       if (!story) {
         story = index_.find(entry.identity.fingerprint);
       }

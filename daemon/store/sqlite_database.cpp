@@ -65,6 +65,10 @@ std::string Statement::column_text(int index) const {
 }
 
 std::string Statement::column_blob(int index) const {
+  return std::string(column_blob_view(index));
+}
+
+std::string_view Statement::column_blob_view(int index) const {
   const void* bytes = sqlite3_column_blob(statement_.get(), index);
   const int size = sqlite3_column_bytes(statement_.get(), index);
   if (bytes == nullptr) {
@@ -139,7 +143,15 @@ StoreError Database::error(std::string_view what) const {
 }
 
 Expected<Transaction, StoreError> Transaction::begin(Database& database) {
-  auto started = database.execute("BEGIN IMMEDIATE");
+  return start(database, "BEGIN IMMEDIATE");
+}
+
+Expected<Transaction, StoreError> Transaction::begin_read(Database& database) {
+  return start(database, "BEGIN");
+}
+
+Expected<Transaction, StoreError> Transaction::start(Database& database, const char* statement) {
+  auto started = database.execute(statement);
   if (!started) {
     return make_unexpected(std::move(started).error());
   }

@@ -131,16 +131,33 @@ Expected<std::vector<KnownItem>, StoreError> SqliteStore::load_known_items(std::
   return items;
 }
 
-Expected<std::optional<std::uint64_t>, StoreError> SqliteStore::story_of_url(std::string_view canonical_url) {
-  const StatementUse use(select_story_of_url_);
-  select_story_of_url_.bind(1, canonical_url);
-  std::optional<std::uint64_t> story;
-  auto done =
-      each_row(select_story_of_url_, [&story](const Statement& row) { story = from_column(row.column_int(0)); });
-  if (!done) {
-    return make_unexpected(std::move(done).error());
+Expected<std::vector<std::optional<std::uint64_t>>, StoreError> SqliteStore::stories_of_urls(
+    std::span<const std::string_view> canonical_urls) {
+  std::vector<std::optional<std::uint64_t>> stories(canonical_urls.size());
+  if (std::all_of(canonical_urls.begin(), canonical_urls.end(), [](std::string_view url) { return url.empty(); })) {
+    return stories;
   }
-  return story;
+  auto transaction = Transaction::begin_read(database_);
+  if (!transaction) {
+    return make_unexpected(std::move(transaction).error());
+  }
+  for (std::size_t index = 0; index < canonical_urls.size(); ++index) {
+    if (canonical_urls[index].empty()) {
+      continue;
+    }
+    const StatementUse use(select_story_of_url_);
+    select_story_of_url_.bind(1, canonical_urls[index]);
+    auto& story = stories[index];
+    auto done =
+        each_row(select_story_of_url_, [&story](const Statement& row) { story = from_column(row.column_int(0)); });
+    if (!done) {
+      return make_unexpected(std::move(done).error());
+    }
+  }
+  if (auto ended = transaction->commit(); !ended) {
+    return make_unexpected(std::move(ended).error());
+  }
+  return stories;
 }
 
 Expected<std::vector<std::string>, StoreError> SqliteStore::rules_alerted(std::uint64_t story) {
@@ -154,22 +171,18 @@ Expected<std::vector<std::string>, StoreError> SqliteStore::rules_alerted(std::u
   return rules;
 }
 
-Expected<std::vector<FingerprintRecord>, StoreError> SqliteStore::load_fingerprints(TimePoint since) {
+StoreStatus SqliteStore::scan_fingerprints(TimePoint since,
+                                           const std::function<void(const FingerprintRecord&)>& visit) {
   auto statement = database_.prepare(
       "SELECT fingerprint, story, first_seen FROM seen_items WHERE first_seen >= ?1 ORDER BY first_seen");
   if (!statement) {
     return make_unexpected(std::move(statement).error());
   }
   statement->bind(1, std::optional<TimePoint>{since});
-  std::vector<FingerprintRecord> fingerprints;
-  auto done = each_row(*statement, [&fingerprints](const Statement& row) {
-    fingerprints.push_back(FingerprintRecord{row.column_blob(0), from_column(row.column_int(1)),
-                                             row.column_time(2).value_or(TimePoint{})});
+  return each_row(*statement, [&visit](const Statement& row) {
+    visit(FingerprintRecord{row.column_blob_view(0), from_column(row.column_int(1)),
+                            row.column_time(2).value_or(TimePoint{})});
   });
-  if (!done) {
-    return make_unexpected(std::move(done).error());
-  }
-  return fingerprints;
 }
 
 Expected<std::vector<FeedOverview>, StoreError> SqliteStore::list_feeds() {

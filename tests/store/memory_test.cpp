@@ -89,12 +89,15 @@ TEST(StoreMemory, RecordsAPollWholeAndReadsItBack) {
   EXPECT_EQ((*known)[0].rules, (std::vector<std::string>{"isis-coalition", "syria"}));
   EXPECT_EQ((*known)[0].story, 7U);
 
-  auto story = store->story_of_url("https://trt.example/a");
-  ASSERT_TRUE(story);
-  EXPECT_EQ(*story, std::optional<std::uint64_t>{7});
-  auto none = store->story_of_url("");
-  ASSERT_TRUE(none);
-  EXPECT_FALSE(none->has_value()) << "an item without a link shares no story by link";
+  const std::vector<std::string_view> urls{"https://trt.example/a", "", "https://trt.example/unknown",
+                                           "https://trt.example/a"};
+  auto stories = store->stories_of_urls(urls);
+  ASSERT_TRUE(stories);
+  EXPECT_EQ(*stories, (std::vector<std::optional<std::uint64_t>>{7, std::nullopt, std::nullopt, 7}))
+      << "an item without a link shares no story by link";
+  auto nothing = store->stories_of_urls({});
+  ASSERT_TRUE(nothing);
+  EXPECT_TRUE(nothing->empty());
 
   auto rules = store->rules_alerted(7);
   ASSERT_TRUE(rules);
@@ -108,10 +111,11 @@ TEST(StoreMemory, RecordsAPollWholeAndReadsItBack) {
   EXPECT_EQ((*alerts)[0].deliveries[0].target, "desk");
   EXPECT_EQ((*alerts)[0].deliveries[0].state, DeliveryState::pending);
 
-  auto fingerprints = store->load_fingerprints(now - 1h);
-  ASSERT_TRUE(fingerprints);
-  ASSERT_EQ(fingerprints->size(), 2U);
-  EXPECT_EQ((*fingerprints)[0].fingerprint, std::string("\x01\x02\0\xff", 4));
+  std::vector<std::string> fingerprints;
+  ASSERT_TRUE(store->scan_fingerprints(
+      now - 1h, [&fingerprints](const FingerprintRecord& entry) { fingerprints.emplace_back(entry.fingerprint); }));
+  ASSERT_EQ(fingerprints.size(), 2U);
+  EXPECT_EQ(fingerprints[0], std::string("\x01\x02\0\xff", 4));
 }
 
 TEST(StoreMemory, AFailedPollLeavesNothingBehind) {

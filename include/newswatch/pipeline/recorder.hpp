@@ -113,7 +113,10 @@ class Recorder {
     std::optional<std::size_t> record;  ///< Index in records_; unset when deciding failed.
   };
 
-  std::optional<std::uint64_t> story_of_url(const std::string& canonical_url, std::optional<std::string>& error);
+  /// For each item of `work`, in order, the story the store holds for its link when it is fresh and no
+  /// staged item has that link; read in one transaction. A failed read sets `error`.
+  std::vector<std::optional<std::uint64_t>> stored_stories_of_links(const FeedWork& work,
+                                                                    std::optional<std::string>& error);
   bool alerted(const std::string& rule, std::uint64_t story, std::optional<std::string>& error);
   /// Writes the staged records; false when any of them failed (their outcomes carry the error).
   bool write_staged();

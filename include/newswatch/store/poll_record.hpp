@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "newswatch/model/alert.hpp"
@@ -60,7 +61,7 @@ struct PollRecord {
 
 /// A fingerprint of a recent item, to rebuild the in-memory story index at start-up.
 struct FingerprintRecord {
-  std::string fingerprint;  ///< Encoded, as stored.
+  std::string_view fingerprint;  ///< Encoded, as stored; valid only during the visit it is passed to.
   std::uint64_t story = 0;
   TimePoint seen{};
 };

@@ -51,6 +51,8 @@ class Statement {
 
   [[nodiscard]] std::string column_text(int index) const;
   [[nodiscard]] std::string column_blob(int index) const;
+  /// The bytes of a blob column, valid until the next step() or reset().
+  [[nodiscard]] std::string_view column_blob_view(int index) const;
   [[nodiscard]] std::int64_t column_int(int index) const;
   [[nodiscard]] std::optional<TimePoint> column_time(int index) const;
 
@@ -101,11 +103,14 @@ class Database {
   std::filesystem::path path_;
 };
 
-/// BEGIN IMMEDIATE on start, ROLLBACK on destruction unless commit() succeeded.
+/// BEGIN IMMEDIATE (or BEGIN for reading) on start, ROLLBACK on destruction unless commit() succeeded.
 class Transaction {
  public:
   /// Starts a write transaction (IMMEDIATE: takes the write lock now, waiting up to the busy timeout).
   static Expected<Transaction, StoreError> begin(Database& database);
+  /// Starts a read transaction: the statements inside see one snapshot and take SQLite's file locks
+  /// once instead of once each.
+  static Expected<Transaction, StoreError> begin_read(Database& database);
   ~Transaction();
   Transaction(Transaction&& other) noexcept : database_(other.database_) { other.database_ = nullptr; }
   Transaction& operator=(Transaction&&) = delete;
@@ -117,6 +122,7 @@ class Transaction {
 
  private:
   explicit Transaction(Database& database) : database_(&database) {}
+  static Expected<Transaction, StoreError> start(Database& database, const char* statement);
   Database* database_;
 };
 

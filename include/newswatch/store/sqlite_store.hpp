@@ -41,9 +41,10 @@ class SqliteStore final : public Store {
 
   StoreStatus record_polls(std::span<const PollRecord> records) override;
   Expected<std::vector<KnownItem>, StoreError> load_known_items(std::string_view feed) override;
-  Expected<std::optional<std::uint64_t>, StoreError> story_of_url(std::string_view canonical_url) override;
+  Expected<std::vector<std::optional<std::uint64_t>>, StoreError> stories_of_urls(
+      std::span<const std::string_view> canonical_urls) override;
   Expected<std::vector<std::string>, StoreError> rules_alerted(std::uint64_t story) override;
-  Expected<std::vector<FingerprintRecord>, StoreError> load_fingerprints(TimePoint since) override;
+  StoreStatus scan_fingerprints(TimePoint since, const std::function<void(const FingerprintRecord&)>& visit) override;
 
   Expected<std::vector<Alert>, StoreError> load_alerts(const std::vector<std::string>& ids) override;
   Expected<std::vector<AlertOverview>, StoreError> list_alerts(const AlertFilter& filter) override;

@@ -52,12 +52,16 @@ class Store {
   StoreStatus record_poll(const PollRecord& record) { return record_polls(std::span<const PollRecord>(&record, 1)); }
   /// The items stored for `feed` (the per-poll snapshot dedup compares against).
   virtual Expected<std::vector<KnownItem>, StoreError> load_known_items(std::string_view feed) = 0;
-  /// The story of an item with this canonical URL in any feed, or nullopt.
-  virtual Expected<std::optional<std::uint64_t>, StoreError> story_of_url(std::string_view canonical_url) = 0;
+  /// For each of these canonical URLs, in order, the story of an item with it in any feed, or
+  /// nullopt (always for an empty URL). Read in one transaction.
+  virtual Expected<std::vector<std::optional<std::uint64_t>>, StoreError> stories_of_urls(
+      std::span<const std::string_view> canonical_urls) = 0;
   /// Rules that already alerted on `story`.
   virtual Expected<std::vector<std::string>, StoreError> rules_alerted(std::uint64_t story) = 0;
   /// Fingerprints of items first seen at or after `since`, oldest first (rebuilds the story index).
-  virtual Expected<std::vector<FingerprintRecord>, StoreError> load_fingerprints(TimePoint since) = 0;
+  /// Each is passed to `visit` as it is read, so that no copy of them all is held.
+  virtual StoreStatus scan_fingerprints(TimePoint since,
+                                        const std::function<void(const FingerprintRecord&)>& visit) = 0;
 
   /// These alerts with `also` filled from their story's other members, in the order asked.
   virtual Expected<std::vector<Alert>, StoreError> load_alerts(const std::vector<std::string>& ids) = 0;
