@@ -225,9 +225,10 @@ int run_match(const MatchOptions& options, const GlobalOptions& globals) {
   if (!definitions) {
     return exit_bad_input;
   }
-  const auto rule_set = rules::RuleSet::compile(*definitions);
-  if (!rule_set) {
-    for (const rules::RuleSetError& error : rule_set.error()) {
+  // Indexed once, after the frequency pass below.
+  const auto compiled = rules::RuleSet::compile_unindexed(*definitions);
+  if (!compiled) {
+    for (const rules::RuleSetError& error : compiled.error()) {
       const auto definition = std::find_if(definitions->begin(), definitions->end(),
                                            [&error](const auto& candidate) { return candidate.name == error.rule; });
       std::cerr << rules::render_query_error(error.rule, definition->query, error.error) << '\n';
@@ -266,7 +267,7 @@ int run_match(const MatchOptions& options, const GlobalOptions& globals) {
     std::string feed_name = options.feed.empty() ? std::filesystem::path(path).stem().string() : options.feed;
     inputs.push_back(InputFeed{path, std::move(feed_name), std::move(*feed)});
   }
-  const rules::RuleSet weighted = rule_set->reindexed(frequencies);
+  const rules::RuleSet weighted = rules::RuleSet::indexed(*compiled, &frequencies);
 
   rules::MatchStats stats;
   std::size_t items = 0;
@@ -300,7 +301,7 @@ int run_match(const MatchOptions& options, const GlobalOptions& globals) {
     const double seconds = std::chrono::duration<double>(matching).count();
     std::cerr << fmt::format(
         "match: {} items, {} rules ({} always checked), {} matches, {:.1f} candidates/item, {:.0f} items/s\n", items,
-        rule_set->size(), rule_set->always_checked(), stats.matches,
+        weighted.size(), weighted.always_checked(), stats.matches,
         items > 0 ? static_cast<double>(stats.candidates) / static_cast<double>(items) : 0.0,
         seconds > 0 ? static_cast<double>(items) / seconds : 0.0);
     if (!options.explain) {

@@ -317,6 +317,22 @@ RuleSet::RuleSet() : core_(std::make_shared<const Core>()) {}
 
 Expected<RuleSet, std::vector<RuleSetError>> RuleSet::compile(const std::vector<RuleDefinition>& definitions,
                                                               const TermFrequencies* frequencies) {
+  auto rules = compile_unindexed(definitions);
+  if (!rules) {
+    return make_unexpected(std::move(rules).error());
+  }
+  return indexed(*rules, frequencies);
+}
+
+RuleSet RuleSet::indexed(const Unindexed& rules, const TermFrequencies* frequencies) {
+  RuleSet set;
+  set.core_ = rules.core_;
+  set.build_index(frequencies);
+  return set;
+}
+
+Expected<RuleSet::Unindexed, std::vector<RuleSetError>> RuleSet::compile_unindexed(
+    const std::vector<RuleDefinition>& definitions) {
   auto core = std::make_shared<Core>();
   std::uint32_t next_id = 0;
   core->rules.resize(definitions.size());
@@ -379,10 +395,9 @@ Expected<RuleSet, std::vector<RuleSetError>> RuleSet::compile(const std::vector<
     }
   }
   core->prefix_lengths = core->prefixes.lengths();
-  RuleSet set;
-  set.core_ = std::move(core);
-  set.build_index(frequencies);
-  return set;
+  Unindexed rules;
+  rules.core_ = std::move(core);
+  return rules;
 }
 
 std::vector<double> RuleSet::term_costs(const TermFrequencies* frequencies) const {

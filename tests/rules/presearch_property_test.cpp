@@ -166,12 +166,18 @@ TEST(PresearchProperty, RebuiltSetsUnderSkewedFrequenciesEqualBruteForce) {
     // A set compiled under the frequencies, and the prior set rebuilt under them, twice over (a
     // rebuild of a rebuild shares the compiled rules of the first).
     const RuleSet rebuilt = prior->reindexed(frequencies).reindexed(skewed_frequencies(seed + 10));
+    // Compiled without an index, then indexed once under the frequencies (what `match` does).
+    auto unindexed = RuleSet::compile_unindexed(definitions);
+    ASSERT_TRUE(unindexed.has_value());
+    ASSERT_EQ(unindexed->size(), definitions.size());
+    const RuleSet late = RuleSet::indexed(*unindexed, &frequencies);
     std::size_t matches = 0;
     for (std::size_t i = 0; i < items.size(); ++i) {
       const MatchInput input{items[i], "feed", tags, "en"};
       const auto brute = prior->match_brute_force(input);
       ASSERT_EQ(compiled->match(input), brute) << "seed " << seed << ", item " << i;
       ASSERT_EQ(rebuilt.match(input), brute) << "seed " << seed << ", item " << i;
+      ASSERT_EQ(late.match(input), brute) << "seed " << seed << ", item " << i;
       matches += brute.size();
     }
     EXPECT_GT(matches, items.size());

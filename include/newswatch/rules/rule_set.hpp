@@ -104,6 +104,14 @@ class RuleSet {
   /// fails with one entry per rule that does not compile.
   static Expected<RuleSet, std::vector<RuleSetError>> compile(const std::vector<RuleDefinition>& definitions,
                                                               const TermFrequencies* frequencies = nullptr);
+
+  class Unindexed;
+  /// compile() without the index, for a caller that learns the term frequencies only after its
+  /// rules compiled (`match` counts them in its input): indexed() then builds the one index it needs.
+  static Expected<Unindexed, std::vector<RuleSetError>> compile_unindexed(
+      const std::vector<RuleDefinition>& definitions);
+  /// The rules of `rules` indexed under `frequencies` (nullptr: the prior alone).
+  static RuleSet indexed(const Unindexed& rules, const TermFrequencies* frequencies);
   /// The same rules indexed under `frequencies`: no parsing, O(query nodes). The compiled rules are
   /// shared, not copied.
   [[nodiscard]] RuleSet reindexed(const TermFrequencies& frequencies) const;
@@ -189,6 +197,20 @@ class RuleSet {
   };
 
   std::shared_ptr<const Core> core_;
+
+ public:
+  /// Compiled rules without an index: nothing matches with them until RuleSet::indexed().
+  class Unindexed {
+   public:
+    /// Number of rules.
+    [[nodiscard]] std::size_t size() const noexcept { return core_->rules.size(); }
+
+   private:
+    friend class RuleSet;
+    std::shared_ptr<const Core> core_;
+  };
+
+ private:
   // A rule as the index proposes it, with the terms it requires besides: the presearch checks
   // them while reading the index row, without touching the rule.
   struct Posting {
