@@ -183,11 +183,9 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
       }
     } else {
       ++outcome.counts.fresh;
-      std::optional<std::uint64_t> story = stored_story;
-      if (const auto staged = pending_urls_.find(entry.identity.canonical_url);
-          !entry.identity.canonical_url.empty() && staged != pending_urls_.end()) {
-        story = staged->second;
-      }
+      // A link staged earlier (in this poll too) wins over the store; empty links are never staged.
+      const auto staged = pending_urls_.find(entry.identity.canonical_url);
+      std::optional<std::uint64_t> story = staged != pending_urls_.end() ? std::optional(staged->second) : stored_story;
       if (!story) {
         story = index_.find(entry.identity.fingerprint);
       }

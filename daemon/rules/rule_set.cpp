@@ -465,10 +465,9 @@ void RuleSet::build_index(const TermFrequencies* frequencies) {
 }
 
 RuleSet RuleSet::reindexed(const TermFrequencies& frequencies) const {
-  RuleSet set;
-  set.core_ = core_;
-  set.build_index(&frequencies);
-  return set;
+  Unindexed rules;
+  rules.core_ = core_;
+  return indexed(rules, &frequencies);
 }
 
 double RuleSet::expected_candidates(const TermFrequencies& frequencies) const {
