@@ -16,6 +16,7 @@
 #include <tuple>
 #include <vector>
 
+#include "large_heap.hpp"
 #include "newswatch/text/suggest.hpp"
 #include "sections.hpp"
 #include "table_reader.hpp"
@@ -24,6 +25,11 @@ namespace newswatch::config {
 namespace {
 
 using detail::Diagnostics;
+
+/// From this size on, a config's load reserves huge pages for its heap (see large_heap.hpp): a
+/// config of 100,000 rules is 8 MB, one of hundreds is tens of KB.
+constexpr std::uintmax_t large_config_bytes = std::uintmax_t{1} << 20U;
+constexpr std::uintmax_t max_heap_reserve = std::uintmax_t{1} << 30U;
 
 constexpr std::array<std::string_view, 4> top_level_keys{"daemon", "feed", "rule", "target"};
 
@@ -82,6 +88,9 @@ void read_rules(const std::vector<const toml::table*>& tables, std::vector<detai
                                                      std::max(1U, std::thread::hardware_concurrency()));
   std::vector<Diagnostics> found(shares, Diagnostics(diagnostics.environment()));
   const auto read_share = [&](std::size_t share) {
+    if (share > 0) {
+      detail::advise_thread_heap();
+    }
     const std::size_t end = (share + 1) * tables.size() / shares;
     for (std::size_t i = share * tables.size() / shares; i < end; ++i) {
       rules[first + i] = detail::read_rule(*tables[i], found[share]);
@@ -148,6 +157,7 @@ toml::table parse_document(const SourceFile& file) {
         parsed[0] = toml::parse(text.substr(0, cuts[1]), file.path);
         return;
       }
+      detail::advise_thread_heap();
       std::string padded(static_cast<std::size_t>(std::count(text.begin(), text.begin() + cuts[piece], '\n')), '\n');
       padded.append(text.substr(cuts[piece], cuts[piece + 1] - cuts[piece]));
       parsed[piece] = toml::parse(padded, file.path);
@@ -296,6 +306,16 @@ LoadOutcome load_config_file(const std::filesystem::path& main_file) {
     paths.insert(paths.end(), drop_ins.begin(), drop_ins.end());
   }
 
+  // A large config (tens of thousands of rules) grows a tree of about 16 bytes of heap for each of
+  // its bytes, in huge pages.
+  std::uintmax_t total_bytes = 0;
+  for (const auto& path : paths) {
+    const std::uintmax_t size = std::filesystem::file_size(path, error);
+    total_bytes += error ? 0 : size;
+  }
+  if (total_bytes >= large_config_bytes) {
+    detail::reserve_huge_heap(static_cast<std::size_t>(std::min<std::uintmax_t>(total_bytes * 16, max_heap_reserve)));
+  }
   LoadOutcome failed;
   std::vector<SourceFile> files;
   for (const auto& path : paths) {

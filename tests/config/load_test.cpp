@@ -4,9 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "newswatch/config/print.hpp"
 #include "support/temp_dir.hpp"
@@ -671,6 +675,63 @@ TEST(LoadConfig, ALargeFileKeepsTheErrorsOfTheWholeDocument) {
   ASSERT_FALSE(syntax.ok());
   EXPECT_THAT(rendered(syntax).front(), HasSubstr("invalid TOML"));
   EXPECT_EQ(syntax.diagnostics[0].where.line, line_of(broken, "name = \"unterminated"));
+}
+
+#if !defined(__SANITIZE_ADDRESS__)
+// Kilobytes of this process's mappings that carry the huge-page advice (VmFlags "hg" in smaps).
+std::size_t huge_page_advised_kb() {
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  std::size_t size_kb = 0;
+  std::size_t advised_kb = 0;
+  while (std::getline(smaps, line)) {
+    if (line.starts_with("Size:")) {
+      size_kb = std::stoul(line.substr(5));
+    } else if (line.starts_with("VmFlags:") && (line + " ").find(" hg ") != std::string::npos) {
+      advised_kb += size_kb;
+    }
+  }
+  return advised_kb;
+}
+
+// In a process of its own: one whose heap already has room from earlier loads does not grow it.
+void load_small_then_large_config() {
+  testing::TempDir dir;
+  const auto small = load_config_file(dir.write("small/newswatch.toml", minimal));
+  if (!small.ok() || huge_page_advised_kb() != 0) {
+    std::fprintf(stderr, "a config of a few rules changed the heap\n");
+    std::exit(1);
+  }
+  // 2 MB of config: the main heap grows by 16 times that, all of it advised, and on more than one
+  // core, the thread that parses the second half advises its arena's heap (64 MB).
+  const auto large = load_config_file(dir.write("large/newswatch.toml", many_rules(30000)));
+  if (!large.ok() || large.config->rules.size() != 30001U) {
+    std::fprintf(stderr, "the large config did not load\n");
+    std::exit(1);
+  }
+  const std::size_t expected_kb = (30 + (std::thread::hardware_concurrency() > 1 ? 64 : 0)) * 1024;
+  if (const std::size_t advised_kb = huge_page_advised_kb(); advised_kb < expected_kb) {
+    std::fprintf(stderr, "advised %zu KB, expected at least %zu KB\n", advised_kb, expected_kb);
+    std::exit(1);
+  }
+  std::exit(0);
+}
+
+#endif
+
+TEST(LoadConfigFile, ALargeConfigIsLoadedIntoHugePages) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "the sanitizer's allocator stands in for glibc's heap, which the advice is for";
+#else
+  std::ifstream thp("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string modes;
+  std::getline(thp, modes);
+  if (modes.empty() || modes.find("[never]") != std::string::npos) {
+    GTEST_SKIP() << "transparent huge pages are off on this kernel";
+  }
+  GTEST_FLAG_SET(death_test_style, "threadsafe");  // a fresh process, not a fork of this one
+  EXPECT_EXIT(load_small_then_large_config(), ::testing::ExitedWithCode(0), "");
+#endif
 }
 
 }  // namespace
