@@ -5,8 +5,11 @@
 #include <iterator>
 #include <numeric>
 #include <optional>
+#include <string>
 #include <thread>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "evaluator.hpp"
 #include "item_terms.hpp"
@@ -262,6 +265,34 @@ std::uint32_t append_program(const Query& query, const std::vector<std::uint32_t
   return node_base + query.root();
 }
 
+// What makes two compiled queries the same rule: every node's kind, scope and operands, with node
+// operands relative to the query's first node and regexes by pattern. Source columns differ
+// between equal queries and are left out.
+void program_key(const RuleSet::Program& program, std::uint32_t node_base, std::uint32_t node_end, std::uint32_t root,
+                 std::string& key) {
+  key.clear();
+  const auto append = [&key](std::uint32_t value) { key.append(reinterpret_cast<const char*>(&value), sizeof value); };
+  append(root - node_base);
+  for (std::uint32_t n = node_base; n < node_end; ++n) {
+    const QueryNode& node = program.nodes[n];
+    append(static_cast<std::uint32_t>(node.kind));
+    append(node.fields);
+    append(node.ordered ? 1U : 0U);
+    append(node.distance);
+    append(node.count);
+    for (std::uint32_t i = 0; i < node.count; ++i) {
+      const std::uint32_t operand = program.operands[node.first + i];
+      if (node.kind == QueryNodeKind::regex) {
+        const std::string& pattern = program.regexes[operand]->pattern();
+        append(static_cast<std::uint32_t>(pattern.size()));
+        key += pattern;
+      } else {
+        append(is_term_node(node.kind) ? operand : operand - node_base);
+      }
+    }
+  }
+}
+
 // Parses every definition's query into the rule of the same number (names and feed lists are the
 // caller's), on every core when they are many: parsing is most of what compiling 100,000 rules
 // costs, and each query's parse is independent of the others. Returns the failures in definition
@@ -306,6 +337,8 @@ struct MatchScratch::Buffers {
   std::vector<std::uint64_t> rule_bits;  ///< All clear between items.
   std::vector<SegmentSpan> segment_spans;
   std::vector<SegmentSpan> merged_spans;  ///< append_spans()' buffer.
+  std::vector<RuleMatch> twin_matches;    ///< Matches of twins (Core::twins), merged in last.
+  std::vector<RuleMatch> merged_matches;  ///< The merge's buffer, swapped with the matches.
 };
 
 MatchScratch::MatchScratch() : buffers_(std::make_unique<Buffers>()) {}
@@ -337,6 +370,12 @@ Expected<RuleSet::Unindexed, std::vector<RuleSetError>> RuleSet::compile_unindex
   std::uint32_t next_id = 0;
   core->rules.resize(definitions.size());
   core->entries.reserve(definitions.size());
+  // program_key()'s hash -> the first rule with it; a colliding different query stays a rule of its own.
+  std::unordered_map<std::size_t, std::uint32_t> first_of_query;
+  first_of_query.reserve(definitions.size());
+  std::string key;
+  std::string first_key;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> twin_pairs;  // (first rule, twin), twins ascending
   if (std::vector<RuleSetError> errors = parse_all(definitions, core->rules); !errors.empty()) {
     return make_unexpected(std::move(errors));
   }
@@ -362,7 +401,27 @@ Expected<RuleSet::Unindexed, std::vector<RuleSetError>> RuleSet::compile_unindex
       }
     }
     const auto node_base = static_cast<std::uint32_t>(core->program.nodes.size());
-    core->entries.push_back(RuleEntry{append_program(rule.query, term_ids, core->program), !definition.feeds.empty()});
+    core->entries.push_back(
+        RuleEntry{append_program(rule.query, term_ids, core->program), !definition.feeds.empty(), false, false});
+    if (definition.feeds.empty()) {
+      const std::uint32_t root = core->entries.back().root;
+      const auto node_end = static_cast<std::uint32_t>(core->program.nodes.size());
+      program_key(core->program, node_base, node_end, root, key);
+      const auto [first, inserted] =
+          first_of_query.try_emplace(std::hash<std::string_view>{}(key), static_cast<std::uint32_t>(d));
+      if (!inserted) {
+        const std::uint32_t f = first->second;
+        const std::uint32_t first_root = core->entries[f].root;
+        const std::uint32_t first_base = first_root - core->rules[f].query.root();
+        program_key(core->program, first_base,
+                    first_base + static_cast<std::uint32_t>(core->rules[f].query.nodes().size()), first_root,
+                    first_key);
+        if (first_key == key) {
+          core->entries.back().twin = true;
+          twin_pairs.emplace_back(f, static_cast<std::uint32_t>(d));
+        }
+      }
+    }
     core->program.node_bigrams.resize(core->program.nodes.size());
     for (std::uint32_t n = 0; n < rule.query.nodes().size(); ++n) {
       const QueryNode& node = rule.query.nodes()[n];
@@ -395,6 +454,21 @@ Expected<RuleSet::Unindexed, std::vector<RuleSetError>> RuleSet::compile_unindex
     }
   }
   core->prefix_lengths = core->prefixes.lengths();
+  if (!twin_pairs.empty()) {
+    // Grouped by first rule, each group's twins in definition order.
+    std::stable_sort(twin_pairs.begin(), twin_pairs.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    core->twin_offsets.assign(definitions.size() + 1, 0);
+    for (const auto& pair : twin_pairs) {
+      ++core->twin_offsets[pair.first + 1];
+      core->entries[pair.first].has_twins = true;
+    }
+    std::partial_sum(core->twin_offsets.begin(), core->twin_offsets.end(), core->twin_offsets.begin());
+    core->twins.reserve(twin_pairs.size());
+    for (const auto& pair : twin_pairs) {
+      core->twins.push_back(pair.second);
+    }
+  }
   Unindexed rules;
   rules.core_ = std::move(core);
   return rules;
@@ -423,6 +497,9 @@ void RuleSet::build_index(const TermFrequencies* frequencies) {
   always_.clear();
   std::vector<std::uint32_t> required;
   for (std::uint32_t r = 0; r < core_->entries.size(); ++r) {
+    if (core_->entries[r].twin) {
+      continue;  // matched through its first
+    }
     std::optional<Keys> keys = presearch_keys(core_->program, costs, core_->entries[r].root);
     // Besides its index term, a candidate must contain the rarest other terms it requires: a
     // probe of the item's term table each, far cheaper than evaluating `name AND common-word`
@@ -602,6 +679,9 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
   scratch.spans_.clear();
   Evaluator evaluator(core.program, item, buffers.evaluator);
   std::vector<SegmentSpan>& segment_spans = buffers.segment_spans;
+  std::vector<RuleMatch>& twin_matches = buffers.twin_matches;
+  twin_matches.clear();
+  const bool twins = !brute_force && !core.twins.empty();
   for (const std::uint32_t r : candidates) {
     if (core.entries[r].feed_filter && !feed_allowed(core.rules[r], item)) {
       continue;
@@ -611,8 +691,24 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     if (evaluator.matches(core.entries[r].root, segment_spans)) {
       const auto first = static_cast<std::uint32_t>(scratch.spans_.size());
       append_spans(segment_spans, buffers.merged_spans, item, scratch.spans_);
-      scratch.matches_.push_back(RuleMatch{r, first, static_cast<std::uint32_t>(scratch.spans_.size()) - first});
+      const RuleMatch found{r, first, static_cast<std::uint32_t>(scratch.spans_.size()) - first};
+      scratch.matches_.push_back(found);
+      if (twins && core.entries[r].has_twins) {
+        for (std::uint32_t t = core.twin_offsets[r]; t < core.twin_offsets[r + 1]; ++t) {
+          twin_matches.push_back(RuleMatch{core.twins[t], found.first_span, found.span_count});
+        }
+      }
     }
+  }
+  if (!twin_matches.empty()) {
+    // Twins share their first's spans and join the matches in definition order.
+    std::sort(twin_matches.begin(), twin_matches.end(),
+              [](const RuleMatch& a, const RuleMatch& b) { return a.rule < b.rule; });
+    std::vector<RuleMatch>& merged = buffers.merged_matches;
+    merged.resize(scratch.matches_.size() + twin_matches.size());
+    std::merge(scratch.matches_.begin(), scratch.matches_.end(), twin_matches.begin(), twin_matches.end(),
+               merged.begin(), [](const RuleMatch& a, const RuleMatch& b) { return a.rule < b.rule; });
+    std::swap(scratch.matches_, merged);
   }
   if (stats != nullptr) {
     stats->candidates += candidates.size();

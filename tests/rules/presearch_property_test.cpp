@@ -87,8 +87,15 @@ class Generator {
 
 TEST(PresearchProperty, IndexedMatchingEqualsBruteForce) {
   Generator generator(20261128);
+  std::mt19937 repeats(7);
   std::vector<RuleDefinition> definitions;
   while (definitions.size() < 1000) {
+    if (definitions.size() % 10 == 9) {
+      // One rule in ten repeats an earlier query (matched through the first: RuleSet's twins).
+      std::string query = definitions[repeats() % definitions.size()].query;
+      definitions.push_back(RuleDefinition{"r" + std::to_string(definitions.size()), std::move(query), {}});
+      continue;
+    }
     std::string query = generator.query();
     if (parse_query(query).has_value()) {  // skips the generated pure negations
       definitions.push_back(RuleDefinition{"r" + std::to_string(definitions.size()), std::move(query), {}});

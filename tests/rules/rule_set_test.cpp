@@ -349,6 +349,36 @@ TEST(RuleSetMatch, ResultsInDefinitionOrderAndStatsCountCandidates) {
   EXPECT_EQ(stats.matches, 2U);
 }
 
+TEST(RuleSetMatch, RulesOfOneQueryAreEvaluatedOnceAndMatchTogether) {
+  // Desks that follow the same watch each have a rule for it: the query is evaluated once, and its
+  // match (with its spans) is each rule's, in definition order. A feed filter keeps a rule apart.
+  const Item item = seed_item();
+  auto set = RuleSet::compile({RuleDefinition{"bbc-only", "isis", {"bbc"}},
+                               RuleDefinition{"a", "\"Syrian regime\" AND isis", {}}, RuleDefinition{"b", "isis", {}},
+                               RuleDefinition{"c", "\"Syrian   regime\"   AND isis", {}},
+                               RuleDefinition{"title-only", "title:isis", {}}, RuleDefinition{"d", "isis", {}},
+                               RuleDefinition{"e", "/syri\\w+/", {}}, RuleDefinition{"absent", "beirut", {}},
+                               RuleDefinition{"f", "/syri\\w+/", {}}, RuleDefinition{"absent-too", "beirut", {}}});
+  ASSERT_TRUE(set.has_value());
+  const MatchInput input{item, "trt-world", seed_tags, "en"};
+  MatchStats stats;
+  const auto result = set->match(input, stats);
+  std::vector<std::string> names;
+  for (const auto& match : result) {
+    names.push_back(match.rule);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "b", "c", "title-only", "d", "e", "f"}));
+  EXPECT_EQ(result, set->match_brute_force(input));
+  ASSERT_EQ(result.size(), 7U);
+  EXPECT_EQ(result[2].why, result[0].why);
+  EXPECT_EQ(result[4].why, result[1].why);
+  EXPECT_EQ(result[6].why, result[5].why);
+  // Evaluated: bbc-only (a candidate its feed filter turns down), a, b, title-only and e.
+  EXPECT_EQ(stats.candidates, 5U);
+  EXPECT_EQ(stats.matches, 7U);
+  EXPECT_EQ(set->always_checked(), 1U);  // e, not its twin f
+}
+
 TEST(RuleSetMatch, EmptySetMatchesNothing) {
   const RuleSet set;
   const Item item = seed_item();

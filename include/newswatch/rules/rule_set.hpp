@@ -182,6 +182,8 @@ class RuleSet {
   struct RuleEntry {
     std::uint32_t root = 0;    ///< Root node in program.nodes.
     bool feed_filter = false;  ///< Whether the rule is limited to some feeds.
+    bool twin = false;         ///< A twin of an earlier rule (see Core::twins): not indexed.
+    bool has_twins = false;    ///< Later rules are its twins.
   };
 
   // Everything but the index: compiled once, shared by reindexed() copies.
@@ -194,6 +196,12 @@ class RuleSet {
     TermMap bigrams;                            ///< Adjacent token pairs of phrases (bigram_text()).
     std::vector<std::uint32_t> prefix_lengths;  ///< Distinct stem lengths in bytes, ascending.
     std::vector<TermWeight> weights;            ///< Term id -> weighting.
+    /// Rules whose query is an earlier rule's, neither limited to some feeds: watch lists repeat a
+    /// query for each desk or target that follows it. Only the first is indexed and evaluated; its
+    /// match is theirs, spans and all. Rule -> [twin_offsets[r], twin_offsets[r + 1]) in `twins`;
+    /// both empty when no rule has a twin.
+    std::vector<std::uint32_t> twin_offsets;
+    std::vector<std::uint32_t> twins;
   };
 
   std::shared_ptr<const Core> core_;
