@@ -11,7 +11,8 @@
 namespace newswatch::rules {
 
 void ItemTerms::reset(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
-                      const RuleSet::TermMap& bigrams, const std::vector<std::uint32_t>& prefix_lengths) {
+                      const RuleSet::TermMap& bigrams, const std::vector<std::uint32_t>& prefix_lengths,
+                      const PrefixHeads& prefix_heads) {
   const Item& item = input.item;
   segments_.clear();
   occurrences_.clear();
@@ -34,7 +35,7 @@ void ItemTerms::reset(const MatchInput& input, const RuleSet::TermMap& words, co
     segments_.push_back(Segment{field_category, static_cast<std::uint32_t>(i), item.categories[i]});
   }
   for (std::uint32_t s = 0; s < segments_.size(); ++s) {
-    add_segment_tokens(s, words, prefixes, bigrams, prefix_lengths);
+    add_segment_tokens(s, words, prefixes, bigrams, prefix_lengths, prefix_heads);
   }
   // The last segment is the link, which only site: looks at; feed: and lang: occurrences sit
   // there too, with an empty span.
@@ -79,7 +80,7 @@ void ItemTerms::reset(const MatchInput& input, const RuleSet::TermMap& words, co
 
 void ItemTerms::add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap& words,
                                    const RuleSet::TermMap& prefixes, const RuleSet::TermMap& bigrams,
-                                   const std::vector<std::uint32_t>& prefix_lengths) {
+                                   const std::vector<std::uint32_t>& prefix_lengths, const PrefixHeads& prefix_heads) {
   text::TokenList& tokens = scratch_;
   text::tokenize_into(segments_[segment].text, tokens);
   // Two passes: the first hashes every token (and its prefixes of indexed stem lengths), drops
@@ -117,6 +118,9 @@ void ItemTerms::add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap
     }
     previous_hash = word_hash;
     previous_known = known;
+    if (!prefix_heads.may_start(token)) {
+      continue;
+    }
     for (const std::uint32_t length : prefix_lengths) {
       if (length > token.size()) {
         break;

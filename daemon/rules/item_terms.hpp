@@ -56,7 +56,8 @@ class ItemTerms {
   /// Tokenizes every field of the item and keeps the tokens the dictionaries know, replacing the
   /// previous item.
   void reset(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
-             const RuleSet::TermMap& bigrams, const std::vector<std::uint32_t>& prefix_lengths);
+             const RuleSet::TermMap& bigrams, const std::vector<std::uint32_t>& prefix_lengths,
+             const PrefixHeads& prefix_heads);
 
   /// Occurrences of a term, sorted by (segment, position); empty when absent.
   [[nodiscard]] std::span<const Occurrence> find(std::uint32_t term) const;
@@ -72,7 +73,8 @@ class ItemTerms {
 
  private:
   void add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
-                          const RuleSet::TermMap& bigrams, const std::vector<std::uint32_t>& prefix_lengths);
+                          const RuleSet::TermMap& bigrams, const std::vector<std::uint32_t>& prefix_lengths,
+                          const PrefixHeads& prefix_heads);
   void add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value, std::size_t begin = 0,
                   std::size_t end = 0);
 

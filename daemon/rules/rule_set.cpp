@@ -454,6 +454,7 @@ Expected<RuleSet::Unindexed, std::vector<RuleSetError>> RuleSet::compile_unindex
     }
   }
   core->prefix_lengths = core->prefixes.lengths();
+  core->prefix_heads = PrefixHeads(core->prefixes.terms());
   if (!twin_pairs.empty()) {
     // Grouped by first rule, each group's twins in definition order.
     std::stable_sort(twin_pairs.begin(), twin_pairs.end(),
@@ -609,7 +610,7 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
   const Core& core = *core_;
   MatchScratch::Buffers& buffers = *scratch.buffers_;
   ItemTerms& item = buffers.item;
-  item.reset(input, core.words, core.prefixes, core.bigrams, core.prefix_lengths);
+  item.reset(input, core.words, core.prefixes, core.bigrams, core.prefix_lengths, core.prefix_heads);
   std::vector<std::uint32_t>& candidates = buffers.candidates;
   candidates.clear();
   if (brute_force) {
@@ -670,9 +671,15 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     }
     for (const std::uint32_t r : candidates) {
       __builtin_prefetch(&core.program.nodes[core.entries[r].root]);
+      if (core.entries[r].has_twins) {
+        __builtin_prefetch(&core.twin_offsets[r]);
+      }
     }
     for (const std::uint32_t r : candidates) {
       __builtin_prefetch(core.program.operands.data() + core.program.nodes[core.entries[r].root].first);
+      if (core.entries[r].has_twins) {
+        __builtin_prefetch(&core.twins[core.twin_offsets[r]]);
+      }
     }
   }
   scratch.matches_.clear();

@@ -125,4 +125,31 @@ std::vector<std::uint32_t> TermDictionary::lengths() const {
   return out;
 }
 
+std::vector<std::string_view> TermDictionary::terms() const {
+  std::vector<std::string_view> out;
+  out.reserve(size_);
+  for (const Slot& slot : slots_) {
+    if (slot.id != npos) {
+      out.push_back(std::string_view(arena_).substr(slot.offset, slot.length));
+    }
+  }
+  return out;
+}
+
+PrefixHeads::PrefixHeads(const std::vector<std::string_view>& stems) {
+  if (stems.empty()) {
+    return;
+  }
+  std::size_t shortest = stems.front().size();
+  for (const std::string_view stem : stems) {
+    shortest = std::min(shortest, stem.size());
+  }
+  head_bytes_ = std::min<std::size_t>(shortest, 4);
+  bits_.assign((std::size_t{1} << bit_count_log2) / 64, 0);
+  for (const std::string_view stem : stems) {
+    const std::uint32_t bit = position(stem);
+    bits_[bit >> 6U] |= std::uint64_t{1} << (bit & 63U);
+  }
+}
+
 }  // namespace newswatch::rules

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace newswatch::rules {
@@ -89,6 +91,47 @@ TEST(TermDictionary, ListsDistinctLengths) {
   dictionary.insert("xyz", 1);
   dictionary.insert("sanction", 2);
   EXPECT_EQ(dictionary.lengths(), (std::vector<std::uint32_t>{3, 8}));
+}
+
+TEST(PrefixHeads, LetsThroughEveryTokenAStemStarts) {
+  // Stems of 3 to 9 bytes, ASCII and two-byte UTF-8: the head is the shortest stem's 3 bytes.
+  const std::vector<std::string> stems = {"gov", "presid", "инфл", "klimaw", "ökonom", "tsunam"};
+  const PrefixHeads heads(std::vector<std::string_view>(stems.begin(), stems.end()));
+  for (const std::string& stem : stems) {
+    EXPECT_TRUE(heads.may_start(stem)) << stem;
+    EXPECT_TRUE(heads.may_start(stem + "ent")) << stem;
+  }
+  EXPECT_FALSE(heads.may_start("go"));  // shorter than any stem
+  EXPECT_FALSE(heads.may_start(""));
+  // Most tokens no stem starts are ruled out (a few may share a bit with a head).
+  int passed = 0;
+  for (const std::string& token : terms_of_every_length('m')) {
+    passed += heads.may_start(token) ? 1 : 0;
+  }
+  EXPECT_LT(passed, 4);
+}
+
+TEST(PrefixHeads, WithoutStemsLetsNothingThrough) {
+  const PrefixHeads none;
+  EXPECT_FALSE(none.may_start("government"));
+  const PrefixHeads empty_list(std::vector<std::string_view>{});
+  EXPECT_FALSE(empty_list.may_start("government"));
+}
+
+TEST(TermDictionary, TermsListsEveryTermOnce) {
+  TermDictionary dictionary;
+  const std::vector<std::string> terms = terms_of_every_length('k');
+  for (std::uint32_t i = 0; i < terms.size(); ++i) {
+    dictionary.insert(terms[i], i);
+  }
+  std::vector<std::string> listed;
+  for (const std::string_view term : dictionary.terms()) {
+    listed.emplace_back(term);
+  }
+  std::sort(listed.begin(), listed.end());
+  std::vector<std::string> expected = terms;
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(listed, expected);
 }
 
 }  // namespace

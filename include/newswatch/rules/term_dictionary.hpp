@@ -65,6 +65,8 @@ class TermDictionary {
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   /// Distinct term lengths in bytes, ascending.
   [[nodiscard]] std::vector<std::uint32_t> lengths() const;
+  /// Every term, in no particular order (views into the dictionary).
+  [[nodiscard]] std::vector<std::string_view> terms() const;
 
   /// The hash every lookup starts with.
   static std::uint64_t hash(std::string_view term) noexcept;
@@ -143,5 +145,41 @@ inline void TermDictionary::prefetch(std::uint64_t term_hash) const noexcept {
     __builtin_prefetch(&slots_[term_hash & (slots_.size() - 1)]);
   }
 }
+
+/// The first bytes of a set of prefix stems, as a bit set. Matching looks a token up at every
+/// stem length some rule uses; a token whose first bytes start no stem is ruled out by one probe
+/// of this set (4 KB, so it stays in the first-level cache), before any of those lookups. The
+/// head is as long as the shortest stem, at most 4 bytes.
+class PrefixHeads {
+ public:
+  /// Lets no token through.
+  PrefixHeads() = default;
+  /// The heads of `stems` (none of them empty).
+  explicit PrefixHeads(const std::vector<std::string_view>& stems);
+
+  /// False when no stem can be a prefix of `token`.
+  [[nodiscard]] bool may_start(std::string_view token) const noexcept {
+    if (bits_.empty() || token.size() < head_bytes_) {
+      return false;
+    }
+    const std::uint32_t bit = position(token);
+    return ((bits_[bit >> 6U] >> (bit & 63U)) & 1U) != 0;
+  }
+
+ private:
+  static constexpr std::uint32_t bit_count_log2 = 15;
+
+  // Requires token.size() >= head_bytes_.
+  [[nodiscard]] std::uint32_t position(std::string_view token) const noexcept {
+    std::uint32_t head = 0;
+    for (std::size_t i = 0; i < head_bytes_; ++i) {
+      head |= static_cast<std::uint32_t>(static_cast<unsigned char>(token[i])) << (8U * i);
+    }
+    return (head * 0x9E3779B1U) >> (32U - bit_count_log2);
+  }
+
+  std::vector<std::uint64_t> bits_;  ///< Empty when there are no stems.
+  std::size_t head_bytes_ = 0;
+};
 
 }  // namespace newswatch::rules
