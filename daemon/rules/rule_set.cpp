@@ -681,6 +681,13 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
         __builtin_prefetch(&core.twins[core.twin_offsets[r]]);
       }
     }
+    // The children of an AND, OR, NOT or NEAR root sit together, just before it.
+    for (const std::uint32_t r : candidates) {
+      const QueryNode& root = core.program.nodes[core.entries[r].root];
+      if (!is_term_node(root.kind) && root.kind != QueryNodeKind::regex) {
+        __builtin_prefetch(&core.program.nodes[core.program.operands[root.first]]);
+      }
+    }
   }
   scratch.matches_.clear();
   scratch.spans_.clear();
