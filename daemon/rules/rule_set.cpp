@@ -168,6 +168,30 @@ void append_spans(std::vector<SegmentSpan>& spans, std::vector<SegmentSpan>& mer
   }
 }
 
+bool is_token_node(QueryNodeKind kind) {
+  return kind == QueryNodeKind::word || kind == QueryNodeKind::prefix || kind == QueryNodeKind::phrase;
+}
+
+// As Evaluator::matches() then append_spans() for a node of one token: the term's occurrences in
+// the node's fields, touching ones joined. Appends nothing and returns false when there are none.
+bool append_term_spans(const QueryNode& node, std::uint32_t term, const ItemTerms& item, std::vector<MatchSpan>& out) {
+  const std::size_t mark = out.size();
+  std::uint32_t current = UINT32_MAX;
+  for (const Occurrence& at : item.find(term)) {
+    const Segment& segment = item.segments()[at.segment];
+    if ((segment.field & node.fields) == 0) {
+      continue;
+    }
+    if (at.segment == current && at.begin <= out.back().end) {
+      out.back().end = std::max(out.back().end, at.end);
+      continue;
+    }
+    current = at.segment;
+    out.push_back(MatchSpan{segment.field, segment.index, at.begin, at.end});
+  }
+  return out.size() > mark;
+}
+
 bool has_required_terms(const RuleSet::RequiredTerms& check, const ItemTerms& item) {
   for (const std::uint32_t term : check.terms) {
     if (term == TermDictionary::npos) {
@@ -700,11 +724,22 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     if (core.entries[r].feed_filter && !feed_allowed(core.rules[r], item)) {
       continue;
     }
-    segment_spans.clear();
-    // One evaluation gives both the verdict and the spans.
-    if (evaluator.matches(core.entries[r].root, segment_spans)) {
-      const auto first = static_cast<std::uint32_t>(scratch.spans_.size());
-      append_spans(segment_spans, buffers.merged_spans, item, scratch.spans_);
+    const auto first = static_cast<std::uint32_t>(scratch.spans_.size());
+    const QueryNode& root = core.program.nodes[core.entries[r].root];
+    bool matched = false;
+    if (root.count == 1 && is_token_node(root.kind)) {
+      // A lone word, prefix or one-word phrase (a name, a broad common word): its occurrences
+      // in scope are its spans, already in item order.
+      matched = append_term_spans(root, core.program.operands[root.first], item, scratch.spans_);
+    } else {
+      segment_spans.clear();
+      // One evaluation gives both the verdict and the spans.
+      if (evaluator.matches(core.entries[r].root, segment_spans)) {
+        append_spans(segment_spans, buffers.merged_spans, item, scratch.spans_);
+        matched = true;
+      }
+    }
+    if (matched) {
       const RuleMatch found{r, first, static_cast<std::uint32_t>(scratch.spans_.size()) - first};
       scratch.matches_.push_back(found);
       if (twins && core.entries[r].has_twins) {

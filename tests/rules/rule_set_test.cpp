@@ -200,6 +200,32 @@ TEST(RuleSetWhy, PhraseSpansTheTokensInTheOriginalTitle) {
   EXPECT_EQ(result[0].why[0].spans, (Spans{span_of(item.title, "ISIS coalition")}));
 }
 
+TEST(RuleSetWhy, ALoneTermSpansEveryOccurrenceInScopeAndJoinsTouchingOnes) {
+  // Ideographs are tokens of their own, so a repeated one touches itself. A rule of one term takes
+  // a shorter path than the evaluator; both must give the same spans.
+  Item item;
+  item.title = "東東京タワー 東";
+  item.summary = "東 and once more 東";
+  auto set = RuleSet::compile({RuleDefinition{"alone", "東", {}}, RuleDefinition{"evaluated", "東 OR zzqqxx", {}},
+                               RuleDefinition{"summary-only", "summary:東", {}}, RuleDefinition{"prefix", "tower*", {}},
+                               RuleDefinition{"absent", "beirut", {}}});
+  ASSERT_TRUE(set.has_value());
+  const auto result = set->match(MatchInput{item, "feed", no_tags, "ja"});
+  ASSERT_EQ(result.size(), 3U);
+  const std::vector<FieldSpans> every = {{"title", {{0, 6}, span_of(item.title, " 東")}},
+                                         {"summary", {{0, 3}, span_of(item.summary, " 東")}}};
+  // span_of(" 東") starts at the space: the span is the ideograph after it.
+  std::vector<FieldSpans> expected = every;
+  expected[0].spans[1].first += 1;
+  expected[1].spans[1].first += 1;
+  EXPECT_EQ(result[0].rule, "alone");
+  EXPECT_EQ(result[0].why, expected);
+  EXPECT_EQ(result[1].rule, "evaluated");
+  EXPECT_EQ(result[1].why, expected);
+  EXPECT_EQ(result[2].rule, "summary-only");
+  EXPECT_EQ(result[2].why, (std::vector<FieldSpans>{expected[1]}));
+}
+
 TEST(RuleSetWhy, AndReportsEveryFieldInItemOrder) {
   const Item item = seed_item();
   auto set = RuleSet::compile({RuleDefinition{"r", "coalition AND Assad", {}}});
