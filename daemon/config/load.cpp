@@ -28,8 +28,8 @@ using detail::Diagnostics;
 
 /// From this size on, a config's load reserves huge pages for its heap (see large_heap.hpp): a
 /// config of 100,000 rules is 8 MB, one of hundreds is tens of KB.
-constexpr std::uintmax_t large_config_bytes = std::uintmax_t{1} << 20U;
-constexpr std::uintmax_t max_heap_reserve = std::uintmax_t{1} << 30U;
+constexpr std::size_t large_config_bytes = std::size_t{1} << 20U;
+constexpr std::size_t max_heap_reserve = std::size_t{1} << 30U;
 
 constexpr std::array<std::string_view, 4> top_level_keys{"daemon", "feed", "rule", "target"};
 
@@ -306,16 +306,6 @@ LoadOutcome load_config_file(const std::filesystem::path& main_file) {
     paths.insert(paths.end(), drop_ins.begin(), drop_ins.end());
   }
 
-  // A large config (tens of thousands of rules) grows a tree of about 16 bytes of heap for each of
-  // its bytes, in huge pages.
-  std::uintmax_t total_bytes = 0;
-  for (const auto& path : paths) {
-    const std::uintmax_t size = std::filesystem::file_size(path, error);
-    total_bytes += error ? 0 : size;
-  }
-  if (total_bytes >= large_config_bytes) {
-    detail::reserve_huge_heap(static_cast<std::size_t>(std::min<std::uintmax_t>(total_bytes * 16, max_heap_reserve)));
-  }
   LoadOutcome failed;
   std::vector<SourceFile> files;
   for (const auto& path : paths) {
@@ -330,6 +320,15 @@ LoadOutcome load_config_file(const std::filesystem::path& main_file) {
   }
   if (!failed.diagnostics.empty()) {
     return failed;
+  }
+  // A large config (tens of thousands of rules) grows a tree of about 16 bytes of heap for each of
+  // its bytes, in huge pages.
+  std::size_t total_bytes = 0;
+  for (const SourceFile& file : files) {
+    total_bytes += file.text.size();
+  }
+  if (total_bytes >= large_config_bytes) {
+    detail::reserve_huge_heap(std::min(total_bytes * 16, max_heap_reserve));
   }
   return load_config(files, Environment::from_process());
 }
