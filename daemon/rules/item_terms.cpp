@@ -10,9 +10,8 @@
 
 namespace newswatch::rules {
 
-void ItemTerms::reset(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
-                      const RuleSet::TermMap& bigrams, const std::vector<std::uint32_t>& prefix_lengths,
-                      const PrefixHeads& prefix_heads) {
+void ItemTerms::reset(const MatchInput& input, const TermSources& sources) {
+  const RuleSet::TermMap& words = sources.words;
   const Item& item = input.item;
   segments_.clear();
   occurrences_.clear();
@@ -35,7 +34,7 @@ void ItemTerms::reset(const MatchInput& input, const RuleSet::TermMap& words, co
     segments_.push_back(Segment{field_category, static_cast<std::uint32_t>(i), item.categories[i]});
   }
   for (std::uint32_t s = 0; s < segments_.size(); ++s) {
-    add_segment_tokens(s, words, prefixes, bigrams, prefix_lengths, prefix_heads);
+    add_segment_tokens(s, sources);
   }
   // The last segment is the link, which only site: looks at; feed: and lang: occurrences sit
   // there too, with an empty span.
@@ -78,9 +77,8 @@ void ItemTerms::reset(const MatchInput& input, const RuleSet::TermMap& words, co
   normalized_.resize(segments_.size());
 }
 
-void ItemTerms::add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap& words,
-                                   const RuleSet::TermMap& prefixes, const RuleSet::TermMap& bigrams,
-                                   const std::vector<std::uint32_t>& prefix_lengths, const PrefixHeads& prefix_heads) {
+void ItemTerms::add_segment_tokens(std::uint32_t segment, const TermSources& sources) {
+  const auto& [words, prefixes, bigrams, prefix_lengths, prefix_heads] = sources;
   text::TokenList& tokens = scratch_;
   text::tokenize_into(segments_[segment].text, tokens);
   // Two passes: the first hashes every token (and its prefixes of indexed stem lengths), drops

@@ -30,6 +30,15 @@ inline std::string_view bigram_text(std::uint64_t first, std::uint64_t second, s
   return std::string_view(buffer.data(), buffer.size());
 }
 
+/// The dictionaries of a rule set that an item's tokens are looked up in.
+struct TermSources {
+  const RuleSet::TermMap& words;                     ///< Whole tokens and site/feed/lang keys.
+  const RuleSet::TermMap& prefixes;                  ///< Prefix stems.
+  const RuleSet::TermMap& bigrams;                   ///< Adjacent token pairs of phrases.
+  const std::vector<std::uint32_t>& prefix_lengths;  ///< Distinct stem lengths in bytes, ascending.
+  const PrefixHeads& prefix_heads;                   ///< First bytes of the stems.
+};
+
 /// A dictionary term found in an item.
 struct Occurrence {
   std::uint32_t term = 0;
@@ -55,9 +64,7 @@ class ItemTerms {
   ItemTerms() = default;
   /// Tokenizes every field of the item and keeps the tokens the dictionaries know, replacing the
   /// previous item.
-  void reset(const MatchInput& input, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
-             const RuleSet::TermMap& bigrams, const std::vector<std::uint32_t>& prefix_lengths,
-             const PrefixHeads& prefix_heads);
+  void reset(const MatchInput& input, const TermSources& sources);
 
   /// Occurrences of a term, sorted by (segment, position); empty when absent.
   [[nodiscard]] std::span<const Occurrence> find(std::uint32_t term) const;
@@ -72,9 +79,7 @@ class ItemTerms {
   [[nodiscard]] const std::vector<std::string>& feed_tags() const noexcept { return feed_tags_; }
 
  private:
-  void add_segment_tokens(std::uint32_t segment, const RuleSet::TermMap& words, const RuleSet::TermMap& prefixes,
-                          const RuleSet::TermMap& bigrams, const std::vector<std::uint32_t>& prefix_lengths,
-                          const PrefixHeads& prefix_heads);
+  void add_segment_tokens(std::uint32_t segment, const TermSources& sources);
   void add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value, std::size_t begin = 0,
                   std::size_t end = 0);
 

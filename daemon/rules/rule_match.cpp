@@ -165,7 +165,7 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
   const Core& core = *core_;
   MatchScratch::Buffers& buffers = *scratch.buffers_;
   ItemTerms& item = buffers.item;
-  item.reset(input, core.words, core.prefixes, core.bigrams, core.prefix_lengths, core.prefix_heads);
+  item.reset(input, TermSources{core.words, core.prefixes, core.bigrams, core.prefix_lengths, core.prefix_heads});
   std::vector<std::uint32_t>& candidates = buffers.candidates;
   candidates.clear();
   if (brute_force) {
