@@ -16,7 +16,7 @@ namespace newswatch::parse {
 namespace {
 
 /// The largest document parse_feed accepts.
-constexpr std::size_t max_document_size = 64U * 1024U * 1024U;
+constexpr std::size_t max_document_size = std::size_t{64} * 1024 * 1024;
 
 /// pugixml flags: no entity decoding (parse_escapes off) so that HTML entities such as &nbsp; that
 /// XML does not define survive for our own decoder, CDATA kept, text stored in the element itself.
@@ -77,7 +77,7 @@ std::optional<std::string> html_page_error(std::string_view text) {
   if (!starts_with_ignoring_case(rest, "<!doctype html") && !starts_with_ignoring_case(rest, "<html")) {
     return std::nullopt;
   }
-  const std::string_view head = rest.substr(0, 64 * 1024);
+  const std::string_view head = rest.substr(0, std::size_t{64} * 1024);
   std::string title;
   if (const std::size_t open = find_ignoring_case(head, "<title"); open != std::string_view::npos) {
     const std::size_t start = head.find('>', open);
@@ -202,9 +202,14 @@ Expected<ParsedFeed, ParseError> parse_xml_feed(std::string_view bytes, const Pa
     return make_unexpected(ParseError{std::move(*html_error)});
   }
   // pugixml parses in place, overwriting `document`; a broken document is decoded again below.
+  // It also overwrites the buffer's last byte with its terminator: a value the document breaks
+  // off in would lose that byte, and with it half of a character. A terminator of our own is
+  // what it overwrites instead.
+  const std::size_t markup_bytes = document.size() - first_tag;
+  document.push_back('\0');
   pugi::xml_document xml;
-  const pugi::xml_parse_result result = xml.load_buffer_inplace(
-      document.data() + first_tag, document.size() - first_tag, xml_parse_flags, pugi::encoding_utf8);
+  const pugi::xml_parse_result result =
+      xml.load_buffer_inplace(document.data() + first_tag, markup_bytes + 1, xml_parse_flags, pugi::encoding_utf8);
   const pugi::xml_node root = xml.document_element();
   if (!root) {
     return make_unexpected(ParseError{std::string("not XML: ") + result.description() + " at byte " +

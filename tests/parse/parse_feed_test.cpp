@@ -6,6 +6,7 @@
 #include <string>
 
 #include "fixture.hpp"
+#include "newswatch/text/utf8.hpp"
 
 namespace newswatch::parse {
 namespace {
@@ -116,6 +117,16 @@ TEST(ParseRecovery, CutRightAfterAnItemKeepsIt) {
   const auto parsed = parse_feed("<rss><channel><item><title>a</title></item><item><title>b</title></item>", {});
   ASSERT_TRUE(parsed) << parsed.error().message;
   EXPECT_EQ(parsed->items.size(), 2U);
+}
+
+TEST(ParseRecovery, CutInsideAValueKeepsItsLastCharacterWhole) {
+  // The document breaks off inside an attribute value that ends in a two-byte character: the
+  // value keeps that character whole, never half of it.
+  const auto parsed =
+      parse_feed("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>T</title><link href=\"/caf\xC3\xA9", {});
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_TRUE(text::is_valid_utf8(parsed->link)) << parsed->link;
+  EXPECT_EQ(parsed->title, "T");
 }
 
 struct CharsetCase {
