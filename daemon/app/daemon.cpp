@@ -122,6 +122,9 @@ bool Daemon::start() {
   live_rules_.store(current_.rules);
   // Workers read each feed's stored items through connections of their own.
   readers_ = std::make_unique<store::ReaderPool>(store::SqliteStore::reader_opener(config->daemon.state_dir));
+  // Polls are written on a thread of their own: a slow commit never holds up the loop.
+  writer_ = std::make_unique<store::StoreThread>(
+      store::SqliteStore::writer_opener(config->daemon.state_dir, checkpointer_ != nullptr));
   recorder_ = std::make_unique<pipeline::Recorder>(*store_, pipeline::recorder_settings(*config));
   recorder_->observe_terms(&frequencies_);
   if (auto index = recorder_->load(now_seconds()); !index) {
@@ -146,7 +149,7 @@ bool Daemon::start() {
   poller_ = std::make_unique<pipeline::FeedPoller>(
       pipeline::FeedPoller::Parts{io_, workers_, *store_, *recorder_,
                                   pipeline::make_fetch_function(*client_, config->daemon), worker_stages(),
-                                  readers_.get()},
+                                  readers_.get(), writer_.get()},
       pipeline::poll_cycle_settings(config->daemon));
 
   signals_.add(SIGHUP);

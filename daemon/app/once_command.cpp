@@ -228,6 +228,12 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
   }
 
   boost::asio::io_context io;
+  // The polls are written through a connection of their own, on a thread of their own: the loop
+  // stages the next polls while a batch commits. A dry run writes nothing.
+  std::optional<store::StoreThread> writer;
+  if (!options.dry_run) {
+    writer.emplace(store::SqliteStore::writer_opener(config.daemon.state_dir, checkpointer != nullptr));
+  }
   // Parsing and matching are the CPU work; the loop thread only drives sockets.
   boost::asio::thread_pool workers(std::max(1U, std::thread::hardware_concurrency()));
   net::HttpClientOptions client_options;
@@ -238,7 +244,8 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
   net::HttpClient client(io, client_options);
 
   pipeline::PollCycle cycle({io, workers, **store, recorder, pipeline::make_fetch_function(client, config.daemon),
-                             pipeline::make_worker_stages(config.daemon, *rule_set), readers ? &*readers : nullptr},
+                             pipeline::make_worker_stages(config.daemon, *rule_set), readers ? &*readers : nullptr,
+                             writer ? &*writer : nullptr},
                             config.feeds, pipeline::poll_cycle_settings(config.daemon));
   ProgressLine progress(io, cycle);
   // The loop must not run dry while bodies are on the worker pool.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <memory>
 #include <utility>
 
 #include "newswatch/model/time.hpp"
@@ -175,15 +176,39 @@ void FeedPoller::on_worked(std::size_t id, FeedWork work) {
   job.pending = std::move(result);
   parts_.recorder.stage(job.feed, job.state, std::move(work), change.verdict, now);
   staged_.push_back(id);
-  if (staged_.size() == 1) {
+  if (staged_.size() == 1 && !parts_.recorder.writing()) {
     // Commits once the handlers already queued have run: every poll they finish shares it.
     boost::asio::post(parts_.io, [this] { commit_staged(); });
   }
 }
 
 void FeedPoller::commit_staged() {
-  const std::vector<std::size_t> ids = std::exchange(staged_, {});
-  auto outcomes = parts_.recorder.commit();
+  if (staged_.empty() || parts_.recorder.writing()) {
+    return;  // The batch on its way to the store takes what was staged meanwhile with it when it ends.
+  }
+  std::vector<std::size_t> ids = std::exchange(staged_, {});
+  if (parts_.writer == nullptr) {
+    finish_committed(ids, parts_.recorder.commit());
+    return;
+  }
+  // One batch at a time: while the store thread writes it, the loop goes on fetching and staging,
+  // and what it stages meanwhile makes the next batch, written as soon as this one is settled.
+  auto batch = std::make_shared<Recorder::Batch>(parts_.recorder.take());
+  // The store thread touches nothing of the poller but the io_context (which outlives both): it may
+  // finish a write after the poller is gone, when a forced shutdown stopped the loop.
+  parts_.writer->post(
+      [this, io = &parts_.io, batch, ids = std::move(ids)](Expected<store::Store*, store::StoreError> store) mutable {
+        Recorder::WriteErrors errors = store ? Recorder::write(**store, batch->records())
+                                             : Recorder::WriteErrors(batch->records().size(), store.error().message);
+        boost::asio::post(*io,
+                          [this, batch = std::move(batch), ids = std::move(ids), errors = std::move(errors)]() mutable {
+                            finish_committed(ids, parts_.recorder.settle(std::move(*batch), errors));
+                            commit_staged();
+                          });
+      });
+}
+
+void FeedPoller::finish_committed(const std::vector<std::size_t>& ids, std::vector<RecordOutcome> outcomes) {
   for (std::size_t index = 0; index < ids.size(); ++index) {
     auto& job = jobs_.at(ids[index]);
     auto& outcome = outcomes.at(index);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <string_view>
 
 #include "newswatch/dedup/story_fingerprint.hpp"
@@ -145,6 +146,7 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
   // What this poll adds to the staged links and alerts, taken back should deciding it fail.
   std::vector<std::string> added_urls;
   std::vector<std::pair<std::string, std::uint64_t>> added_alerted;
+  std::vector<std::pair<std::size_t, std::size_t>> added_indexed;
 
   outcome.counts.seen = work.seen;
   const auto stored_stories = stored_stories_of_links(work, error);
@@ -198,6 +200,7 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
       }
       // It joins the index now, for the items staged after it; a failed write rebuilds the index.
       index_.add(entry.identity.fingerprint, seen.story, now);
+      added_indexed.emplace_back(current_.records_.size(), record.items.size());
       if (!entry.identity.canonical_url.empty() &&
           pending_urls_.emplace(entry.identity.canonical_url, seen.story).second) {
         added_urls.push_back(entry.identity.canonical_url);
@@ -255,42 +258,74 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
     }
     outcome.store_error = error;
     index_stale_ = true;
-    staged_.push_back(Staged{std::move(outcome), std::nullopt});
+    current_.staged_.push_back(Staged{std::move(outcome), std::nullopt});
     return;
   }
   record.state = std::move(state);
   outcome.state = record.state;
-  staged_.push_back(Staged{std::move(outcome), records_.size()});
-  records_.push_back(std::move(record));
+  current_.staged_.push_back(Staged{std::move(outcome), current_.records_.size()});
+  current_.records_.push_back(std::move(record));
+  std::move(added_urls.begin(), added_urls.end(), std::back_inserter(current_.urls_));
+  std::move(added_alerted.begin(), added_alerted.end(), std::back_inserter(current_.alerted_));
+  current_.indexed_.insert(current_.indexed_.end(), added_indexed.begin(), added_indexed.end());
 }
 
 std::vector<RecordOutcome> Recorder::commit() {
+  Batch batch = take();
+  const WriteErrors errors = settings_.dry_run ? WriteErrors(batch.records().size()) : write(store_, batch.records());
+  return settle(std::move(batch), errors);
+}
+
+Recorder::Batch Recorder::take() {
+  writing_ = true;
+  return std::exchange(current_, Batch{});
+}
+
+Recorder::WriteErrors Recorder::write(store::Store& store, std::span<const store::PollRecord> records) {
+  WriteErrors errors(records.size());
+  if (records.empty() || store.record_polls(records)) {
+    return errors;
+  }
+  // One transaction for all failed: write each poll alone, so only the bad one fails.
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (auto written = store.record_poll(records[i]); !written) {
+      errors[i] = std::move(written).error().message;
+    }
+  }
+  return errors;
+}
+
+std::vector<RecordOutcome> Recorder::settle(Batch batch, const WriteErrors& errors) {
+  writing_ = false;
   if (settings_.dry_run) {
-    for (auto& record : records_) {
+    for (auto& record : batch.records_) {
       for (auto& alert : record.alerts) {
         auto id = alert.id;
         dry_alerts_.emplace(std::move(id), std::move(alert));
       }
     }
   } else {
-    if (!records_.empty() && !write_staged()) {
-      index_stale_ = true;
+    for (auto& staged : batch.staged_) {
+      if (staged.record && errors.at(*staged.record)) {
+        staged.outcome.store_error = errors.at(*staged.record);
+        index_stale_ = true;
+      }
     }
-    pending_urls_.clear();
-    pending_alerted_.clear();
+    // What was written, the store now answers for; what was not comes back as new.
+    for (const auto& url : batch.urls_) {
+      pending_urls_.erase(url);
+    }
+    for (const auto& rule_story : batch.alerted_) {
+      pending_alerted_.erase(rule_story);
+    }
   }
-  records_.clear();
   if (index_stale_) {
-    // Forget what was decided for unwritten polls: they come back as new items and decide again.
-    index_ = dedup::StoryIndex{};
-    if (auto loaded = load(last_staged_); !loaded) {
-      spdlog::error("{}", loaded.error().message);
-    }
+    rebuild_index();
     index_stale_ = false;
   }
   std::vector<RecordOutcome> outcomes;
-  outcomes.reserve(staged_.size());
-  for (auto& staged : staged_) {
+  outcomes.reserve(batch.staged_.size());
+  for (auto& staged : batch.staged_) {
     if (staged.outcome.store_error) {
       staged.outcome.alert_ids.clear();
       staged.outcome.counts.alerts = 0;
@@ -298,26 +333,22 @@ std::vector<RecordOutcome> Recorder::commit() {
     }
     outcomes.push_back(std::move(staged.outcome));
   }
-  staged_.clear();
   return outcomes;
 }
 
-bool Recorder::write_staged() {
-  if (store_.record_polls(records_)) {
-    return true;
+void Recorder::rebuild_index() {
+  // Forget what was decided for unwritten polls: they come back as new items and decide again. The
+  // polls staged since still count, as they will be written.
+  index_ = dedup::StoryIndex{};
+  if (auto loaded = load(last_staged_); !loaded) {
+    spdlog::error("{}", loaded.error().message);
   }
-  // One transaction for all failed: write each poll alone, so only the bad one fails.
-  bool all_written = true;
-  for (auto& staged : staged_) {
-    if (!staged.record) {
-      continue;
-    }
-    if (auto written = store_.record_poll(records_.at(*staged.record)); !written) {
-      staged.outcome.store_error = written.error().message;
-      all_written = false;
+  for (const auto& [record, item] : current_.indexed_) {
+    const store::SeenItem& seen = current_.records_.at(record).items.at(item);
+    if (const auto fingerprint = dedup::decode_fingerprint(seen.fingerprint)) {
+      index_.add(*fingerprint, seen.story, seen.first_seen);
     }
   }
-  return all_written;
 }
 
 RecordOutcome Recorder::record(const Feed& feed, FeedState state, FeedWork work, PollVerdict verdict, TimePoint now) {

@@ -158,6 +158,21 @@ ReaderPool::Open SqliteStore::reader_opener(const std::filesystem::path& state_d
   };
 }
 
+ReaderPool::Open SqliteStore::writer_opener(const std::filesystem::path& state_dir, bool checkpoint_elsewhere) {
+  return [state_dir, checkpoint_elsewhere]() -> Expected<std::unique_ptr<Store>, StoreError> {
+    auto opened = open(state_dir);
+    if (!opened) {
+      return make_unexpected(std::move(opened).error());
+    }
+    if (checkpoint_elsewhere) {
+      if (auto off = (*opened)->checkpoint_in_background(); !off) {
+        return make_unexpected(std::move(off).error());
+      }
+    }
+    return std::unique_ptr<Store>(std::move(*opened));
+  };
+}
+
 StoreStatus SqliteStore::checkpoint_in_background() {
   return database_.execute("PRAGMA wal_autocheckpoint=0");
 }

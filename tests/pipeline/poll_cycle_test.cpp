@@ -16,6 +16,7 @@
 
 #include "newswatch/pipeline/stages.hpp"
 #include "newswatch/store/sqlite_store.hpp"
+#include "newswatch/store/store_thread.hpp"
 #include "support/http_server.hpp"
 #include "support/temp_dir.hpp"
 
@@ -106,6 +107,8 @@ class PollCycleTest : public ::testing::Test {
     daemon_.per_host_concurrency = 2;
     // The fixtures were published in 2014; max_item_age has its own test.
     daemon_.max_item_age = std::chrono::days{365 * 30};
+    // As `once` and `run` do: the polls are written on a store thread of their own.
+    writer_opener_ = store::SqliteStore::writer_opener(daemon_.state_dir, false);
   }
 
   /// One cycle with real parts: io_context, HttpClient, worker pool, SQLite store, rules.
@@ -139,9 +142,14 @@ class PollCycleTest : public ::testing::Test {
       if (reader_opener_) {
         readers_.emplace(reader_opener_);
       }
-      PollCycle cycle({io, workers, **store, recorder, make_fetch_function(client, daemon_),
-                       make_worker_stages(daemon_, *rules), readers_ ? &*readers_ : nullptr},
-                      feeds, poll_cycle_settings(daemon_));
+      std::optional<store::StoreThread> writer;
+      if (writer_opener_) {
+        writer.emplace(writer_opener_);
+      }
+      PollCycle cycle(
+          {io, workers, **store, recorder, make_fetch_function(client, daemon_), make_worker_stages(daemon_, *rules),
+           readers_ ? &*readers_ : nullptr, writer ? &*writer : nullptr},
+          feeds, poll_cycle_settings(daemon_));
       auto guard = boost::asio::make_work_guard(io);
       const auto started = std::chrono::steady_clock::now();
       // Held back until every poll has finished, then recorded at once.
@@ -198,7 +206,8 @@ class PollCycleTest : public ::testing::Test {
   TempDir dir_;
   HttpServer server_;
   config::DaemonSettings daemon_;
-  store::ReaderPool::Open reader_opener_;  ///< Set: workers read stored items through a pool of these.
+  store::ReaderPool::Open reader_opener_;   ///< Set: workers read stored items through a pool of these.
+  store::StoreThread::Open writer_opener_;  ///< Set: the polls are written on a store thread through it.
   std::optional<store::ReaderPool> readers_;
   bool hold_all_ = false;  ///< Pause recording until every poll has finished.
   std::vector<config::Rule> rules_{config::Rule{"isis-coalition", "\"ISIS coalition\"", {}, {}, true, {}}};
@@ -417,6 +426,37 @@ TEST_F(PollCycleTest, AStoreThatCannotBeReadLeavesThePollUnrecorded) {
   ASSERT_TRUE(retried.summary);
   EXPECT_EQ(retried.summary->items.fresh, 2U) << "nothing of the failed poll was stored";
   EXPECT_EQ(retried.matches.size(), 1U);
+}
+
+TEST_F(PollCycleTest, PollsTheStoreThreadCannotWriteStayUnrecordedAndComeBackWhole) {
+  server_.on("/feed", feed_response(matching_feed));
+  server_.on("/other", feed_response(rss({"Markets calm", "Rain in Ankara"})));
+  writer_opener_ = [] {
+    return Expected<std::unique_ptr<store::Store>, store::StoreError>(
+        make_unexpected(store::StoreError{"store: state.db: disk I/O error"}));
+  };
+  const std::vector<Feed> feeds{feed("world", server_.url("/feed")), feed("other", server_.url("/other"))};
+  const auto failed = run(feeds);
+  ASSERT_TRUE(failed.summary);
+  EXPECT_TRUE(failed.summary->alert_ids.empty());
+  EXPECT_TRUE(failed.matches.empty());
+  EXPECT_FALSE(stored_state("world")) << "the poll's feed state is not written either";
+
+  // Polled again once the store can be written: every item is new, and the match alerts now.
+  writer_opener_ = store::SqliteStore::writer_opener(daemon_.state_dir, false);
+  const auto retried = run(feeds);
+  ASSERT_TRUE(retried.summary);
+  EXPECT_EQ(retried.summary->items.fresh, 4U) << "nothing of the failed polls was stored";
+  EXPECT_EQ(retried.matches.size(), 1U);
+  EXPECT_TRUE(stored_state("world"));
+
+  // Without a store thread the loop writes the polls itself, with the same outcome.
+  writer_opener_ = nullptr;
+  const auto third = run(feeds);
+  ASSERT_TRUE(third.summary);
+  EXPECT_EQ(third.summary->items.seen, 4U);
+  EXPECT_EQ(third.summary->items.fresh, 0U);
+  EXPECT_TRUE(third.matches.empty());
 }
 
 TEST_F(PollCycleTest, PollsHeldBackAreRecordedInFullOnResume) {

@@ -1,5 +1,6 @@
 // Group commit: polls staged together are written in one transaction, see each other's decisions,
-// and a poll the store refuses fails alone.
+// and a poll the store refuses fails alone; a batch written on another connection counts for the
+// polls staged while it is on its way.
 #include "newswatch/pipeline/recorder.hpp"
 
 #include <gtest/gtest.h>
@@ -148,6 +149,89 @@ TEST_F(RecorderTest, APollTheStoreRefusesFailsAloneAndComesBackWhole) {
   EXPECT_EQ(retried[0].counts.folded, 0U) << "the failed attempt left no story behind";
   EXPECT_EQ(retried[0].alert_ids.size(), 1U);
   EXPECT_EQ(stored_items("bad"), 1U);
+}
+
+TEST_F(RecorderTest, ABatchOnItsWayToTheStoreCountsForThePollsStagedMeanwhile) {
+  Recorder recorder(*store_, settings_);
+  stage(recorder, feed("wire"), rss_with("a1", "https://news.example/coalition-talks", "Coalition talks resume"));
+  auto batch = recorder.take();
+  EXPECT_TRUE(recorder.writing());
+  EXPECT_EQ(recorder.staged(), 0U);
+  // While the batch is being written, the same article in another feed, under another headline, is
+  // decided: it is the batch's story, which has alerted already.
+  stage(recorder, feed("paper"),
+        rss_with("b7", "https://www.news.example/coalition-talks?utm_source=rss", "Talks on the coalition go on"));
+  EXPECT_EQ(recorder.staged(), 1U);
+
+  // The store thread's own connection writes the batch.
+  auto writer = store::SqliteStore::open(dir_.path());
+  ASSERT_TRUE(writer) << writer.error().message;
+  const auto written = Recorder::write(**writer, batch.records());
+  ASSERT_EQ(written.size(), 1U);
+  EXPECT_FALSE(written[0]);
+  const auto first = recorder.settle(std::move(batch), written);
+  EXPECT_FALSE(recorder.writing());
+  ASSERT_EQ(first.size(), 1U);
+  EXPECT_FALSE(first[0].store_error);
+  EXPECT_EQ(first[0].alert_ids.size(), 1U);
+
+  const auto second = recorder.commit();
+  ASSERT_EQ(second.size(), 1U);
+  EXPECT_FALSE(second[0].store_error);
+  EXPECT_EQ(second[0].counts.folded, 1U);
+  EXPECT_TRUE(second[0].alert_ids.empty()) << "the story alerted in the batch still on its way";
+
+  // Once settled, the store answers for the batch's links, through the recorder's own connection.
+  stage(recorder, feed("radio"), rss_with("c3", "https://news.example/coalition-talks/", "Coalition talks, day two"));
+  const auto third = recorder.commit();
+  ASSERT_EQ(third.size(), 1U);
+  EXPECT_EQ(third[0].counts.folded, 1U);
+  EXPECT_TRUE(third[0].alert_ids.empty());
+
+  auto alerts = store_->load_alerts(first[0].alert_ids);
+  ASSERT_TRUE(alerts) << alerts.error().message;
+  ASSERT_EQ(alerts->size(), 1U);
+  EXPECT_EQ(alerts->front().feed, "wire");
+  EXPECT_EQ(alerts->front().also.size(), 2U);
+}
+
+TEST_F(RecorderTest, AFailedBatchForgetsItsStoriesButNotThoseStagedSince) {
+  {
+    auto database = store::Database::open(store::SqliteStore::database_path(dir_.path()));
+    ASSERT_TRUE(database) << database.error().message;
+    ASSERT_TRUE(
+        database->execute("CREATE TRIGGER refuse_bad BEFORE INSERT ON seen_items WHEN NEW.feed = 'bad' "
+                          "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"));
+  }
+  Recorder recorder(*store_, settings_);
+  stage(recorder, feed("bad"), rss_with("x1", "https://bad.example/coalition-vote", "Coalition vote tonight"));
+  auto batch = recorder.take();
+  stage(recorder, feed("later"), rss_with("l1", "https://later.example/coalition-budget", "Coalition budget agreed"));
+  EXPECT_EQ(recorder.fingerprints(), 2U);
+
+  auto writer = store::SqliteStore::open(dir_.path());
+  ASSERT_TRUE(writer) << writer.error().message;
+  const auto written = Recorder::write(**writer, batch.records());
+  ASSERT_EQ(written.size(), 1U);
+  ASSERT_TRUE(written[0]);
+  EXPECT_NE(written[0]->find("refused for the test"), std::string::npos) << *written[0];
+  const auto failed = recorder.settle(std::move(batch), written);
+  ASSERT_EQ(failed.size(), 1U);
+  ASSERT_TRUE(failed[0].store_error);
+  EXPECT_TRUE(failed[0].alert_ids.empty());
+  EXPECT_FALSE(failed[0].state);
+  EXPECT_EQ(recorder.fingerprints(), 1U) << "the refused poll's story is forgotten, the one staged since kept";
+
+  // A copy of the story staged since, from another outlet, still joins it.
+  stage(recorder, feed("copy"), rss_with("k9", "https://copy.example/budget", "Coalition budget agreed"));
+  const auto rest = recorder.commit();
+  ASSERT_EQ(rest.size(), 2U);
+  EXPECT_FALSE(rest[0].store_error);
+  EXPECT_EQ(rest[0].alert_ids.size(), 1U);
+  EXPECT_EQ(rest[1].counts.folded, 1U);
+  EXPECT_TRUE(rest[1].alert_ids.empty());
+  EXPECT_EQ(stored_items("bad"), 0U);
+  EXPECT_EQ(stored_items("later"), 1U);
 }
 
 }  // namespace

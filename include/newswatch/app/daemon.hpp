@@ -123,6 +123,8 @@ class Daemon {
   std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<store::Checkpointer> checkpointer_;
   std::unique_ptr<store::ReaderPool> readers_;
+  /// Writes the polls; joined (what it was given written) before the loop and the poller go.
+  std::unique_ptr<store::StoreThread> writer_;
   std::unique_ptr<pipeline::Recorder> recorder_;
   std::unique_ptr<net::HttpClient> client_;
   std::unique_ptr<alert::SystemClock> clock_;

@@ -22,6 +22,7 @@
 #include "newswatch/schedule/next_poll.hpp"
 #include "newswatch/store/reader_pool.hpp"
 #include "newswatch/store/store.hpp"
+#include "newswatch/store/store_thread.hpp"
 
 namespace newswatch::pipeline {
 
@@ -47,9 +48,10 @@ struct FeedPollResult {
 
 /// The per-feed unit that `once` and `run` share: fetch (on the loop thread, under the global and
 /// per-host limits) → parse, identify, compare and match (on the worker pool) → record (on the loop
-/// thread: dedup decisions and the next poll; the polls recorded together share one store commit,
-/// run as soon as the loop has handled what was already queued). The feed's stored items, which the
-/// worker compares against, are read on the worker when Parts::readers is set.
+/// thread: dedup decisions and the next poll) → write (the polls recorded together share one store
+/// commit, run as soon as the loop has handled what was already queued, on the store thread when
+/// Parts::writer is set). The feed's stored items, which the worker compares against, are read on
+/// the worker when Parts::readers is set. A poll is finished (its Done called) once it is written.
 ///
 /// Threads: poll() and every callback run on the io_context's one thread, which owns the jobs and the
 /// Recorder. Workers get a copy of what they need and post their result back.
@@ -68,6 +70,9 @@ class FeedPoller {
     WorkerStages stages;
     /// When set, workers read each feed's stored items through it; otherwise the loop thread does.
     store::ReaderPool* readers = nullptr;
+    /// When set, the polls are written there, one batch at a time, while the loop goes on staging
+    /// the next; otherwise the loop thread writes them itself.
+    store::StoreThread* writer = nullptr;
   };
 
   FeedPoller(Parts parts, PollCycleSettings settings);
@@ -119,6 +124,8 @@ class FeedPoller {
   /// new, so the poll stays unrecorded.
   void fail_on_store(std::size_t id, const std::string& message);
   void commit_staged();
+  /// Hands the committed polls `ids` their outcomes (in the same order) and finishes them.
+  void finish_committed(const std::vector<std::size_t>& ids, std::vector<RecordOutcome> outcomes);
   void finish(std::size_t id, FeedPollResult result);
 
   Parts parts_;

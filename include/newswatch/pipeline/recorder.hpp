@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,19 +53,46 @@ Expected<dedup::StoryIndex, store::StoreError> load_story_index(store::Store& st
 /// feed, or a near-duplicate inside the story window), decides which rules alert, and writes the
 /// feed state, items, stories and alerts of each poll whole.
 ///
-/// Group commit: stage() decides a poll and holds it; commit() writes every poll staged since the
-/// last commit in one transaction. Polls that finish together (a cycle's burst) so share one commit
-/// instead of paying one each, and each is still all or nothing. A staged poll already counts for
-/// the decisions of the polls staged after it (its links, stories and alerts), as it will be written
-/// with them.
+/// Group commit: stage() decides a poll and holds it; the polls staged since the last write are
+/// written together in one transaction. Polls that finish together (a cycle's burst) so share one
+/// commit instead of paying one each, and each is still all or nothing. A staged poll already
+/// counts for the decisions of the polls staged after it (its links, stories and alerts), as it
+/// will be written with them; so does a batch on its way to the store, until it is settled.
+///
+/// The write runs here (commit()) or, through take(), write() and settle(), on a thread with a
+/// connection of its own while the loop stages the next polls.
 ///
 /// A rule alerts once per story. An edit alerts only for rules the stored version did not match.
 /// Nothing alerts during a feed's baseline poll, nor for an item first seen when already older than
 /// max_item_age.
 ///
-/// Threads: the loop thread only; it owns the story index.
+/// Threads: the loop thread only (but write()); it owns the story index.
 class Recorder {
+  struct Staged {
+    RecordOutcome outcome;
+    std::optional<std::size_t> record;  ///< Index in the batch's records; unset when deciding failed.
+  };
+
  public:
+  /// Polls taken for one write, and the links and alerts they hold pending until it is settled.
+  class Batch {
+   public:
+    /// What to write: one record per poll that was decided.
+    [[nodiscard]] const std::vector<store::PollRecord>& records() const noexcept { return records_; }
+    [[nodiscard]] bool empty() const noexcept { return staged_.empty(); }
+
+   private:
+    friend class Recorder;
+    std::vector<Staged> staged_;
+    std::vector<store::PollRecord> records_;
+    std::vector<std::string> urls_;
+    std::vector<std::pair<std::string, std::uint64_t>> alerted_;
+    /// Items (record, item) whose fingerprints joined the story index when staged.
+    std::vector<std::pair<std::size_t, std::size_t>> indexed_;
+  };
+  /// Per record of a batch, why writing it failed; all unset when it was written.
+  using WriteErrors = std::vector<std::optional<std::string>>;
+
   Recorder(store::Store& store, RecorderSettings settings);
 
   /// New policy (after a config reload) for polls recorded from now on.
@@ -79,16 +107,28 @@ class Recorder {
   void expire(TimePoint now);
   /// The store's items of a feed, for the worker to compare against.
   Expected<std::vector<store::KnownItem>, store::StoreError> known_items(const Feed& feed);
-  /// Decides one poll and holds it for the next commit(); `work` is empty unless the verdict is
-  /// `fetched`. The outcome of the poll comes from that commit().
+  /// Decides one poll and holds it for the next write; `work` is empty unless the verdict is
+  /// `fetched`. The outcome of the poll comes from that write's commit() or settle().
   void stage(const Feed& feed, FeedState state, FeedWork work, PollVerdict verdict, TimePoint now);
   /// Writes every staged poll in one transaction and returns their outcomes in staging order. Should
   /// that transaction fail, each poll is written on its own, so one bad poll fails alone.
   std::vector<RecordOutcome> commit();
-  /// Polls staged and not yet committed.
-  [[nodiscard]] std::size_t staged() const noexcept { return staged_.size(); }
+  /// Polls staged and not yet taken.
+  [[nodiscard]] std::size_t staged() const noexcept { return current_.staged_.size(); }
   /// Stages and commits one poll.
   RecordOutcome record(const Feed& feed, FeedState state, FeedWork work, PollVerdict verdict, TimePoint now);
+
+  /// Takes every staged poll for one write elsewhere; settle() it before taking the next.
+  Batch take();
+  /// Writes `records` as commit() does, on any thread, through `store` (a connection that thread
+  /// owns); never for a dry run's batch.
+  [[nodiscard]] static WriteErrors write(store::Store& store, std::span<const store::PollRecord> records);
+  /// Ends a taken batch once write() returned `errors` for its records (each record's error when no
+  /// connection could write it): returns the outcomes of its polls in staging order.
+  std::vector<RecordOutcome> settle(Batch batch, const WriteErrors& errors);
+  /// Whether settle() is owed: a batch has been taken and not settled.
+  [[nodiscard]] bool writing() const noexcept { return writing_; }
+
   /// The alerts with these ids, `also` filled in (from the store, or from memory on a dry run).
   Expected<std::vector<Alert>, store::StoreError> alerts(const std::vector<std::string>& ids);
 
@@ -108,28 +148,24 @@ class Recorder {
     StoryMember member;
   };
 
-  struct Staged {
-    RecordOutcome outcome;
-    std::optional<std::size_t> record;  ///< Index in records_; unset when deciding failed.
-  };
-
   /// For each item of `work`, in order, the story the store holds for its link when it is fresh and no
-  /// staged item has that link; read in one transaction. A failed read sets `error`.
+  /// pending item has that link; read in one transaction. A failed read sets `error`.
   std::vector<std::optional<std::uint64_t>> stored_stories_of_links(const FeedWork& work,
                                                                     std::optional<std::string>& error);
   bool alerted(const std::string& rule, std::uint64_t story, std::optional<std::string>& error);
-  /// Writes the staged records; false when any of them failed (their outcomes carry the error).
-  bool write_staged();
+  /// Reloads the index from the store, plus the fingerprints of the polls staged since.
+  void rebuild_index();
 
   store::Store& store_;
   RecorderSettings settings_;
-  /// Fingerprints of stored and staged items (rebuilt from the store when a commit fails).
+  /// Fingerprints of stored and pending items (rebuilt from the store when a write fails).
   dedup::StoryIndex index_;
   bool index_stale_ = false;  ///< It holds fingerprints of a poll that was not written.
+  bool writing_ = false;
   TimePoint last_staged_{};
-  std::vector<Staged> staged_;
-  std::vector<store::PollRecord> records_;
-  // Of the staged polls, and across the whole run on a dry run (where nothing reaches the store):
+  Batch current_;  ///< Staged, not yet taken.
+  // Of the staged polls and the batch being written, and across the whole run on a dry run (where
+  // nothing reaches the store):
   std::map<std::string, std::uint64_t, std::less<>> pending_urls_;
   std::set<std::pair<std::string, std::uint64_t>> pending_alerted_;
   std::map<std::string, Alert, std::less<>> dry_alerts_;

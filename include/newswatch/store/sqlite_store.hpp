@@ -30,6 +30,10 @@ class SqliteStore final : public Store {
   static Expected<std::unique_ptr<SqliteStore>, StoreError> open_scratch();
   /// Opens further read-only connections to the state.db of `state_dir`, for a ReaderPool.
   static ReaderPool::Open reader_opener(const std::filesystem::path& state_dir);
+  /// Opens a further read-write connection to the state.db of `state_dir` (already created by
+  /// open()), for a StoreThread; with `checkpoint_elsewhere` its commits leave checkpoints to a
+  /// Checkpointer, as checkpoint_in_background() does.
+  static ReaderPool::Open writer_opener(const std::filesystem::path& state_dir, bool checkpoint_elsewhere);
 
   /// Turns SQLite's automatic checkpoint (inside the commit that crosses 1,000 WAL pages) off: a
   /// Checkpointer on another thread does it instead, so no commit waits for it.
