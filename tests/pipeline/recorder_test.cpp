@@ -65,6 +65,13 @@ class RecorderTest : public ::testing::Test {
     recorder.stage(configured, state_of(configured), std::move(work), PollVerdict::fetched, now);
   }
 
+  /// Runs `sql` on a connection of its own (as another process would).
+  void execute(const std::string& sql) {
+    auto database = store::Database::open(store::SqliteStore::database_path(dir_.path()));
+    ASSERT_TRUE(database) << database.error().message;
+    ASSERT_TRUE(database->execute(sql)) << sql;
+  }
+
   std::size_t stored_items(const std::string& feed_name) {
     auto items = store_->list_items(feed_name, 100);
     EXPECT_TRUE(items) << items.error().message;
@@ -108,13 +115,9 @@ TEST_F(RecorderTest, PollsStagedTogetherAreOneCommitAndSeeEachOther) {
 
 TEST_F(RecorderTest, APollTheStoreRefusesFailsAloneAndComesBackWhole) {
   // The store refuses any item of feed "bad" (as a full disk or a corrupt page would, for one poll).
-  {
-    auto database = store::Database::open(store::SqliteStore::database_path(dir_.path()));
-    ASSERT_TRUE(database) << database.error().message;
-    ASSERT_TRUE(
-        database->execute("CREATE TRIGGER refuse_bad BEFORE INSERT ON seen_items WHEN NEW.feed = 'bad' "
-                          "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"));
-  }
+  execute(
+      "CREATE TRIGGER refuse_bad BEFORE INSERT ON seen_items WHEN NEW.feed = 'bad' "
+      "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END");
   Recorder recorder(*store_, settings_);
   const std::string bad_body = rss_with("x1", "https://bad.example/coalition-vote", "Coalition vote tonight");
   stage(recorder, feed("good"), rss_with("g1", "https://good.example/coalition-summit", "Coalition summit opens"));
@@ -136,11 +139,7 @@ TEST_F(RecorderTest, APollTheStoreRefusesFailsAloneAndComesBackWhole) {
   EXPECT_EQ(stored_items("later"), 1U);
 
   // Once the store takes it again, the refused poll's item is new and alerts: nothing was lost.
-  {
-    auto database = store::Database::open(store::SqliteStore::database_path(dir_.path()));
-    ASSERT_TRUE(database) << database.error().message;
-    ASSERT_TRUE(database->execute("DROP TRIGGER refuse_bad"));
-  }
+  execute("DROP TRIGGER refuse_bad");
   stage(recorder, feed("bad"), bad_body);
   const auto retried = recorder.commit();
   ASSERT_EQ(retried.size(), 1U);
@@ -196,13 +195,9 @@ TEST_F(RecorderTest, ABatchOnItsWayToTheStoreCountsForThePollsStagedMeanwhile) {
 }
 
 TEST_F(RecorderTest, AFailedBatchForgetsItsStoriesButNotThoseStagedSince) {
-  {
-    auto database = store::Database::open(store::SqliteStore::database_path(dir_.path()));
-    ASSERT_TRUE(database) << database.error().message;
-    ASSERT_TRUE(
-        database->execute("CREATE TRIGGER refuse_bad BEFORE INSERT ON seen_items WHEN NEW.feed = 'bad' "
-                          "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"));
-  }
+  execute(
+      "CREATE TRIGGER refuse_bad BEFORE INSERT ON seen_items WHEN NEW.feed = 'bad' "
+      "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END");
   Recorder recorder(*store_, settings_);
   stage(recorder, feed("bad"), rss_with("x1", "https://bad.example/coalition-vote", "Coalition vote tonight"));
   auto batch = recorder.take();

@@ -10,18 +10,13 @@
 #include <vector>
 
 #include "newswatch/store/sqlite_store.hpp"
+#include "support/store_fixture.hpp"
 #include "support/temp_dir.hpp"
 
 namespace newswatch::store {
 namespace {
 
-FeedState feed_state(const std::string& name) {
-  FeedState state;
-  state.feed_name = name;
-  state.url = "https://example.org/" + name;
-  state.configured_url = state.url;
-  return state;
-}
+using testing::feed_state;
 
 TEST(StoreThread, RunsWorkInOrderOnItsOwnThreadAndConnection) {
   const testing::TempDir dir;

@@ -13,4 +13,12 @@ std::unique_ptr<store::SqliteStore> open_store(const std::filesystem::path& stat
   return std::move(*store);
 }
 
+FeedState feed_state(const std::string& name) {
+  FeedState state;
+  state.feed_name = name;
+  state.url = "https://example.org/" + name;
+  state.configured_url = state.url;
+  return state;
+}
+
 }  // namespace newswatch::testing
