@@ -26,7 +26,7 @@ bool has_position(std::span<const Occurrence> occurrences, std::uint32_t segment
 }  // namespace
 
 bool Evaluator::eval(std::uint32_t index) {
-  const QueryNode& node = program_.nodes[index];
+  const ProgramNode& node = program_.nodes[index];
   const std::uint32_t* operands = operands_of(node);
   switch (node.kind) {
     case QueryNodeKind::word:
@@ -36,29 +36,35 @@ bool Evaluator::eval(std::uint32_t index) {
     case QueryNodeKind::site:
     case QueryNodeKind::feed:
     case QueryNodeKind::feed_tag:
-    case QueryNodeKind::lang: return !item_.find(operands[0]).empty();
+    case QueryNodeKind::lang: return !item_.find(node.lead).empty();
     case QueryNodeKind::all_of:
-      for (std::uint32_t i = 0; i < node.count; ++i) {
+      if (!eval(node.lead)) {
+        return false;
+      }
+      for (std::uint32_t i = 1; i < node.count; ++i) {
         if (!eval(operands[i])) {
           return false;
         }
       }
       return true;
     case QueryNodeKind::any_of:
-      for (std::uint32_t i = 0; i < node.count; ++i) {
+      if (eval(node.lead)) {
+        return true;
+      }
+      for (std::uint32_t i = 1; i < node.count; ++i) {
         if (eval(operands[i])) {
           return true;
         }
       }
       return false;
-    case QueryNodeKind::none_of: return !eval(operands[0]);
+    case QueryNodeKind::none_of: return !eval(node.lead);
     case QueryNodeKind::near: return near(node, nullptr);
   }
   return false;
 }
 
 bool Evaluator::eval_spans(std::uint32_t index, std::vector<SegmentSpan>& out) {
-  const QueryNode& node = program_.nodes[index];
+  const ProgramNode& node = program_.nodes[index];
   const std::uint32_t* operands = operands_of(node);
   switch (node.kind) {
     case QueryNodeKind::word:
@@ -67,7 +73,7 @@ bool Evaluator::eval_spans(std::uint32_t index, std::vector<SegmentSpan>& out) {
     case QueryNodeKind::regex: return regex(node, &out);
     case QueryNodeKind::site: {
       // The matched domain in the link (feed: and lang: describe the source, not the item).
-      const std::span<const Occurrence> found = item_.find(operands[0]);
+      const std::span<const Occurrence> found = item_.find(node.lead);
       for (const Occurrence& occurrence : found) {
         out.push_back(SegmentSpan{occurrence.segment, occurrence.begin, occurrence.end});
       }
@@ -75,11 +81,11 @@ bool Evaluator::eval_spans(std::uint32_t index, std::vector<SegmentSpan>& out) {
     }
     case QueryNodeKind::feed:
     case QueryNodeKind::feed_tag:
-    case QueryNodeKind::lang: return !item_.find(operands[0]).empty();
+    case QueryNodeKind::lang: return !item_.find(node.lead).empty();
     case QueryNodeKind::all_of: {
       const std::size_t mark = out.size();
       for (std::uint32_t i = 0; i < node.count; ++i) {
-        if (!eval_spans(operands[i], out)) {
+        if (!eval_spans(i == 0 ? node.lead : operands[i], out)) {
           out.resize(mark);
           return false;
         }
@@ -90,20 +96,20 @@ bool Evaluator::eval_spans(std::uint32_t index, std::vector<SegmentSpan>& out) {
       // Every true branch contributes its spans, not only the first.
       bool any = false;
       for (std::uint32_t i = 0; i < node.count; ++i) {
-        any = eval_spans(operands[i], out) || any;
+        any = eval_spans(i == 0 ? node.lead : operands[i], out) || any;
       }
       return any;
     }
-    case QueryNodeKind::none_of: return !eval(operands[0]);  // a negation points at no text
+    case QueryNodeKind::none_of: return !eval(node.lead);  // a negation points at no text
     case QueryNodeKind::near: return near(node, &out);
   }
   return false;
 }
 
-bool Evaluator::term_spans(const QueryNode& node, std::vector<SegmentSpan>& out) {
+bool Evaluator::term_spans(const ProgramNode& node, std::vector<SegmentSpan>& out) {
   if (node.count == 1) {  // a word or a prefix: its occurrences are the spans
     const std::size_t mark = out.size();
-    for (const Occurrence& at : item_.find(operands_of(node)[0])) {
+    for (const Occurrence& at : item_.find(node.lead)) {
       if (in_scope(node, at.segment)) {
         out.push_back(SegmentSpan{at.segment, at.begin, at.end});
       }
@@ -121,11 +127,11 @@ bool Evaluator::term_spans(const QueryNode& node, std::vector<SegmentSpan>& out)
   return true;
 }
 
-bool Evaluator::term_hits(const QueryNode& node, std::vector<TermHit>* hits) {
+bool Evaluator::term_hits(const ProgramNode& node, std::vector<TermHit>* hits) {
   const std::uint32_t* operands = operands_of(node);
   if (node.count == 1) {  // a word or a prefix
     bool any = false;
-    for (const Occurrence& at : item_.find(operands[0])) {
+    for (const Occurrence& at : item_.find(node.lead)) {
       if (!in_scope(node, at.segment)) {
         continue;
       }
@@ -182,24 +188,24 @@ bool Evaluator::term_hits(const QueryNode& node, std::vector<TermHit>* hits) {
 }
 
 bool Evaluator::operand_hits(std::uint32_t index, std::vector<TermHit>& hits) {
-  const QueryNode& node = program_.nodes[index];
+  const ProgramNode& node = program_.nodes[index];
   if (node.kind != QueryNodeKind::any_of) {
     return term_hits(node, &hits);
   }
   const std::uint32_t* operands = operands_of(node);
   for (std::uint32_t i = 0; i < node.count; ++i) {
-    term_hits(program_.nodes[operands[i]], &hits);
+    term_hits(program_.nodes[i == 0 ? node.lead : operands[i]], &hits);
   }
   return !hits.empty();
 }
 
-bool Evaluator::near(const QueryNode& node, std::vector<SegmentSpan>* out) {
+bool Evaluator::near(const ProgramNode& node, std::vector<SegmentSpan>* out) {
   const std::uint32_t* operands = operands_of(node);
   std::vector<TermHit>& left = buffers_.left;
   std::vector<TermHit>& right = buffers_.right;
   left.clear();
   right.clear();
-  if (!operand_hits(operands[0], left) || !operand_hits(operands[1], right)) {
+  if (!operand_hits(node.lead, left) || !operand_hits(operands[1], right)) {
     return false;
   }
   std::sort(right.begin(), right.end(), [](const TermHit& a, const TermHit& b) {
@@ -236,8 +242,8 @@ bool Evaluator::near(const QueryNode& node, std::vector<SegmentSpan>* out) {
   return any;
 }
 
-bool Evaluator::regex(const QueryNode& node, std::vector<SegmentSpan>* out) {
-  const re2::RE2& pattern = *program_.regexes[operands_of(node)[0]];
+bool Evaluator::regex(const ProgramNode& node, std::vector<SegmentSpan>* out) {
+  const re2::RE2& pattern = *program_.regexes[node.lead];
   bool any = false;
   const auto segment_count = static_cast<std::uint32_t>(item_.segments().size());
   for (std::uint32_t segment = 0; segment < segment_count; ++segment) {

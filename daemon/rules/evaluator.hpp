@@ -50,16 +50,16 @@ class Evaluator {
  private:
   bool eval(std::uint32_t index);
   bool eval_spans(std::uint32_t index, std::vector<SegmentSpan>& out);
-  bool term_hits(const QueryNode& node, std::vector<TermHit>* hits);
-  bool term_spans(const QueryNode& node, std::vector<SegmentSpan>& out);
+  bool term_hits(const ProgramNode& node, std::vector<TermHit>* hits);
+  bool term_spans(const ProgramNode& node, std::vector<SegmentSpan>& out);
   bool operand_hits(std::uint32_t index, std::vector<TermHit>& hits);
-  bool near(const QueryNode& node, std::vector<SegmentSpan>* out);
-  bool regex(const QueryNode& node, std::vector<SegmentSpan>* out);
-  [[nodiscard]] bool in_scope(const QueryNode& node, std::uint32_t segment) const {
+  bool near(const ProgramNode& node, std::vector<SegmentSpan>* out);
+  bool regex(const ProgramNode& node, std::vector<SegmentSpan>* out);
+  [[nodiscard]] bool in_scope(const ProgramNode& node, std::uint32_t segment) const {
     return (item_.segments()[segment].field & node.fields) != 0;
   }
 
-  [[nodiscard]] const std::uint32_t* operands_of(const QueryNode& node) const noexcept {
+  [[nodiscard]] const std::uint32_t* operands_of(const ProgramNode& node) const noexcept {
     return program_.operands.data() + node.first;
   }
 

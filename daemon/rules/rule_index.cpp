@@ -27,7 +27,7 @@ struct Keys {
 // Bounded by the query depth, like every walk over a query. Operands of term nodes are term ids.
 std::optional<Keys> presearch_keys(const RuleSet::Program& program, const std::vector<double>& costs,
                                    std::uint32_t index) {
-  const QueryNode& node = program.nodes[index];
+  const ProgramNode& node = program.nodes[index];
   const std::uint32_t* operands = program.operands.data() + node.first;
   switch (node.kind) {
     case QueryNodeKind::regex:
@@ -80,7 +80,7 @@ std::optional<Keys> presearch_keys(const RuleSet::Program& program, const std::v
 // Terms every match of the node contains somewhere in the item: a necessary condition. Scopes and
 // positions are left to the evaluation.
 void required_terms(const RuleSet::Program& program, std::uint32_t index, std::vector<std::uint32_t>& out) {
-  const QueryNode& node = program.nodes[index];
+  const ProgramNode& node = program.nodes[index];
   const std::uint32_t* operands = program.operands.data() + node.first;
   switch (node.kind) {
     case QueryNodeKind::phrase: {

@@ -61,12 +61,12 @@ void append_spans(std::vector<SegmentSpan>& spans, std::vector<SegmentSpan>& mer
 
 // As Evaluator::matches() then append_spans() for a node of one token: the term's occurrences in
 // the node's fields, touching ones joined. Appends nothing and returns false when there are none.
-bool append_term_spans(const QueryNode& node, std::uint32_t term, const ItemTerms& item, std::vector<MatchSpan>& out) {
+bool append_term_spans(std::uint8_t fields, std::uint32_t term, const ItemTerms& item, std::vector<MatchSpan>& out) {
   const std::size_t mark = out.size();
   std::uint32_t current = UINT32_MAX;
   for (const Occurrence& at : item.find(term)) {
     const Segment& segment = item.segments()[at.segment];
-    if ((segment.field & node.fields) == 0) {
+    if ((segment.field & fields) == 0) {
       continue;
     }
     if (at.segment == current && at.begin <= out.back().end) {
@@ -225,22 +225,29 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
       __builtin_prefetch(&core.entries[r]);
     }
     for (const std::uint32_t r : candidates) {
-      __builtin_prefetch(&core.program.nodes[core.entries[r].root]);
-      if (core.entries[r].has_twins) {
+      const RuleEntry& entry = core.entries[r];
+      if (entry.lone == TermDictionary::npos) {
+        __builtin_prefetch(&core.program.nodes[entry.root]);
+      }
+      if (entry.has_twins) {
         __builtin_prefetch(&core.twin_offsets[r]);
       }
     }
     for (const std::uint32_t r : candidates) {
-      __builtin_prefetch(core.program.operands.data() + core.program.nodes[core.entries[r].root].first);
-      if (core.entries[r].has_twins) {
-        __builtin_prefetch(&core.twins[core.twin_offsets[r]]);
+      const RuleEntry& entry = core.entries[r];
+      if (entry.lone == TermDictionary::npos) {
+        // The children of an AND, OR, NOT or NEAR root sit together, just before it; its first
+        // child is inline, the others in the operands.
+        const ProgramNode& root = core.program.nodes[entry.root];
+        if (root.count > 1) {
+          __builtin_prefetch(core.program.operands.data() + root.first + 1);
+        }
+        if (!is_term_node(root.kind) && root.kind != QueryNodeKind::regex) {
+          __builtin_prefetch(&core.program.nodes[root.lead]);
+        }
       }
-    }
-    // The children of an AND, OR, NOT or NEAR root sit together, just before it.
-    for (const std::uint32_t r : candidates) {
-      const QueryNode& root = core.program.nodes[core.entries[r].root];
-      if (!is_term_node(root.kind) && root.kind != QueryNodeKind::regex) {
-        __builtin_prefetch(&core.program.nodes[core.program.operands[root.first]]);
+      if (entry.has_twins) {
+        __builtin_prefetch(&core.twins[core.twin_offsets[r]]);
       }
     }
   }
@@ -252,20 +259,20 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
   twin_matches.clear();
   const bool twins = !brute_force && !core.twins.empty();
   for (const std::uint32_t r : candidates) {
-    if (core.entries[r].feed_filter && !feed_allowed(core.rules[r], item)) {
+    const RuleEntry& entry = core.entries[r];
+    if (entry.feed_filter && !feed_allowed(core.rules[r], item)) {
       continue;
     }
     const auto first = static_cast<std::uint32_t>(scratch.spans_.size());
-    const QueryNode& root = core.program.nodes[core.entries[r].root];
     bool matched = false;
-    if (root.count == 1 && is_token_node(root.kind)) {
+    if (entry.lone != TermDictionary::npos) {
       // A lone word, prefix or one-word phrase (a name, a broad common word): its occurrences
       // in scope are its spans, already in item order.
-      matched = append_term_spans(root, core.program.operands[root.first], item, scratch.spans_);
+      matched = append_term_spans(entry.fields, entry.lone, item, scratch.spans_);
     } else {
       segment_spans.clear();
       // One evaluation gives both the verdict and the spans.
-      if (evaluator.matches(core.entries[r].root, segment_spans)) {
+      if (evaluator.matches(entry.root, segment_spans)) {
         append_spans(segment_spans, buffers.merged_spans, item, scratch.spans_);
         matched = true;
       }
@@ -273,7 +280,7 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     if (matched) {
       const RuleMatch found{r, first, static_cast<std::uint32_t>(scratch.spans_.size()) - first};
       scratch.matches_.push_back(found);
-      if (twins && core.entries[r].has_twins) {
+      if (twins && entry.has_twins) {
         for (std::uint32_t t = core.twin_offsets[r]; t < core.twin_offsets[r + 1]; ++t) {
           twin_matches.push_back(RuleMatch{core.twins[t], found.first_span, found.span_count});
         }

@@ -60,8 +60,9 @@ std::uint32_t append_program(const Query& query, const std::vector<std::uint32_t
                              RuleSet::Program& program) {
   const auto node_base = static_cast<std::uint32_t>(program.nodes.size());
   const auto regex_base = static_cast<std::uint32_t>(program.regexes.size());
-  for (QueryNode node : query.nodes()) {
+  for (const QueryNode& node : query.nodes()) {
     const std::uint32_t* operands = query.operands_of(node);
+    const auto first = static_cast<std::uint32_t>(program.operands.size());
     for (std::uint32_t i = 0; i < node.count; ++i) {
       if (node.kind == QueryNodeKind::regex) {
         program.operands.push_back(regex_base + operands[i]);
@@ -71,8 +72,9 @@ std::uint32_t append_program(const Query& query, const std::vector<std::uint32_t
         program.operands.push_back(node_base + operands[i]);
       }
     }
-    node.first = static_cast<std::uint32_t>(program.operands.size()) - node.count;
-    program.nodes.push_back(node);
+    program.nodes.push_back(ProgramNode{node.kind, node.fields, node.ordered, node.distance,
+                                        static_cast<std::uint16_t>(node.count), first,
+                                        node.count > 0 ? program.operands[first] : 0});
   }
   program.regexes.insert(program.regexes.end(), query.regexes().begin(), query.regexes().end());
   return node_base + query.root();
@@ -87,7 +89,7 @@ void program_key(const RuleSet::Program& program, std::uint32_t node_base, std::
   const auto append = [&key](std::uint32_t value) { key.append(reinterpret_cast<const char*>(&value), sizeof value); };
   append(root - node_base);
   for (std::uint32_t n = node_base; n < node_end; ++n) {
-    const QueryNode& node = program.nodes[n];
+    const ProgramNode& node = program.nodes[n];
     append(static_cast<std::uint32_t>(node.kind));
     append(node.fields);
     append(node.ordered ? 1U : 0U);
@@ -210,10 +212,12 @@ Expected<RuleSet::Unindexed, std::vector<RuleSetError>> RuleSet::compile_unindex
       }
     }
     const auto node_base = static_cast<std::uint32_t>(core->program.nodes.size());
-    core->entries.push_back(
-        RuleEntry{append_program(rule.query, term_ids, core->program), !definition.feeds.empty(), false, false});
+    const std::uint32_t root = append_program(rule.query, term_ids, core->program);
+    const ProgramNode& root_node = core->program.nodes[root];
+    const bool lone = root_node.count == 1 && is_token_node(root_node.kind);
+    core->entries.push_back(RuleEntry{root, lone ? root_node.lead : TermDictionary::npos, root_node.fields,
+                                      !definition.feeds.empty(), false, false});
     if (definition.feeds.empty()) {
-      const std::uint32_t root = core->entries.back().root;
       const auto node_end = static_cast<std::uint32_t>(core->program.nodes.size());
       program_key(core->program, node_base, node_end, root, key);
       const auto [first, inserted] =
