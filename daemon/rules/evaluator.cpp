@@ -63,8 +63,7 @@ bool Evaluator::eval(std::uint32_t index) {
   return false;
 }
 
-bool Evaluator::eval_spans(std::uint32_t index, std::vector<SegmentSpan>& out) {
-  const ProgramNode& node = program_.nodes[index];
+bool Evaluator::eval_spans(const ProgramNode& node, std::vector<SegmentSpan>& out) {
   const std::uint32_t* operands = operands_of(node);
   switch (node.kind) {
     case QueryNodeKind::word:
@@ -85,7 +84,7 @@ bool Evaluator::eval_spans(std::uint32_t index, std::vector<SegmentSpan>& out) {
     case QueryNodeKind::all_of: {
       const std::size_t mark = out.size();
       for (std::uint32_t i = 0; i < node.count; ++i) {
-        if (!eval_spans(i == 0 ? node.lead : operands[i], out)) {
+        if (!eval_spans(program_.nodes[i == 0 ? node.lead : operands[i]], out)) {
           out.resize(mark);
           return false;
         }
@@ -96,7 +95,7 @@ bool Evaluator::eval_spans(std::uint32_t index, std::vector<SegmentSpan>& out) {
       // Every true branch contributes its spans, not only the first.
       bool any = false;
       for (std::uint32_t i = 0; i < node.count; ++i) {
-        any = eval_spans(i == 0 ? node.lead : operands[i], out) || any;
+        any = eval_spans(program_.nodes[i == 0 ? node.lead : operands[i]], out) || any;
       }
       return any;
     }

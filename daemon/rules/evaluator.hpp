@@ -43,13 +43,14 @@ class Evaluator {
 
   /// True when the rule rooted at program.nodes[root] holds (feed filters are the caller's business).
   bool matches(std::uint32_t root) { return eval(root); }
-  /// As matches(); when true, appends every span that satisfied the rule (positive terms only) to
-  /// `out`, in one evaluation; when false, leaves `out` as it was.
-  bool matches(std::uint32_t root, std::vector<SegmentSpan>& out) { return eval_spans(root, out); }
+  /// As matches() for the rule rooted at `root` (a node of program.nodes or a copy of one); when
+  /// true, appends every span that satisfied the rule (positive terms only) to `out`, in one
+  /// evaluation; when false, leaves `out` as it was.
+  bool matches(const ProgramNode& root, std::vector<SegmentSpan>& out) { return eval_spans(root, out); }
 
  private:
   bool eval(std::uint32_t index);
-  bool eval_spans(std::uint32_t index, std::vector<SegmentSpan>& out);
+  bool eval_spans(const ProgramNode& node, std::vector<SegmentSpan>& out);
   bool term_hits(const ProgramNode& node, std::vector<TermHit>* hits);
   bool term_spans(const ProgramNode& node, std::vector<SegmentSpan>& out);
   bool operand_hits(std::uint32_t index, std::vector<TermHit>& hits);

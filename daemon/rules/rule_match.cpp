@@ -226,28 +226,17 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     }
     for (const std::uint32_t r : candidates) {
       const RuleEntry& entry = core.entries[r];
-      if (entry.lone == TermDictionary::npos) {
-        __builtin_prefetch(&core.program.nodes[entry.root]);
+      const ProgramNode& root = entry.node;
+      // The children of an AND, OR, NOT or NEAR root sit together, just before it; its first
+      // child is inline, the others in the operands.
+      if (root.count > 1) {
+        __builtin_prefetch(core.program.operands.data() + root.first + 1);
       }
-      if (entry.has_twins) {
-        __builtin_prefetch(&core.twin_offsets[r]);
+      if (!is_term_node(root.kind) && root.kind != QueryNodeKind::regex) {
+        __builtin_prefetch(&core.program.nodes[root.lead]);
       }
-    }
-    for (const std::uint32_t r : candidates) {
-      const RuleEntry& entry = core.entries[r];
-      if (entry.lone == TermDictionary::npos) {
-        // The children of an AND, OR, NOT or NEAR root sit together, just before it; its first
-        // child is inline, the others in the operands.
-        const ProgramNode& root = core.program.nodes[entry.root];
-        if (root.count > 1) {
-          __builtin_prefetch(core.program.operands.data() + root.first + 1);
-        }
-        if (!is_term_node(root.kind) && root.kind != QueryNodeKind::regex) {
-          __builtin_prefetch(&core.program.nodes[root.lead]);
-        }
-      }
-      if (entry.has_twins) {
-        __builtin_prefetch(&core.twins[core.twin_offsets[r]]);
+      if (entry.twins_end > entry.twins_begin) {
+        __builtin_prefetch(&core.twins[entry.twins_begin]);
       }
     }
   }
@@ -265,14 +254,15 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     }
     const auto first = static_cast<std::uint32_t>(scratch.spans_.size());
     bool matched = false;
-    if (entry.lone != TermDictionary::npos) {
+    const ProgramNode& root = entry.node;
+    if (root.count == 1 && is_token_node(root.kind)) {
       // A lone word, prefix or one-word phrase (a name, a broad common word): its occurrences
       // in scope are its spans, already in item order.
-      matched = append_term_spans(entry.fields, entry.lone, item, scratch.spans_);
+      matched = append_term_spans(root.fields, root.lead, item, scratch.spans_);
     } else {
       segment_spans.clear();
       // One evaluation gives both the verdict and the spans.
-      if (evaluator.matches(entry.root, segment_spans)) {
+      if (evaluator.matches(root, segment_spans)) {
         append_spans(segment_spans, buffers.merged_spans, item, scratch.spans_);
         matched = true;
       }
@@ -280,8 +270,8 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     if (matched) {
       const RuleMatch found{r, first, static_cast<std::uint32_t>(scratch.spans_.size()) - first};
       scratch.matches_.push_back(found);
-      if (twins && entry.has_twins) {
-        for (std::uint32_t t = core.twin_offsets[r]; t < core.twin_offsets[r + 1]; ++t) {
+      if (twins) {
+        for (std::uint32_t t = entry.twins_begin; t < entry.twins_end; ++t) {
           twin_matches.push_back(RuleMatch{core.twins[t], found.first_span, found.span_count});
         }
       }

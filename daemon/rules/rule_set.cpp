@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iterator>
-#include <numeric>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -213,10 +212,7 @@ Expected<RuleSet::Unindexed, std::vector<RuleSetError>> RuleSet::compile_unindex
     }
     const auto node_base = static_cast<std::uint32_t>(core->program.nodes.size());
     const std::uint32_t root = append_program(rule.query, term_ids, core->program);
-    const ProgramNode& root_node = core->program.nodes[root];
-    const bool lone = root_node.count == 1 && is_token_node(root_node.kind);
-    core->entries.push_back(RuleEntry{root, lone ? root_node.lead : TermDictionary::npos, root_node.fields,
-                                      !definition.feeds.empty(), false, false});
+    core->entries.push_back(RuleEntry{core->program.nodes[root], root, 0, 0, !definition.feeds.empty(), false});
     if (definition.feeds.empty()) {
       const auto node_end = static_cast<std::uint32_t>(core->program.nodes.size());
       program_key(core->program, node_base, node_end, root, key);
@@ -272,15 +268,14 @@ Expected<RuleSet::Unindexed, std::vector<RuleSetError>> RuleSet::compile_unindex
     // Grouped by first rule, each group's twins in definition order.
     std::stable_sort(twin_pairs.begin(), twin_pairs.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
-    core->twin_offsets.assign(definitions.size() + 1, 0);
-    for (const auto& pair : twin_pairs) {
-      ++core->twin_offsets[pair.first + 1];
-      core->entries[pair.first].has_twins = true;
-    }
-    std::partial_sum(core->twin_offsets.begin(), core->twin_offsets.end(), core->twin_offsets.begin());
     core->twins.reserve(twin_pairs.size());
     for (const auto& pair : twin_pairs) {
+      RuleEntry& first = core->entries[pair.first];
+      if (first.twins_begin == first.twins_end) {
+        first.twins_begin = static_cast<std::uint32_t>(core->twins.size());
+      }
       core->twins.push_back(pair.second);
+      first.twins_end = static_cast<std::uint32_t>(core->twins.size());
     }
   }
   Unindexed rules;
