@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
@@ -403,6 +404,44 @@ TEST(RuleSetMatch, RulesOfOneQueryAreEvaluatedOnceAndMatchTogether) {
   EXPECT_EQ(stats.candidates, 5U);
   EXPECT_EQ(stats.matches, 7U);
   EXPECT_EQ(set->always_checked(), 1U);  // e, not its twin f
+}
+
+TEST(RuleSetMatch, CandidatesFromAcrossALargeSetComeInDefinitionOrder) {
+  // Enough rules and candidates for the candidate bitmap and its bitmap of words in use, with
+  // candidates in several blocks of 4,096 rules, at the edges of words and blocks, and twins
+  // far from their first.
+  std::vector<RuleDefinition> definitions;
+  for (int r = 0; r < 10000; ++r) {
+    definitions.push_back(RuleDefinition{"r" + std::to_string(r), "tok" + std::to_string(r), {}});
+  }
+  definitions.push_back(RuleDefinition{"twin-of-r3", "tok3", {}});
+  definitions.push_back(RuleDefinition{"twin-of-r4096", "tok4096", {}});
+  auto set = RuleSet::compile(definitions);
+  ASSERT_TRUE(set.has_value());
+  const std::vector<int> present = {9999, 0,    3,    63,   64, 127, 4095, 4096, 4097, 5000, 8191, 8192, 8193,
+                                    9000, 9001, 9500, 9998, 1,  2,   4,    100,  200,  300,  6000, 7000, 7777};
+  Item item;
+  for (const int r : present) {
+    item.content += "tok" + std::to_string(r) + " ";
+  }
+  const MatchInput input{item, "f", no_tags, ""};
+  MatchStats stats;
+  const auto result = set->match(input, stats);
+  std::vector<int> sorted = present;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::string> expected;
+  for (const int r : sorted) {
+    expected.push_back("r" + std::to_string(r));
+  }
+  expected.push_back("twin-of-r3");
+  expected.push_back("twin-of-r4096");
+  std::vector<std::string> names;
+  for (const auto& match : result) {
+    names.push_back(match.rule);
+  }
+  EXPECT_EQ(names, expected);
+  EXPECT_EQ(result, set->match_brute_force(input));
+  EXPECT_EQ(stats.candidates, present.size());
 }
 
 TEST(RuleSetMatch, EmptySetMatchesNothing) {
