@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <array>
-#include <iterator>
 #include <string_view>
 
 #include "newswatch/dedup/story_fingerprint.hpp"
@@ -143,10 +142,11 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
   }
   const auto max_age = feed.max_item_age.value_or(settings_.max_item_age);
   std::optional<std::string> error;
-  // What this poll adds to the staged links and alerts, taken back should deciding it fail.
-  std::vector<std::string> added_urls;
-  std::vector<std::pair<std::string, std::uint64_t>> added_alerted;
-  std::vector<std::pair<std::size_t, std::size_t>> added_indexed;
+  // What this poll adds to the batch's pending links, alerts and index entries starts here; it is
+  // taken back should deciding the poll fail.
+  const std::size_t urls_mark = current_.urls_.size();
+  const std::size_t alerted_mark = current_.alerted_.size();
+  const std::size_t indexed_mark = current_.indexed_.size();
 
   outcome.counts.seen = work.seen;
   const auto stored_stories = stored_stories_of_links(work, error);
@@ -200,10 +200,10 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
       }
       // It joins the index now, for the items staged after it; a failed write rebuilds the index.
       index_.add(entry.identity.fingerprint, seen.story, now);
-      added_indexed.emplace_back(current_.records_.size(), record.items.size());
+      current_.indexed_.emplace_back(current_.records_.size(), record.items.size());
       if (!entry.identity.canonical_url.empty() &&
           pending_urls_.emplace(entry.identity.canonical_url, seen.story).second) {
-        added_urls.push_back(entry.identity.canonical_url);
+        current_.urls_.push_back(entry.identity.canonical_url);
       }
       const bool too_old = item.published && *item.published < now - max_age;
       if (!too_old) {
@@ -219,7 +219,7 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
         continue;
       }
       if (pending_alerted_.insert({match.rule, seen.story}).second) {
-        added_alerted.emplace_back(match.rule, seen.story);
+        current_.alerted_.emplace_back(match.rule, seen.story);
       }
       Alert alert;
       alert.id = make_alert_id(match.rule, seen.story);
@@ -250,12 +250,15 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
   outcome.counts.alerts = record.alerts.size();
 
   if (error) {
-    for (const auto& url : added_urls) {
-      pending_urls_.erase(url);
+    for (std::size_t i = urls_mark; i < current_.urls_.size(); ++i) {
+      pending_urls_.erase(current_.urls_[i]);
     }
-    for (const auto& rule_story : added_alerted) {
-      pending_alerted_.erase(rule_story);
+    for (std::size_t i = alerted_mark; i < current_.alerted_.size(); ++i) {
+      pending_alerted_.erase(current_.alerted_[i]);
     }
+    current_.urls_.resize(urls_mark);
+    current_.alerted_.resize(alerted_mark);
+    current_.indexed_.resize(indexed_mark);
     outcome.store_error = error;
     index_stale_ = true;
     current_.staged_.push_back(Staged{std::move(outcome), std::nullopt});
@@ -265,9 +268,6 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
   outcome.state = record.state;
   current_.staged_.push_back(Staged{std::move(outcome), current_.records_.size()});
   current_.records_.push_back(std::move(record));
-  std::move(added_urls.begin(), added_urls.end(), std::back_inserter(current_.urls_));
-  std::move(added_alerted.begin(), added_alerted.end(), std::back_inserter(current_.alerted_));
-  current_.indexed_.insert(current_.indexed_.end(), added_indexed.begin(), added_indexed.end());
 }
 
 std::vector<RecordOutcome> Recorder::commit() {

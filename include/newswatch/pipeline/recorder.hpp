@@ -79,7 +79,6 @@ class Recorder {
    public:
     /// What to write: one record per poll that was decided.
     [[nodiscard]] const std::vector<store::PollRecord>& records() const noexcept { return records_; }
-    [[nodiscard]] bool empty() const noexcept { return staged_.empty(); }
 
    private:
     friend class Recorder;
