@@ -27,7 +27,6 @@ bool has_position(std::span<const Occurrence> occurrences, std::uint32_t segment
 
 bool Evaluator::eval(std::uint32_t index) {
   const ProgramNode& node = program_.nodes[index];
-  const std::uint32_t* operands = operands_of(node);
   switch (node.kind) {
     case QueryNodeKind::word:
     case QueryNodeKind::prefix:
@@ -38,21 +37,15 @@ bool Evaluator::eval(std::uint32_t index) {
     case QueryNodeKind::feed_tag:
     case QueryNodeKind::lang: return !item_.find(node.lead).empty();
     case QueryNodeKind::all_of:
-      if (!eval(node.lead)) {
-        return false;
-      }
-      for (std::uint32_t i = 1; i < node.count; ++i) {
-        if (!eval(operands[i])) {
+      for (std::uint32_t i = 0; i < node.count; ++i) {
+        if (!eval(child(node, i))) {
           return false;
         }
       }
       return true;
     case QueryNodeKind::any_of:
-      if (eval(node.lead)) {
-        return true;
-      }
-      for (std::uint32_t i = 1; i < node.count; ++i) {
-        if (eval(operands[i])) {
+      for (std::uint32_t i = 0; i < node.count; ++i) {
+        if (eval(child(node, i))) {
           return true;
         }
       }
@@ -64,7 +57,6 @@ bool Evaluator::eval(std::uint32_t index) {
 }
 
 bool Evaluator::eval_spans(const ProgramNode& node, std::vector<SegmentSpan>& out) {
-  const std::uint32_t* operands = operands_of(node);
   switch (node.kind) {
     case QueryNodeKind::word:
     case QueryNodeKind::prefix:
@@ -84,7 +76,7 @@ bool Evaluator::eval_spans(const ProgramNode& node, std::vector<SegmentSpan>& ou
     case QueryNodeKind::all_of: {
       const std::size_t mark = out.size();
       for (std::uint32_t i = 0; i < node.count; ++i) {
-        if (!eval_spans(program_.nodes[i == 0 ? node.lead : operands[i]], out)) {
+        if (!eval_spans(program_.nodes[child(node, i)], out)) {
           out.resize(mark);
           return false;
         }
@@ -95,7 +87,7 @@ bool Evaluator::eval_spans(const ProgramNode& node, std::vector<SegmentSpan>& ou
       // Every true branch contributes its spans, not only the first.
       bool any = false;
       for (std::uint32_t i = 0; i < node.count; ++i) {
-        any = eval_spans(program_.nodes[i == 0 ? node.lead : operands[i]], out) || any;
+        any = eval_spans(program_.nodes[child(node, i)], out) || any;
       }
       return any;
     }
@@ -191,20 +183,18 @@ bool Evaluator::operand_hits(std::uint32_t index, std::vector<TermHit>& hits) {
   if (node.kind != QueryNodeKind::any_of) {
     return term_hits(node, &hits);
   }
-  const std::uint32_t* operands = operands_of(node);
   for (std::uint32_t i = 0; i < node.count; ++i) {
-    term_hits(program_.nodes[i == 0 ? node.lead : operands[i]], &hits);
+    term_hits(program_.nodes[child(node, i)], &hits);
   }
   return !hits.empty();
 }
 
 bool Evaluator::near(const ProgramNode& node, std::vector<SegmentSpan>* out) {
-  const std::uint32_t* operands = operands_of(node);
   std::vector<TermHit>& left = buffers_.left;
   std::vector<TermHit>& right = buffers_.right;
   left.clear();
   right.clear();
-  if (!operand_hits(node.lead, left) || !operand_hits(operands[1], right)) {
+  if (!operand_hits(child(node, 0), left) || !operand_hits(child(node, 1), right)) {
     return false;
   }
   std::sort(right.begin(), right.end(), [](const TermHit& a, const TermHit& b) {

@@ -63,6 +63,10 @@ class Evaluator {
   [[nodiscard]] const std::uint32_t* operands_of(const ProgramNode& node) const noexcept {
     return program_.operands.data() + node.first;
   }
+  /// Operand i of an AND, OR, NOT or NEAR: the first is inline, so it costs no read of the array.
+  [[nodiscard]] std::uint32_t child(const ProgramNode& node, std::uint32_t i) const noexcept {
+    return i == 0 ? node.lead : operands_of(node)[i];
+  }
 
   const RuleSet::Program& program_;
   ItemTerms& item_;
