@@ -41,22 +41,10 @@ void ItemTerms::reset(const MatchInput& input, const TermSources& sources) {
   segments_.push_back(Segment{field_link, 0, item.link});
 
   // site:example.com matches the link host and every parent domain of it; the occurrence spans
-  // the matched domain in the link. A relative link names no host.
-  std::size_t host_begin = 0;
-  std::size_t host_end = 0;
-  if (const auto link = url::Url::parse(item.link, url::Syntax::lenient); link && link->is_absolute()) {
-    host_begin = link->host_span().begin;
-    host_end = link->host_span().end;
-    // The root label's dot ("example.org.") is no part of the domain a rule names.
-    while (host_end > host_begin && item.link[host_end - 1] == '.') {
-      --host_end;
-    }
-  }
-  const std::string host = text::lower_ascii(std::string_view(item.link).substr(host_begin, host_end - host_begin));
-  for (std::size_t dot = 0; dot != std::string::npos && dot < host.size();) {
-    add_filter(words, QueryNodeKind::site, std::string_view(host).substr(dot), host_begin + dot, host_end);
-    dot = host.find('.', dot);
-    dot = dot == std::string::npos ? dot : dot + 1;
+  // the matched domain in the link. A relative link names no host. Without site: rules the link
+  // is not parsed.
+  if (sources.site_filters) {
+    add_site_filters(words, item.link);
   }
   feed_name_ = text::lower_ascii(input.feed_name);
   add_filter(words, QueryNodeKind::feed, feed_name_);
@@ -78,7 +66,11 @@ void ItemTerms::reset(const MatchInput& input, const TermSources& sources) {
 }
 
 void ItemTerms::add_segment_tokens(std::uint32_t segment, const TermSources& sources) {
-  const auto& [words, prefixes, bigrams, prefix_lengths, prefix_heads] = sources;
+  const RuleSet::TermMap& words = sources.words;
+  const RuleSet::TermMap& prefixes = sources.prefixes;
+  const RuleSet::TermMap& bigrams = sources.bigrams;
+  const std::vector<std::uint32_t>& prefix_lengths = sources.prefix_lengths;
+  const PrefixHeads& prefix_heads = sources.prefix_heads;
   text::TokenList& tokens = scratch_;
   text::tokenize_into(segments_[segment].text, tokens);
   // Two passes: the first hashes every token (and its prefixes of indexed stem lengths), drops
@@ -108,7 +100,7 @@ void ItemTerms::add_segment_tokens(std::uint32_t segment, const TermSources& sou
       const std::string_view pair = bigram_text(previous_hash, word_hash, bigram_buffer);
       const std::uint64_t pair_hash = TermDictionary::hash(pair);
       if (bigrams.may_contain(pair_hash)) {
-        if (const std::uint32_t id = bigrams.find(pair, pair_hash); id != TermDictionary::npos) {
+        if (const std::uint32_t id = bigrams.find_filtered(pair, pair_hash); id != TermDictionary::npos) {
           occurrences_.push_back(Occurrence{id, segment, static_cast<std::uint32_t>(i - 1), tokens.tokens[i - 1].begin,
                                             tokens.tokens[i].end});
         }
@@ -116,23 +108,53 @@ void ItemTerms::add_segment_tokens(std::uint32_t segment, const TermSources& sou
     }
     previous_hash = word_hash;
     previous_known = known;
-    if (!prefix_heads.may_start(token)) {
-      continue;
-    }
-    for (const std::uint32_t length : prefix_lengths) {
+    // The lengths of the stems its first bytes start, shortest first; then, rarely, longer ones.
+    const std::uint32_t stem_lengths = prefix_heads.stem_lengths(token);
+    constexpr std::uint32_t long_bit = std::uint32_t{1} << (PrefixHeads::long_stem - 1);
+    for (std::uint32_t rest = stem_lengths & ~long_bit; rest != 0; rest &= rest - 1) {
+      const auto length = static_cast<std::size_t>(std::countr_zero(rest)) + 1;
       if (length > token.size()) {
         break;
       }
       request(prefixes, length, TermDictionary::hash(token.substr(0, length)));
     }
+    if ((stem_lengths & long_bit) != 0) {
+      for (const std::uint32_t length : prefix_lengths) {
+        if (length > token.size()) {
+          break;
+        }
+        if (length >= PrefixHeads::long_stem) {
+          request(prefixes, length, TermDictionary::hash(token.substr(0, length)));
+        }
+      }
+    }
   }
   for (const PendingLookup& lookup : pending_) {
     const std::uint32_t id =
-        lookup.dictionary->find(tokens.token_text(lookup.token).substr(0, lookup.length), lookup.hash);
+        lookup.dictionary->find_filtered(tokens.token_text(lookup.token).substr(0, lookup.length), lookup.hash);
     if (id != TermDictionary::npos) {
       const text::TokenRef& ref = tokens.tokens[lookup.token];
       occurrences_.push_back(Occurrence{id, segment, lookup.token, ref.begin, ref.end});
     }
+  }
+}
+
+void ItemTerms::add_site_filters(const RuleSet::TermMap& words, const std::string& link) {
+  std::size_t host_begin = 0;
+  std::size_t host_end = 0;
+  if (const auto parsed = url::Url::parse(link, url::Syntax::lenient); parsed && parsed->is_absolute()) {
+    host_begin = parsed->host_span().begin;
+    host_end = parsed->host_span().end;
+    // The root label's dot ("example.org.") is no part of the domain a rule names.
+    while (host_end > host_begin && link[host_end - 1] == '.') {
+      --host_end;
+    }
+  }
+  const std::string host = text::lower_ascii(std::string_view(link).substr(host_begin, host_end - host_begin));
+  for (std::size_t dot = 0; dot != std::string::npos && dot < host.size();) {
+    add_filter(words, QueryNodeKind::site, std::string_view(host).substr(dot), host_begin + dot, host_end);
+    dot = host.find('.', dot);
+    dot = dot == std::string::npos ? dot : dot + 1;
   }
 }
 

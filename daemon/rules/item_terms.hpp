@@ -37,6 +37,7 @@ struct TermSources {
   const RuleSet::TermMap& bigrams;                   ///< Adjacent token pairs of phrases.
   const std::vector<std::uint32_t>& prefix_lengths;  ///< Distinct stem lengths in bytes, ascending.
   const PrefixHeads& prefix_heads;                   ///< First bytes of the stems.
+  bool site_filters = true;                          ///< Whether some rule has a site: filter.
 };
 
 /// A dictionary term found in an item.
@@ -80,6 +81,7 @@ class ItemTerms {
 
  private:
   void add_segment_tokens(std::uint32_t segment, const TermSources& sources);
+  void add_site_filters(const RuleSet::TermMap& words, const std::string& link);
   void add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value, std::size_t begin = 0,
                   std::size_t end = 0);
 

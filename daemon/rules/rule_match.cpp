@@ -166,7 +166,8 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
   const Core& core = *core_;
   MatchScratch::Buffers& buffers = *scratch.buffers_;
   ItemTerms& item = buffers.item;
-  item.reset(input, TermSources{core.words, core.prefixes, core.bigrams, core.prefix_lengths, core.prefix_heads});
+  item.reset(input, TermSources{core.words, core.prefixes, core.bigrams, core.prefix_lengths, core.prefix_heads,
+                                core.site_filters});
   std::vector<std::uint32_t>& candidates = buffers.candidates;
   candidates.clear();
   if (brute_force) {

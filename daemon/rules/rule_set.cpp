@@ -208,6 +208,7 @@ Expected<RuleSet::Unindexed, std::vector<RuleSetError>> RuleSet::compile_unindex
           case QueryNodeKind::lang: weight = TermWeight{0, 0.5}; break;
           default: weight = TermWeight{0, 0.05}; break;  // site:, feed:, feed:tag:
         }
+        core->site_filters = core->site_filters || node.kind == QueryNodeKind::site;
       }
     }
     const auto node_base = static_cast<std::uint32_t>(core->program.nodes.size());

@@ -56,6 +56,10 @@ std::uint32_t TermDictionary::find(std::string_view term, std::uint64_t term_has
   if (!may_contain(term_hash)) {
     return npos;
   }
+  return find_filtered(term, term_hash);
+}
+
+std::uint32_t TermDictionary::find_filtered(std::string_view term, std::uint64_t term_hash) const noexcept {
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = term_hash & mask;; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
@@ -146,9 +150,11 @@ PrefixHeads::PrefixHeads(const std::vector<std::string_view>& stems) {
   }
   head_bytes_ = std::min<std::size_t>(shortest, 4);
   bits_.assign((std::size_t{1} << bit_count_log2) / 64, 0);
+  lengths_.assign(std::size_t{1} << bit_count_log2, 0);
   for (const std::string_view stem : stems) {
     const std::uint32_t bit = position(stem);
     bits_[bit >> 6U] |= std::uint64_t{1} << (bit & 63U);
+    lengths_[bit] |= std::uint32_t{1} << (std::min<std::size_t>(stem.size(), long_stem) - 1);
   }
 }
 

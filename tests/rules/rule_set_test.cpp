@@ -444,6 +444,33 @@ TEST(RuleSetMatch, CandidatesFromAcrossALargeSetComeInDefinitionOrder) {
   EXPECT_EQ(stats.candidates, present.size());
 }
 
+TEST(RuleSetMatch, PrefixesAreLookedUpAtTheLengthsOfTheStemsTheirTokenStarts) {
+  // Stems that share their first bytes, one of them longer than PrefixHeads::long_stem bytes, and
+  // one no token of the item starts.
+  Item item;
+  item.title = "Government talks on Donaudampfschifffahrtsgesellschaftskapitaene";
+  item.summary = "The governor govern governs; Donaudampfschifffahrtsgesellschaft";
+  const std::string long_stem = "donaudampfschifffahrtsgesellschaftskapit";
+  ASSERT_GE(long_stem.size(), PrefixHeads::long_stem);
+  auto set = RuleSet::compile({RuleDefinition{"gov", "gov*", {}}, RuleDefinition{"govern", "title:govern*", {}},
+                               RuleDefinition{"governo", "governo*", {}}, RuleDefinition{"long", long_stem + "*", {}},
+                               RuleDefinition{"donau", "donau*", {}}, RuleDefinition{"absent", "govx*", {}}});
+  ASSERT_TRUE(set.has_value());
+  const std::vector<std::string> tags;
+  const MatchInput input{item, "wire", tags, "de"};
+  const auto result = set->match(input);
+  std::vector<std::string> names;
+  for (const auto& match : result) {
+    names.push_back(match.rule);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"gov", "govern", "governo", "long", "donau"}));
+  EXPECT_EQ(result, set->match_brute_force(input));
+  ASSERT_EQ(result[3].why.size(), 1U);
+  EXPECT_EQ(result[3].why[0].field, "title");
+  ASSERT_EQ(result[1].why.size(), 1U);  // title only
+  EXPECT_EQ(result[0].why.size(), 2U);  // title and summary
+}
+
 TEST(RuleSetMatch, EmptySetMatchesNothing) {
   const RuleSet set;
   const Item item = seed_item();

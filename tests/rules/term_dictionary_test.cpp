@@ -93,29 +93,41 @@ TEST(TermDictionary, ListsDistinctLengths) {
   EXPECT_EQ(dictionary.lengths(), (std::vector<std::uint32_t>{3, 8}));
 }
 
-TEST(PrefixHeads, LetsThroughEveryTokenAStemStarts) {
-  // Stems of 3 to 9 bytes, ASCII and two-byte UTF-8: the head is the shortest stem's 3 bytes.
-  const std::vector<std::string> stems = {"gov", "presid", "инфл", "klimaw", "ökonom", "tsunam"};
+TEST(PrefixHeads, LetsThroughEveryTokenAStemStartsWithTheLengthsOfItsStems) {
+  // Stems of 3 to 12 bytes, ASCII and two-byte UTF-8: the head is the shortest stem's 3 bytes.
+  const std::vector<std::string> stems = {"gov", "presid", "инфл", "klimaw", "ökonom", "tsunam", "govern"};
   const PrefixHeads heads(std::vector<std::string_view>(stems.begin(), stems.end()));
+  const auto bit = [](std::size_t length) { return std::uint32_t{1} << (length - 1); };
   for (const std::string& stem : stems) {
-    EXPECT_TRUE(heads.may_start(stem)) << stem;
-    EXPECT_TRUE(heads.may_start(stem + "ent")) << stem;
+    EXPECT_NE(heads.stem_lengths(stem) & bit(stem.size()), 0U) << stem;
+    EXPECT_NE(heads.stem_lengths(stem + "ent") & bit(stem.size()), 0U) << stem;
   }
-  EXPECT_FALSE(heads.may_start("go"));  // shorter than any stem
-  EXPECT_FALSE(heads.may_start(""));
+  // "gov" and "govern" share a head: a token starting with it is tried at both lengths.
+  EXPECT_EQ(heads.stem_lengths("government") & (bit(3) | bit(6)), bit(3) | bit(6));
+  EXPECT_EQ(heads.stem_lengths("go"), 0U);  // shorter than any stem
+  EXPECT_EQ(heads.stem_lengths(""), 0U);
   // Most tokens no stem starts are ruled out (a few may share a bit with a head).
   int passed = 0;
   for (const std::string& token : terms_of_every_length('m')) {
-    passed += heads.may_start(token) ? 1 : 0;
+    passed += heads.stem_lengths(token) != 0 ? 1 : 0;
   }
   EXPECT_LT(passed, 4);
 }
 
+TEST(PrefixHeads, StemsOfLongStemBytesOrMoreShareOneBit) {
+  const std::string long_stem(PrefixHeads::long_stem + 5, 'q');
+  const std::vector<std::string_view> stems = {long_stem, "qqqq"};
+  const PrefixHeads heads(stems);
+  const std::uint32_t lengths = heads.stem_lengths(long_stem + "s");
+  EXPECT_NE(lengths & (std::uint32_t{1} << (PrefixHeads::long_stem - 1)), 0U);
+  EXPECT_NE(lengths & (std::uint32_t{1} << 3U), 0U);
+}
+
 TEST(PrefixHeads, WithoutStemsLetsNothingThrough) {
   const PrefixHeads none;
-  EXPECT_FALSE(none.may_start("government"));
+  EXPECT_EQ(none.stem_lengths("government"), 0U);
   const PrefixHeads empty_list(std::vector<std::string_view>{});
-  EXPECT_FALSE(empty_list.may_start("government"));
+  EXPECT_EQ(empty_list.stem_lengths("government"), 0U);
 }
 
 TEST(TermDictionary, TermsListsEveryTermOnce) {

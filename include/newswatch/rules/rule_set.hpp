@@ -216,6 +216,7 @@ class RuleSet {
     TermMap bigrams;                            ///< Adjacent token pairs of phrases (bigram_text()).
     std::vector<std::uint32_t> prefix_lengths;  ///< Distinct stem lengths in bytes, ascending.
     PrefixHeads prefix_heads;                   ///< First bytes of the stems.
+    bool site_filters = false;                  ///< Whether some rule has a site: filter.
     std::vector<TermWeight> weights;            ///< Term id -> weighting.
     /// Rules whose query is an earlier rule's, neither limited to some feeds: watch lists repeat a
     /// query for each desk or target that follows it. Only the first is indexed and evaluated; its

@@ -56,6 +56,8 @@ class TermDictionary {
   [[nodiscard]] std::uint32_t find(std::string_view term) const noexcept;
   /// As find(term), with `term_hash` = hash(term) computed by the caller.
   [[nodiscard]] std::uint32_t find(std::string_view term, std::uint64_t term_hash) const noexcept;
+  /// As find(term, term_hash) for a hash that may_contain() let through: the table alone.
+  [[nodiscard]] std::uint32_t find_filtered(std::string_view term, std::uint64_t term_hash) const noexcept;
   /// False when the term with this hash is certainly absent; a cheap test from a small bit set.
   [[nodiscard]] bool may_contain(std::uint64_t term_hash) const noexcept;
   /// Starts loading the slot a find() with this hash reads first, so that a batch of lookups
@@ -146,24 +148,33 @@ inline void TermDictionary::prefetch(std::uint64_t term_hash) const noexcept {
   }
 }
 
-/// The first bytes of a set of prefix stems, as a bit set. Matching looks a token up at every
-/// stem length some rule uses; a token whose first bytes start no stem is ruled out by one probe
-/// of this set (4 KB, so it stays in the first-level cache), before any of those lookups. The
-/// head is as long as the shortest stem, at most 4 bytes.
+/// The first bytes of a set of prefix stems, with the lengths of the stems that start with them.
+/// Matching looks a token up as a prefix at the lengths of the stems its first bytes start: a
+/// token whose first bytes start no stem is ruled out by one probe of a bit set (4 KB, so it stays
+/// in the first-level cache), and the others try those lengths only, not every length some rule
+/// uses. The head is as long as the shortest stem, at most 4 bytes; heads that share a bit share
+/// their lengths, which costs lookups, never matches.
 class PrefixHeads {
  public:
+  /// StemLengths bit for stems of long_stem bytes or more (the others: bit length - 1).
+  static constexpr std::uint32_t long_stem = 32;
+
   /// Lets no token through.
   PrefixHeads() = default;
   /// The heads of `stems` (none of them empty).
   explicit PrefixHeads(const std::vector<std::string_view>& stems);
 
-  /// False when no stem can be a prefix of `token`.
-  [[nodiscard]] bool may_start(std::string_view token) const noexcept {
+  /// The lengths of the stems that may be prefixes of `token`: bit L - 1 for a stem of L < long_stem
+  /// bytes, bit long_stem - 1 for any longer one; 0 when no stem can be a prefix of it.
+  [[nodiscard]] std::uint32_t stem_lengths(std::string_view token) const noexcept {
     if (bits_.empty() || token.size() < head_bytes_) {
-      return false;
+      return 0;
     }
     const std::uint32_t bit = position(token);
-    return ((bits_[bit >> 6U] >> (bit & 63U)) & 1U) != 0;
+    if (((bits_[bit >> 6U] >> (bit & 63U)) & 1U) == 0) {
+      return 0;
+    }
+    return lengths_[bit];
   }
 
  private:
@@ -178,7 +189,8 @@ class PrefixHeads {
     return (head * 0x9E3779B1U) >> (32U - bit_count_log2);
   }
 
-  std::vector<std::uint64_t> bits_;  ///< Empty when there are no stems.
+  std::vector<std::uint64_t> bits_;     ///< Empty when there are no stems.
+  std::vector<std::uint32_t> lengths_;  ///< Per bit: the stem lengths of the heads on it.
   std::size_t head_bytes_ = 0;
 };
 
