@@ -442,12 +442,11 @@ void Dispatcher::post_flush() {
     }
     flush();
   };
-  const auto due = last_write_ + settings_.write_interval;
-  if (stopped_ || std::chrono::steady_clock::now() >= due) {
+  if (stopped_ || !last_write_ || std::chrono::steady_clock::now() >= *last_write_ + settings_.write_interval) {
     boost::asio::post(io_, [write = std::move(write)]() mutable { write(); });
     return;
   }
-  write_timer_.expires_at(due);
+  write_timer_.expires_at(*last_write_ + settings_.write_interval);
   write_timer_.async_wait(std::move(write));
 }
 

@@ -543,10 +543,11 @@ void Daemon::do_maintenance() {
     pruning_ = true;
     prune_step(now - current_.config->daemon.retention, store::PruneResult{});
   }
-  if (steady_now - last_frequency_save_ >= frequency_save_period) {
-    if (last_frequency_save_ != std::chrono::steady_clock::time_point{}) {
-      save_term_frequencies();
-    }
+  // The first pass starts the period (the steady clock starts at boot, which may be recent).
+  if (last_frequency_save_ == std::chrono::steady_clock::time_point{}) {
+    last_frequency_save_ = steady_now;
+  } else if (steady_now - last_frequency_save_ >= frequency_save_period) {
+    save_term_frequencies();
     last_frequency_save_ = steady_now;
   }
   if (poller_->in_flight() == 0 && !dispatcher_->busy()) {

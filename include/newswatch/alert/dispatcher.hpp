@@ -129,7 +129,9 @@ class Dispatcher {
   std::optional<Instant> wake_;
   std::optional<Instant> store_next_;  ///< The earliest next_attempt of a pending row in the store.
   boost::asio::steady_timer write_timer_;
-  std::chrono::steady_clock::time_point last_write_{};
+  /// None before the first write: the steady clock may have started (at boot) less than a write
+  /// interval ago.
+  std::optional<std::chrono::steady_clock::time_point> last_write_;
   std::optional<std::string> store_error_;
   std::size_t skipped_ = 0;  ///< Due rows the last pass left for later (held targets, spent budgets).
   std::size_t messages_started_ = 0;
