@@ -442,11 +442,12 @@ void Dispatcher::post_flush() {
     }
     flush();
   };
-  if (stopped_ || !last_write_ || std::chrono::steady_clock::now() >= *last_write_ + settings_.write_interval) {
+  const auto due = last_write_ ? *last_write_ + settings_.write_interval : std::chrono::steady_clock::time_point{};
+  if (stopped_ || !last_write_ || std::chrono::steady_clock::now() >= due) {
     boost::asio::post(io_, [write = std::move(write)]() mutable { write(); });
     return;
   }
-  write_timer_.expires_at(*last_write_ + settings_.write_interval);
+  write_timer_.expires_at(due);
   write_timer_.async_wait(std::move(write));
 }
 

@@ -119,13 +119,9 @@ void ItemTerms::add_segment_tokens(std::uint32_t segment, const TermSources& sou
       request(prefixes, length, TermDictionary::hash(token.substr(0, length)));
     }
     if ((stem_lengths & long_bit) != 0) {
-      for (const std::uint32_t length : prefix_lengths) {
-        if (length > token.size()) {
-          break;
-        }
-        if (length >= PrefixHeads::long_stem) {
-          request(prefixes, length, TermDictionary::hash(token.substr(0, length)));
-        }
+      for (auto length = std::lower_bound(prefix_lengths.begin(), prefix_lengths.end(), PrefixHeads::long_stem);
+           length != prefix_lengths.end() && *length <= token.size(); ++length) {
+        request(prefixes, *length, TermDictionary::hash(token.substr(0, *length)));
       }
     }
   }
