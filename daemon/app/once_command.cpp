@@ -197,17 +197,19 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
   }
   // Index weights from the document frequencies earlier runs saw; a new store starts from the
   // length-based prior the set was compiled with.
-  rules::TermFrequencies frequencies;
-  if (auto saved = (*store)->load_term_frequencies(); !saved) {
+  auto saved = (*store)->load_term_frequencies();
+  if (!saved) {
     std::cerr << "newswatch once: " << saved.error().message << '\n';
     return exit_runtime_failure;
-  } else if (saved->has_value()) {
-    if (auto restored = rules::TermFrequencies::deserialize(**saved)) {
-      frequencies = std::move(*restored);
-      rule_set = rule_set->reindexed(frequencies);
-    } else {
-      spdlog::warn("store: saved term frequencies unreadable; starting from the prior");
-    }
+  }
+  std::optional<rules::TermFrequencies> restored;
+  if (saved->has_value() && !(restored = rules::TermFrequencies::deserialize(**saved))) {
+    spdlog::warn("store: saved term frequencies unreadable; starting from the prior");
+  }
+  // An empty sketch (2 MB to clear) is made only when none was restored.
+  rules::TermFrequencies frequencies = restored ? std::move(*restored) : rules::TermFrequencies();
+  if (restored) {
+    rule_set = rule_set->reindexed(frequencies);
   }
 
   auto recorder_settings = pipeline::recorder_settings(config);
@@ -330,8 +332,8 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
 
   // A run that counted nothing (every item seen before) leaves the saved sketch as it was.
   if (!options.dry_run && recorder.terms_observed() > 0) {
-    if (auto saved = (*store)->save_term_frequencies(frequencies.serialize(), finished); !saved) {
-      summary->store_error = saved.error().message;
+    if (auto written = (*store)->save_term_frequencies(frequencies.serialize(), finished); !written) {
+      summary->store_error = written.error().message;
     }
   }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <optional>
+#include <string_view>
 
 #include "newswatch/rules/term_dictionary.hpp"
 
@@ -12,8 +14,14 @@ namespace {
 constexpr std::uint32_t max_depth = 8;
 
 static_assert(std::endian::native == std::endian::little,
-              "serialize() copies the counters as they lie in memory, which must be the stored little-endian order");
-constexpr std::string_view magic = "NWTF1";
+              "deserialize() copies stored counters as they lie in memory, which must be their little-endian order");
+// Version 1 stored every counter as four bytes; version 2 stores each as a LEB128 varint and a run
+// of zeros as a 0 byte and the run's length. Most counters of a sketch are zero or small, so a
+// sketch of 2 MB in memory takes tens to hundreds of KB in the store, and loads that much faster.
+constexpr std::string_view raw_magic = "NWTF1";
+constexpr std::string_view magic = "NWTF2";
+constexpr std::size_t header_size = 5 + std::size_t{5} * 8;
+static_assert(raw_magic.size() == 5 && magic.size() == 5);
 
 // Row r's counter for a key: double hashing (Kirsch and Mitzenmacher, 2006) from the key's halves,
 // enough independence for a count-min sketch from one 64-bit hash.
@@ -36,6 +44,54 @@ std::uint64_t get_u64(const char* bytes, int size) {
     value |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
   }
   return value;
+}
+
+void put_varint(std::string& out, std::uint64_t value) {
+  while (value >= 0x80U) {
+    out.push_back(static_cast<char>((value & 0x7FU) | 0x80U));
+    value >>= 7U;
+  }
+  out.push_back(static_cast<char>(value));
+}
+
+// Reads a varint of at most `max_bytes` bytes at `at`, advancing it; nullopt for a truncated or
+// overlong one.
+std::optional<std::uint64_t> get_varint(std::string_view bytes, std::size_t& at, std::size_t max_bytes) {
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < max_bytes && at < bytes.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(bytes[at++]);
+    value |= static_cast<std::uint64_t>(byte & 0x7FU) << (7 * i);
+    if ((byte & 0x80U) == 0) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+// Fills `counters` from version 2's encoding of them; false unless `body` is exactly that.
+bool decode_counters(std::string_view body, std::vector<std::uint32_t>& counters) {
+  std::size_t at = 0;
+  std::size_t filled = 0;
+  while (at < body.size()) {
+    const auto value = get_varint(body, at, 5);
+    if (!value || *value > UINT32_MAX) {
+      return false;
+    }
+    if (*value != 0) {
+      if (filled == counters.size()) {
+        return false;
+      }
+      counters[filled++] = static_cast<std::uint32_t>(*value);
+      continue;
+    }
+    // Counters start at zero: a run only moves past them.
+    const auto run = get_varint(body, at, 10);
+    if (!run || *run == 0 || *run > counters.size() - filled) {
+      return false;
+    }
+    filled += static_cast<std::size_t>(*run);
+  }
+  return filled == counters.size();
 }
 
 }  // namespace
@@ -121,22 +177,29 @@ std::uint32_t TermFrequencies::count(std::uint64_t term_key) const noexcept {
 
 std::string TermFrequencies::serialize() const {
   std::string out(magic);
-  out.reserve(magic.size() + 40 + counters_.size() * 4);
   put_u64(out, settings_.width);
   put_u64(out, settings_.depth);
   put_u64(out, settings_.half_life);
   put_u64(out, documents_);
   put_u64(out, since_decay_);
-  // Counters are stored little-endian, which is this machine's order (asserted above): one copy.
-  const std::size_t at = out.size();
-  out.resize(at + counters_.size() * sizeof(std::uint32_t));
-  std::memcpy(out.data() + at, counters_.data(), counters_.size() * sizeof(std::uint32_t));
+  for (std::size_t i = 0; i < counters_.size();) {
+    if (counters_[i] != 0) {
+      put_varint(out, counters_[i++]);
+      continue;
+    }
+    const std::size_t run_start = i;
+    while (i < counters_.size() && counters_[i] == 0) {
+      ++i;
+    }
+    out.push_back('\0');
+    put_varint(out, i - run_start);
+  }
   return out;
 }
 
 std::optional<TermFrequencies> TermFrequencies::deserialize(std::string_view bytes) {
-  constexpr std::size_t header = magic.size() + std::size_t{5} * 8;
-  if (bytes.size() < header || !bytes.starts_with(magic)) {
+  const bool raw = bytes.starts_with(raw_magic);
+  if (bytes.size() < header_size || (!raw && !bytes.starts_with(magic))) {
     return std::nullopt;
   }
   const char* at = bytes.data() + magic.size();
@@ -145,7 +208,7 @@ std::optional<TermFrequencies> TermFrequencies::deserialize(std::string_view byt
   TermFrequencySettings settings;
   settings.half_life = get_u64(at + 16, 8);
   if (width < 64 || width > (1U << 26U) || !std::has_single_bit(width) || depth < 1 || depth > max_depth ||
-      settings.half_life == 0 || bytes.size() != header + width * depth * 4) {
+      settings.half_life == 0 || (raw && bytes.size() != header_size + width * depth * 4)) {
     return std::nullopt;
   }
   settings.width = static_cast<std::uint32_t>(width);
@@ -153,8 +216,12 @@ std::optional<TermFrequencies> TermFrequencies::deserialize(std::string_view byt
   TermFrequencies frequencies(settings);
   frequencies.documents_ = get_u64(at + 24, 8);
   frequencies.since_decay_ = std::min(get_u64(at + 32, 8), settings.half_life - 1);
-  std::memcpy(frequencies.counters_.data(), bytes.data() + header,
-              frequencies.counters_.size() * sizeof(std::uint32_t));
+  const std::string_view body = bytes.substr(header_size);
+  if (raw) {
+    std::memcpy(frequencies.counters_.data(), body.data(), frequencies.counters_.size() * sizeof(std::uint32_t));
+  } else if (!decode_counters(body, frequencies.counters_)) {
+    return std::nullopt;
+  }
   return frequencies;
 }
 

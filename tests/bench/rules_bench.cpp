@@ -447,8 +447,10 @@ int run_realistic(const std::filesystem::path& corpus, const std::vector<std::si
       frequencies.observe(terms.extract(real.item));
     }
     const double elapsed = seconds_since(start);
-    std::printf("frequency pass: %.0f items/s, sketch %.1f MB\n\n", static_cast<double>(items.size()) / elapsed,
-                static_cast<double>(frequencies.memory_bytes()) / (1024.0 * 1024.0));
+    std::printf("frequency pass: %.0f items/s, sketch %.1f MB (stored: %.0f KB)\n\n",
+                static_cast<double>(items.size()) / elapsed,
+                static_cast<double>(frequencies.memory_bytes()) / (1024.0 * 1024.0),
+                static_cast<double>(frequencies.serialize().size()) / 1024.0);
   }
 
   if (!config_path.empty()) {

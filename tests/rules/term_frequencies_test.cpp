@@ -73,7 +73,97 @@ TEST(TermFrequencies, MemoryIsBoundedWhateverTheVocabulary) {
     frequencies.observe(keys_of({"unique" + std::to_string(document), "other" + std::to_string(document)}));
   }
   EXPECT_EQ(frequencies.memory_bytes(), bytes);
-  EXPECT_EQ(frequencies.serialize().size(), 5 + 40 + bytes);
+  // Stored, a counter takes at most five bytes (a varint of 32 bits), whatever was counted.
+  EXPECT_LE(frequencies.serialize().size(), 5 + 40 + std::size_t{5} * (bytes / 4));
+}
+
+TEST(TermFrequencies, StoredSizeFollowsTheCountsNotTheShape) {
+  TermFrequencies frequencies;  // the default shape: 2 MB of counters
+  ASSERT_EQ(frequencies.memory_bytes(), std::size_t{2} << 20U);
+  EXPECT_LT(frequencies.serialize().size(), 64U);
+  frequencies.observe(keys_of({"assad", "syria"}));
+  const std::string bytes = frequencies.serialize();
+  // Two terms, four rows: eight counters of 1 between nine runs of zeros.
+  EXPECT_LT(bytes.size(), 5 + 40 + 8 + 9 * 4);
+  const auto restored = TermFrequencies::deserialize(bytes);
+  ASSERT_TRUE(restored.has_value());
+  EXPECT_EQ(*restored, frequencies);
+  EXPECT_EQ(restored->count(word_key("syria")), 1U);
+}
+
+TEST(TermFrequencies, LargeCountsAndLongRunsRoundTrip) {
+  TermFrequencies frequencies(TermFrequencySettings{1U << 8U, 2, 1U << 30U});
+  for (int document = 0; document < 70000; ++document) {  // counts past two varint bytes (16,383)
+    frequencies.observe(keys_of({"nato", document % 3 == 0 ? "summit" : "talks"}));
+  }
+  const auto restored = TermFrequencies::deserialize(frequencies.serialize());
+  ASSERT_TRUE(restored.has_value());
+  EXPECT_EQ(*restored, frequencies);
+  EXPECT_EQ(restored->count(word_key("nato")), 70000U);
+}
+
+// The form earlier versions stored: magic NWTF1, the header (width, depth, half-life, documents,
+// documents since the last decay), then every counter as four bytes.
+std::string fixed_width_form(const TermFrequencies& frequencies, std::uint64_t since_decay,
+                             const std::vector<std::uint32_t>& counters) {
+  std::string bytes = "NWTF1";
+  for (const std::uint64_t value :
+       {std::uint64_t{frequencies.settings().width}, std::uint64_t{frequencies.settings().depth},
+        frequencies.settings().half_life, frequencies.documents(), since_decay}) {
+    for (int i = 0; i < 8; ++i) {
+      bytes.push_back(static_cast<char>((value >> (8 * i)) & 0xFFU));
+    }
+  }
+  for (const std::uint32_t counter : counters) {
+    for (int i = 0; i < 4; ++i) {
+      bytes.push_back(static_cast<char>((counter >> (8 * i)) & 0xFFU));
+    }
+  }
+  return bytes;
+}
+
+TEST(TermFrequencies, ReadsTheFixedWidthFormEarlierVersionsStored) {
+  const TermFrequencySettings settings{64, 1, 1000};
+  TermFrequencies frequencies(settings);
+  frequencies.observe(keys_of({"kobani"}));
+  // With one row, one counter holds 1 and all others 0: the stored form of exactly one of the 64
+  // placements reads back equal to the sketch.
+  std::vector<std::uint32_t> counters(64, 0);
+  std::size_t slot_of_word = 64;
+  for (std::size_t slot = 0; slot < 64 && slot_of_word == 64; ++slot) {
+    counters.assign(64, 0);
+    counters[slot] = 1;
+    const auto candidate = TermFrequencies::deserialize(fixed_width_form(frequencies, 1, counters));
+    ASSERT_TRUE(candidate.has_value());
+    if (*candidate == frequencies) {
+      slot_of_word = slot;
+    }
+  }
+  ASSERT_LT(slot_of_word, 64U) << "no fixed-width form of the sketch read back equal to it";
+  const auto restored = TermFrequencies::deserialize(fixed_width_form(frequencies, 1, counters));
+  ASSERT_TRUE(restored.has_value());
+  EXPECT_EQ(restored->count(word_key("kobani")), 1U);
+  EXPECT_EQ(restored->documents(), 1U);
+  // Its length must be exact.
+  EXPECT_FALSE(TermFrequencies::deserialize(fixed_width_form(frequencies, 1, counters) + '\0'));
+}
+
+TEST(TermFrequencies, RejectsDamagedCompactForms) {
+  TermFrequencies frequencies(TermFrequencySettings{1U << 8U, 2, 77});
+  frequencies.observe(keys_of({"assad", "syria"}));
+  const std::string bytes = frequencies.serialize();
+  const std::string header = bytes.substr(0, 45);
+  ASSERT_TRUE(TermFrequencies::deserialize(bytes));
+  EXPECT_FALSE(TermFrequencies::deserialize(bytes + '\x01'));  // a counter past the last
+  EXPECT_FALSE(TermFrequencies::deserialize(header));          // no counters at all
+  // 512 counters: a run of all of them is whole, one more or one fewer is not, nor a run of none.
+  EXPECT_TRUE(TermFrequencies::deserialize(header + std::string("\0\x80\x04", 3)));
+  EXPECT_FALSE(TermFrequencies::deserialize(header + std::string("\0\x81\x04", 3)));
+  EXPECT_FALSE(TermFrequencies::deserialize(header + std::string("\0\xff\x03", 3)));
+  EXPECT_FALSE(TermFrequencies::deserialize(header + std::string("\0\0\0\x80\x04", 5)));
+  // A varint cut short, and one wider than 32 bits.
+  EXPECT_FALSE(TermFrequencies::deserialize(header + std::string("\x85", 1)));
+  EXPECT_FALSE(TermFrequencies::deserialize(header + std::string("\xff\xff\xff\xff\x1f\0\xff\x03", 8)));
 }
 
 TEST(TermFrequencies, HalvesOldCountsEveryHalfLife) {

@@ -51,9 +51,11 @@ class TermFrequencies {
   /// Bytes held by the counters.
   [[nodiscard]] std::size_t memory_bytes() const noexcept { return counters_.size() * sizeof(std::uint32_t); }
 
-  /// A portable byte string (little-endian) of the whole sketch, for the store.
+  /// A portable byte string of the whole sketch, for the store: counters as varints, runs of zeros
+  /// as their length, so its size follows the counts, not the shape.
   [[nodiscard]] std::string serialize() const;
-  /// The sketch serialize() wrote, or nullopt for bytes it cannot have written.
+  /// The sketch serialize() wrote (or an earlier version's fixed-width form of it), or nullopt for
+  /// bytes neither can have written.
   static std::optional<TermFrequencies> deserialize(std::string_view bytes);
 
   /// Equal shape, counts and documents.
