@@ -1,6 +1,7 @@
 #include "newswatch/dedup/story_index.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstring>
 #include <limits>
@@ -80,16 +81,7 @@ std::uint32_t StoryIndex::time_offset(TimePoint seen) {
   return static_cast<std::uint32_t>(std::clamp<std::int64_t>((seen - *epoch_).count(), 0, seen_mask));
 }
 
-void StoryIndex::add(const StoryFingerprint& fingerprint, std::uint64_t story_id, TimePoint seen) {
-  if (fingerprint.kind == FingerprintKind::none) {
-    return;
-  }
-  if (entries_ > max_entries) {
-    compact();
-  }
-  if (entries_ > max_entries) {
-    forget_oldest(max_entries / 4);
-  }
+std::uint32_t StoryIndex::append_entry(const StoryFingerprint& fingerprint, std::uint64_t story_id, TimePoint seen) {
   if ((entries_ >> block_bits) == blocks_.size()) {
     blocks_.push_back(std::make_unique<Block>());
   }
@@ -102,8 +94,48 @@ void StoryIndex::add(const StoryFingerprint& fingerprint, std::uint64_t story_id
       static_cast<std::uint32_t>(fingerprint.kind) << seen_bits | time_offset(seen)};
   story(entry) = story_id;
   ++live_;
+  return entry;
+}
+
+void StoryIndex::add(const StoryFingerprint& fingerprint, std::uint64_t story_id, TimePoint seen) {
+  if (fingerprint.kind == FingerprintKind::none) {
+    return;
+  }
+  if (entries_ > max_entries) {
+    compact();
+  }
+  if (entries_ > max_entries) {
+    forget_oldest(max_entries / 4);
+  }
+  const std::uint32_t entry = append_entry(fingerprint, story_id, seen);
   for (std::size_t band = 0; band < bands_of(fingerprint.kind); ++band) {
     insert_posting(bands_[band], band_key(fingerprint.anchors[band]), entry);
+  }
+}
+
+void StoryIndex::add_all(std::span<const Entry> entries) {
+  if (entries_ + entries.size() > max_entries) {
+    // Near the cap, add() decides what to forget as it goes.
+    for (const Entry& each : entries) {
+      add(each.fingerprint, each.story, each.seen);
+    }
+    return;
+  }
+  std::array<std::vector<NewPosting>, anchor_count> added;
+  for (const Entry& each : entries) {
+    if (each.fingerprint.kind == FingerprintKind::none) {
+      continue;
+    }
+    const std::uint32_t entry = append_entry(each.fingerprint, each.story, each.seen);
+    for (std::size_t band = 0; band < bands_of(each.fingerprint.kind); ++band) {
+      const std::uint32_t key = band_key(each.fingerprint.anchors[band]);
+      added[band].push_back(NewPosting{bucket_of(key), entry << tag_bits | tag_of(key)});
+    }
+  }
+  for (std::size_t band = 0; band < anchor_count; ++band) {
+    if (!added[band].empty()) {
+      rebuild(bands_[band], {}, added[band]);
+    }
   }
 }
 
@@ -148,23 +180,30 @@ bool StoryIndex::borrow_room(Band& band, std::uint32_t bucket) {
   return false;
 }
 
-void StoryIndex::rebuild(Band& band, const std::vector<std::uint32_t>& renumbered) {
+void StoryIndex::rebuild(Band& band, const std::vector<std::uint32_t>& renumbered, std::span<const NewPosting> added) {
   // Postings of dropped entries go; every bucket gets fresh room; order within a bucket stays (the
-  // newest last).
+  // newest last, the added ones after all others).
+  // With nothing dropped since the last compaction, no posting needs its entry looked at.
+  const bool keep_all = renumbered.empty() && dead_ == 0;
   const auto new_entry = [&](std::uint32_t posting) {
     const std::uint32_t entry = posting >> tag_bits;
     if (!renumbered.empty()) {
       return renumbered[entry];
     }
-    return kind_of(probe(entry)) == FingerprintKind::none ? dropped : entry;
+    return keep_all || kind_of(probe(entry)) != FingerprintKind::none ? entry : dropped;
   };
+  std::vector<std::uint32_t> added_to(added.empty() ? 0 : bucket_count, 0);
+  for (const NewPosting& posting : added) {
+    ++added_to[posting.bucket];
+  }
   std::vector<Bucket> buckets(bucket_count + 1, Bucket{0, 0});
   for (std::uint32_t bucket = 0; bucket < bucket_count; ++bucket) {
     const Bucket& old = band.buckets[bucket];
     for (std::uint32_t i = old.start; i < old.start + old.size; ++i) {
       buckets[bucket].size += new_entry(band.postings[i]) != dropped ? 1 : 0;
     }
-    buckets[bucket + 1].start = buckets[bucket].start + buckets[bucket].size + slack(buckets[bucket].size);
+    const std::uint32_t size = buckets[bucket].size + (added.empty() ? 0 : added_to[bucket]);
+    buckets[bucket + 1].start = buckets[bucket].start + size + slack(size);
   }
   std::vector<std::uint32_t> postings(buckets[bucket_count].start, 0);
   for (std::uint32_t bucket = 0; bucket < bucket_count; ++bucket) {
@@ -176,6 +215,10 @@ void StoryIndex::rebuild(Band& band, const std::vector<std::uint32_t>& renumbere
         postings[at++] = entry << tag_bits | (band.postings[i] & tag_mask);
       }
     }
+  }
+  for (const NewPosting& posting : added) {
+    Bucket& bucket = buckets[posting.bucket];
+    postings[bucket.start + bucket.size++] = posting.value;
   }
   band.buckets = std::move(buckets);
   band.postings = std::move(postings);
@@ -258,8 +301,13 @@ std::optional<std::uint64_t> StoryIndex::find(const StoryFingerprint& fingerprin
     }
   }
   // Candidates, each with the number of bands it turned up in (bands in which it shares the key).
+  // `where` finds a candidate's place by its entry number (open addressing; place + 1, 0 empty): a
+  // bucket crowded by a common word pair hands over max_candidates_per_band postings in every band,
+  // too many to search the list for each.
   std::array<std::uint32_t, anchor_count * max_candidates_per_band> candidates{};
   std::array<std::uint8_t, anchor_count * max_candidates_per_band> hits{};
+  static_assert(candidates.size() < 128, "`where` is kept at most half full");
+  std::array<std::uint8_t, 256> where{};
   std::size_t count = 0;
   for (std::size_t band = 0; band < bands; ++band) {
     const Bucket& bucket = *spans[band];
@@ -272,13 +320,16 @@ std::optional<std::uint64_t> StoryIndex::find(const StoryFingerprint& fingerprin
       }
       ++taken;
       const std::uint32_t entry = posting >> tag_bits;
-      const std::size_t known = static_cast<std::size_t>(
-          std::find(candidates.begin(), candidates.begin() + count, entry) - candidates.begin());
-      if (known < count) {
-        ++hits[known];
+      std::uint32_t slot = (entry * 0x9E3779B1U) >> 24U;
+      while (where[slot] != 0 && candidates[where[slot] - 1U] != entry) {
+        slot = (slot + 1) & 0xFFU;
+      }
+      if (where[slot] != 0) {
+        ++hits[where[slot] - 1U];
         continue;
       }
       __builtin_prefetch(&probe(entry));
+      where[slot] = static_cast<std::uint8_t>(count + 1);
       candidates[count] = entry;
       hits[count++] = 1;
     }

@@ -68,16 +68,26 @@ std::uint64_t make_story_id(std::string_view feed, std::string_view identity) {
 Recorder::Recorder(store::Store& store, RecorderSettings settings) : store_(store), settings_(std::move(settings)) {}
 
 Expected<dedup::StoryIndex, store::StoreError> load_story_index(store::Store& store, TimePoint since) {
+  // Added in batches: each costs a rebuild of the bands, and the batch buffer stays small beside
+  // the index however many fingerprints the window holds.
+  static constexpr std::size_t batch_size = 1U << 16U;
   dedup::StoryIndex index;
-  auto scanned = store.scan_fingerprints(since, [&index](const store::FingerprintRecord& entry) {
+  std::vector<dedup::StoryIndex::Entry> batch;
+  batch.reserve(batch_size);
+  auto scanned = store.scan_fingerprints(since, [&index, &batch](const store::FingerprintRecord& entry) {
     // A fingerprint from an older encoding is skipped: it only ever narrows what can fold.
     if (const auto fingerprint = dedup::decode_fingerprint(entry.fingerprint)) {
-      index.add(*fingerprint, entry.story, entry.seen);
+      batch.push_back(dedup::StoryIndex::Entry{*fingerprint, entry.story, entry.seen});
+      if (batch.size() == batch_size) {
+        index.add_all(batch);
+        batch.clear();
+      }
     }
   });
   if (!scanned) {
     return make_unexpected(std::move(scanned).error());
   }
+  index.add_all(batch);
   return index;
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <random>
+#include <span>
 #include <vector>
 
 namespace newswatch::dedup {
@@ -243,6 +244,57 @@ TEST(StoryIndex, KeepsEveryEntryFindableAsItGrowsAndCompacts) {
   for (std::uint32_t i = 0; i < count; i += 7) {
     ASSERT_EQ(index.find(fingerprints[i]), i >= count * 3 / 4 ? std::optional<std::uint64_t>(i) : std::nullopt) << i;
   }
+}
+
+TEST(StoryIndex, AddAllFindsWhatAddingOneByOneFinds) {
+  // Random entries, and many that share word pairs and anchors from a small pool, so that buckets
+  // overflow the candidates checked per band and closeness ties are decided by age; some exact and
+  // some empty fingerprints. One index takes them one by one, the other a part that way (with an
+  // expiry between) and the rest in two add_all() batches; every lookup must agree.
+  std::mt19937 random(2024);
+  const auto make = [&random](std::uint32_t i) {
+    StoryFingerprint fingerprint;
+    fingerprint.kind =
+        i % 11 == 0 ? FingerprintKind::exact : (i % 13 == 0 ? FingerprintKind::none : FingerprintKind::near);
+    const bool crowded = i % 3 == 0;
+    for (auto& shingle : fingerprint.shingles) {
+      shingle = crowded ? ~std::uint64_t{0} << (random() % 8) : (std::uint64_t{random()} << 32U) | random();
+    }
+    for (std::uint32_t& anchor : fingerprint.anchors) {
+      anchor = crowded ? static_cast<std::uint32_t>(random() % 40) : static_cast<std::uint32_t>(random());
+    }
+    return fingerprint;
+  };
+  constexpr std::uint32_t count = 12000;
+  std::vector<StoryIndex::Entry> entries;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    entries.push_back(StoryIndex::Entry{make(i), i + 1, noon + seconds{i}});
+  }
+  StoryIndex one_by_one;
+  StoryIndex in_batches;
+  constexpr std::uint32_t first_part = 3000;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    one_by_one.add(entries[i].fingerprint, entries[i].story, entries[i].seen);
+    if (i < first_part) {
+      in_batches.add(entries[i].fingerprint, entries[i].story, entries[i].seen);
+    }
+    if (i + 1 == first_part) {
+      one_by_one.expire(noon + seconds{first_part / 2});
+      in_batches.expire(noon + seconds{first_part / 2});
+    }
+  }
+  const std::span<const StoryIndex::Entry> rest = std::span(entries).subspan(first_part);
+  in_batches.add_all(rest.first(rest.size() / 2));
+  in_batches.add_all(rest.subspan(rest.size() / 2));
+  ASSERT_EQ(in_batches.size(), one_by_one.size());
+  std::size_t found = 0;
+  for (std::uint32_t i = 0; i < count + 2000; ++i) {
+    const StoryFingerprint query = i < count ? entries[i].fingerprint : make(i);
+    const auto expected = one_by_one.find(query);
+    ASSERT_EQ(in_batches.find(query), expected) << i;
+    found += expected ? 1 : 0;
+  }
+  EXPECT_GT(found, count / 2);
 }
 
 TEST(StoryIndex, ReportsTheMemoryItHolds) {

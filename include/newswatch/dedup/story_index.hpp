@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "newswatch/dedup/story_fingerprint.hpp"
@@ -26,11 +27,21 @@ class StoryIndex {
   /// items (a hot bucket) costs no more than this.
   static constexpr std::size_t max_candidates_per_band = 16;
 
+  /// One item's fingerprint, story and time, as add() takes them.
+  struct Entry {
+    StoryFingerprint fingerprint;
+    std::uint64_t story = 0;
+    TimePoint seen;
+  };
+
   StoryIndex();
 
   /// Records that an item with this fingerprint belongs to `story`, seen at `seen`; fingerprints of
   /// kind none are not recorded.
   void add(const StoryFingerprint& fingerprint, std::uint64_t story, TimePoint seen);
+  /// As add() for each entry in turn, but each band is rebuilt once for all of them instead of
+  /// making room posting by posting: for loading many stored fingerprints at once.
+  void add_all(std::span<const Entry> entries);
   /// The story of a near-duplicate, if any (best = closest, then newest).
   [[nodiscard]] std::optional<std::uint64_t> find(const StoryFingerprint& fingerprint) const;
   /// Drops entries seen before `oldest_kept`.
@@ -67,9 +78,18 @@ class StoryIndex {
     std::vector<std::uint32_t> postings;
   };
 
+  // A posting waiting to join its band: its bucket and its value (entry << tag_bits | tag).
+  struct NewPosting {
+    std::uint32_t bucket;
+    std::uint32_t value;
+  };
+
+  [[nodiscard]] std::uint32_t append_entry(const StoryFingerprint& fingerprint, std::uint64_t story, TimePoint seen);
   void insert_posting(Band& band, std::uint32_t key, std::uint32_t entry);
   static bool borrow_room(Band& band, std::uint32_t bucket);
-  void rebuild(Band& band, const std::vector<std::uint32_t>& renumbered);
+  // Lays the band out afresh: its postings (renumbered, dropped ones left out), then `added` after
+  // those of their buckets, each bucket with room to grow.
+  void rebuild(Band& band, const std::vector<std::uint32_t>& renumbered, std::span<const NewPosting> added = {});
   void compact();
   void forget_oldest(std::size_t count);
   [[nodiscard]] std::uint32_t time_offset(TimePoint seen);
