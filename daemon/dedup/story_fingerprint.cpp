@@ -251,14 +251,21 @@ StoryFingerprint fingerprint_story(const Item& item) {
   return fingerprint_story_text(StoryText{title, source, lead, item.link});
 }
 
-double story_similarity(const StoryFingerprint& first, const StoryFingerprint& second) noexcept {
+namespace {
+
+// story_similarity() and story_match() with `Count` counting a word's set bits. Every candidate a
+// lookup checks takes eight counts, so where the CPU has an instruction for it (POPCNT; not part of
+// baseline x86-64, so chosen at run time) the lookups use it.
+template <int (*Count)(std::uint64_t)>
+[[gnu::always_inline]] inline double similarity_with(const StoryFingerprint& first,
+                                                     const StoryFingerprint& second) noexcept {
   if (first.kind != second.kind || first.kind == FingerprintKind::none) {
     return 0;
   }
   if (first.kind == FingerprintKind::exact) {
     return first.shingles == second.shingles ? 1 : 0;
   }
-  const auto count = [](const std::array<std::uint64_t, 2>& bits) { return count_bits(bits[0]) + count_bits(bits[1]); };
+  const auto count = [](const std::array<std::uint64_t, 2>& bits) { return Count(bits[0]) + Count(bits[1]); };
   const std::array<std::uint64_t, 2> either{first.shingles[0] | second.shingles[0],
                                             first.shingles[1] | second.shingles[1]};
   const double union_size = distinct_pairs(count(either));
@@ -267,6 +274,60 @@ double story_similarity(const StoryFingerprint& first, const StoryFingerprint& s
   }
   const double shared = distinct_pairs(count(first.shingles)) + distinct_pairs(count(second.shingles)) - union_size;
   return std::clamp(shared / union_size, 0.0, 1.0);
+}
+
+template <int (*Count)(std::uint64_t)>
+[[gnu::always_inline]] inline std::optional<double> match_with(const StoryFingerprint& first,
+                                                               const StoryFingerprint& second, int shared) noexcept {
+  if (first.outlet != 0 && first.outlet == second.outlet && first.title != second.title) {
+    return std::nullopt;
+  }
+  if (first.kind == FingerprintKind::near && second.kind == FingerprintKind::near &&
+      Count(first.numbers & ~second.numbers) >= conflicting_numbers &&
+      Count(second.numbers & ~first.numbers) >= conflicting_numbers) {
+    return std::nullopt;
+  }
+  const double similarity = similarity_with<Count>(first, second);
+  if (similarity < same_story_similarity || (similarity < one_key_similarity && shared < 2)) {
+    return std::nullopt;
+  }
+  return similarity;
+}
+
+std::optional<double> match_portably(const StoryFingerprint& first, const StoryFingerprint& second,
+                                     int shared) noexcept {
+  return match_with<count_bits>(first, second, shared);
+}
+
+using Matcher = std::optional<double> (*)(const StoryFingerprint&, const StoryFingerprint&, int) noexcept;
+
+#if defined(__x86_64__)
+// Inlined (through match_with) into match_popcnt, where the builtin becomes the instruction.
+[[gnu::always_inline]] inline int count_bits_builtin(std::uint64_t word) noexcept {
+  return __builtin_popcountll(word);
+}
+
+[[gnu::target("popcnt")]] std::optional<double> match_popcnt(const StoryFingerprint& first,
+                                                             const StoryFingerprint& second, int shared) noexcept {
+  return match_with<count_bits_builtin>(first, second, shared);
+}
+
+Matcher choose_matcher() noexcept {
+  __builtin_cpu_init();  // May run before the constructors that would otherwise have done it.
+  return __builtin_cpu_supports("popcnt") ? match_popcnt : match_portably;
+}
+#else
+Matcher choose_matcher() noexcept {
+  return match_portably;
+}
+#endif
+
+const Matcher matcher = choose_matcher();
+
+}  // namespace
+
+double story_similarity(const StoryFingerprint& first, const StoryFingerprint& second) noexcept {
+  return similarity_with<count_bits>(first, second);
 }
 
 int shared_anchors(const StoryFingerprint& first, const StoryFingerprint& second) noexcept {
@@ -278,19 +339,7 @@ int shared_anchors(const StoryFingerprint& first, const StoryFingerprint& second
 }
 
 std::optional<double> story_match(const StoryFingerprint& first, const StoryFingerprint& second, int shared) noexcept {
-  if (first.outlet != 0 && first.outlet == second.outlet && first.title != second.title) {
-    return std::nullopt;
-  }
-  if (first.kind == FingerprintKind::near && second.kind == FingerprintKind::near &&
-      count_bits(first.numbers & ~second.numbers) >= conflicting_numbers &&
-      count_bits(second.numbers & ~first.numbers) >= conflicting_numbers) {
-    return std::nullopt;
-  }
-  const double similarity = story_similarity(first, second);
-  if (similarity < same_story_similarity || (similarity < one_key_similarity && shared < 2)) {
-    return std::nullopt;
-  }
-  return similarity;
+  return matcher(first, second, shared);
 }
 
 bool same_story(const StoryFingerprint& first, const StoryFingerprint& second) noexcept {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cstdint>
+#include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -192,6 +196,47 @@ TEST(StoryFingerprint, AcceptsLowSimilarityOnlyWithTwoSharedKeys) {
   second.anchors[3] = 1;
   second.anchors[4] = 1;
   EXPECT_FALSE(same_story(first, second)) << "one key shared";
+}
+
+TEST(StoryFingerprint, MatchAgreesWithSimilarityOnEveryKindOfPair) {
+  // story_match() counts bits with the CPU's instruction where there is one, story_similarity()
+  // portably: over random pairs (shared word pairs, numbers and outlets drawn from small pools so
+  // that every rule is hit) both must decide alike.
+  std::mt19937_64 random(77);
+  const auto make = [&random] {
+    StoryFingerprint fingerprint;
+    fingerprint.kind = random() % 5 == 0 ? FingerprintKind::exact : FingerprintKind::near;
+    const std::uint64_t common = random();
+    for (std::uint64_t& word : fingerprint.shingles) {
+      word = random() % 2 == 0 ? (common & random()) | (random() & random() & random()) : random() & random();
+    }
+    fingerprint.numbers = static_cast<std::uint32_t>(random() & random() & random());
+    fingerprint.outlet = static_cast<std::uint16_t>(random() % 3);
+    fingerprint.title = static_cast<std::uint16_t>(random() % 2);
+    return fingerprint;
+  };
+  int matched = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const StoryFingerprint first = make();
+    StoryFingerprint second = random() % 3 == 0 ? first : make();
+    second.numbers ^= static_cast<std::uint32_t>(random() % 4 == 0 ? random() & random() : 0);
+    const int shared = static_cast<int>(random() % 3);
+    const double similarity = story_similarity(first, second);
+    const bool numbers_conflict = first.kind == FingerprintKind::near && second.kind == FingerprintKind::near &&
+                                  std::popcount(first.numbers & ~second.numbers) >= conflicting_numbers &&
+                                  std::popcount(second.numbers & ~first.numbers) >= conflicting_numbers;
+    const bool same_outlet_other_title =
+        first.outlet != 0 && first.outlet == second.outlet && first.title != second.title;
+    const bool expected = !numbers_conflict && !same_outlet_other_title && similarity >= same_story_similarity &&
+                          (similarity >= one_key_similarity || shared >= 2);
+    const std::optional<double> match = story_match(first, second, shared);
+    ASSERT_EQ(match.has_value(), expected) << i;
+    if (match) {
+      EXPECT_EQ(*match, similarity) << i;
+      ++matched;
+    }
+  }
+  EXPECT_GT(matched, 1000);
 }
 
 TEST(StoryFingerprint, ItemWithoutTextMatchesNothing) {
