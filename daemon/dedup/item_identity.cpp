@@ -94,15 +94,20 @@ ItemIdentity identify_key(const Item& item, std::string canonical_url) {
 }
 
 void complete_identity(const Item& item, ItemIdentity& identity) {
-  // Scratch reused from item to item (one set per thread): tokenising and joining the words
-  // allocate room for the longest input, which would otherwise be paid for again on every item.
-  thread_local text::TokenList title;
-  thread_local text::TokenList summary;
-  thread_local text::TokenList content;
-  thread_local std::string words;
-  text::tokenize_into(item.title, title);
-  text::tokenize_into(item.summary, summary);
-  text::tokenize_into(item.content, content);
+  // Scratch reused from item to item (one set per thread): tokenising allocates room for the
+  // longest input, which would otherwise be paid for again on every item.
+  thread_local text::FieldTokens tokens;
+  text::tokenize_into(item.title, tokens.title);
+  text::tokenize_into(item.summary, tokens.summary);
+  text::tokenize_into(item.content, tokens.content);
+  complete_identity(item, identity, tokens);
+}
+
+void complete_identity(const Item& item, ItemIdentity& identity, const text::FieldTokens& tokens) {
+  const text::TokenList& title = tokens.title;
+  const text::TokenList& summary = tokens.summary;
+  const text::TokenList& content = tokens.content;
+  thread_local std::string words;  // Its room is reused from item to item, as above.
   normalised_words(words, title, summary, content);
   identity.content_hash = stable_hash(words, content_seed);
   const bool summary_leads = lead_is_summary(summary);

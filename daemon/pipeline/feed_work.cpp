@@ -27,6 +27,9 @@ FeedWork work_on_body(const Feed& feed, std::string_view body, const std::string
   }
 
   std::size_t sampled = 0;  // Items whose term keys are collected.
+  // An item's words, tokenised once for its identity and its matching; the room is reused from
+  // item to item on this worker.
+  thread_local text::FieldTokens tokens;
   std::unordered_set<std::string> keys_in_body;
   std::unordered_set<std::string> links_in_body;
   for (auto& item : parsed->items) {
@@ -57,7 +60,10 @@ FeedWork work_on_body(const Feed& feed, std::string_view body, const std::string
     const bool same_source =
         stored != nullptr && stored->source_hash != 0 && stored->source_hash == entry.identity.source_hash;
     if (!same_source) {
-      dedup::complete_identity(item, entry.identity);
+      text::tokenize_into(item.title, tokens.title);
+      text::tokenize_into(item.summary, tokens.summary);
+      text::tokenize_into(item.content, tokens.content);
+      dedup::complete_identity(item, entry.identity, tokens);
     }
     if (stored != nullptr) {
       entry.known_story = stored->story;
@@ -72,7 +78,8 @@ FeedWork work_on_body(const Feed& feed, std::string_view body, const std::string
       entry.kind = ItemKind::edited;
       entry.known_rules = stored->rules;
     }
-    entry.matches = stages.match(item, feed, parsed->language);
+    // Only an item whose identity was completed above gets this far: `tokens` hold its words.
+    entry.matches = stages.match(item, feed, parsed->language, &tokens);
     if (stages.terms && sampled < term_samples_per_poll) {
       entry.term_keys = stages.terms(item);
       ++sampled;

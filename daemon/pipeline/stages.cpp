@@ -45,9 +45,9 @@ ParseFunction make_parse_function() {
 namespace {
 
 std::vector<MatchRecord> match_records(const rules::RuleSet& rules, const Item& item, const Feed& feed,
-                                       const std::string& language) {
+                                       const std::string& language, const text::FieldTokens* tokens) {
   std::vector<MatchRecord> records;
-  for (auto& match : rules.match(rules::MatchInput{item, feed.name, feed.tags, language})) {
+  for (auto& match : rules.match(rules::MatchInput{item, feed.name, feed.tags, language, tokens})) {
     MatchRecord record{std::move(match.rule), feed.name, item.id.empty() ? item.link : item.id, item.title, item.link,
                        item.published,        {}};
     for (auto& spans : match.why) {
@@ -67,15 +67,15 @@ std::vector<MatchRecord> match_records(const rules::RuleSet& rules, const Item& 
 }  // namespace
 
 MatchFunction make_match_function(const rules::RuleSet& rules) {
-  return [&rules](const Item& item, const Feed& feed, const std::string& language) {
-    return match_records(rules, item, feed, language);
+  return [&rules](const Item& item, const Feed& feed, const std::string& language, const text::FieldTokens* tokens) {
+    return match_records(rules, item, feed, language, tokens);
   };
 }
 
 MatchFunction make_match_function(const rules::LiveRuleSet& rules) {
-  return [&rules](const Item& item, const Feed& feed, const std::string& language) {
+  return [&rules](const Item& item, const Feed& feed, const std::string& language, const text::FieldTokens* tokens) {
     const std::shared_ptr<const rules::RuleSet> current = rules.load();
-    return match_records(*current, item, feed, language);
+    return match_records(*current, item, feed, language, tokens);
   };
 }
 
@@ -99,15 +99,15 @@ TermFunction make_term_function() {
 WorkerStages make_worker_stages(const config::DaemonSettings& daemon, const rules::RuleSet& rules) {
   return WorkerStages{make_parse_function(), make_identify_function(daemon), make_match_function(rules),
                       make_term_function()};
-}
+}  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks): the analyzer loses std::function's own storage
 
 WorkerStages make_worker_stages(const config::DaemonSettings& daemon, std::shared_ptr<const rules::RuleSet> rules) {
   auto stages = make_worker_stages(daemon, *rules);
   // The function holds the rule set, so a poll still on a worker keeps the set it started with
   // after a reload swapped in another.
-  stages.match = [match = std::move(stages.match), rules = std::move(rules)](const Item& item, const Feed& feed,
-                                                                             const std::string& language) {
-    return match(item, feed, language);
+  stages.match = [match = std::move(stages.match), rules = std::move(rules)](
+                     const Item& item, const Feed& feed, const std::string& language, const text::FieldTokens* tokens) {
+    return match(item, feed, language, tokens);
   };
   return stages;
 }

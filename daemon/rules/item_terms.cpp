@@ -33,8 +33,13 @@ void ItemTerms::reset(const MatchInput& input, const TermSources& sources) {
   for (std::size_t i = 0; i < item.categories.size(); ++i) {
     segments_.push_back(Segment{field_category, static_cast<std::uint32_t>(i), item.categories[i]});
   }
+  // Segments 0, 1 and 2 are the title, summary and content, which the caller may have tokenised.
+  const text::FieldTokens* given = input.tokens;
+  const std::array<const text::TokenList*, 3> tokenized{given != nullptr ? &given->title : nullptr,
+                                                        given != nullptr ? &given->summary : nullptr,
+                                                        given != nullptr ? &given->content : nullptr};
   for (std::uint32_t s = 0; s < segments_.size(); ++s) {
-    add_segment_tokens(s, sources);
+    add_segment_tokens(s, sources, s < tokenized.size() ? tokenized.at(s) : nullptr);
   }
   // The last segment is the link, which only site: looks at; feed: and lang: occurrences sit
   // there too, with an empty span.
@@ -65,14 +70,18 @@ void ItemTerms::reset(const MatchInput& input, const TermSources& sources) {
   normalized_.resize(segments_.size());
 }
 
-void ItemTerms::add_segment_tokens(std::uint32_t segment, const TermSources& sources) {
+void ItemTerms::add_segment_tokens(std::uint32_t segment, const TermSources& sources,
+                                   const text::TokenList* tokenized) {
   const RuleSet::TermMap& words = sources.words;
   const RuleSet::TermMap& prefixes = sources.prefixes;
   const RuleSet::TermMap& bigrams = sources.bigrams;
   const std::vector<std::uint32_t>& prefix_lengths = sources.prefix_lengths;
   const PrefixHeads& prefix_heads = sources.prefix_heads;
-  text::TokenList& tokens = scratch_;
-  text::tokenize_into(segments_[segment].text, tokens);
+  if (tokenized == nullptr) {
+    text::tokenize_into(segments_[segment].text, scratch_);
+    tokenized = &scratch_;
+  }
+  const text::TokenList& tokens = *tokenized;
   // Two passes: the first hashes every token (and its prefixes of indexed stem lengths), drops
   // what the dictionaries' filters rule out and prefetches the rest; the second resolves them.
   // With 100,000 rules the tables outgrow the caches, and this way the misses overlap.

@@ -80,7 +80,8 @@ class ItemTerms {
   [[nodiscard]] const std::vector<std::string>& feed_tags() const noexcept { return feed_tags_; }
 
  private:
-  void add_segment_tokens(std::uint32_t segment, const TermSources& sources);
+  // `tokens`: the segment's text tokenised already, or null to tokenise it here.
+  void add_segment_tokens(std::uint32_t segment, const TermSources& sources, const text::TokenList* tokens);
   void add_site_filters(const RuleSet::TermMap& words, const std::string& link);
   void add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, std::string_view value, std::size_t begin = 0,
                   std::size_t end = 0);

@@ -478,6 +478,24 @@ TEST(RuleSetMatch, EmptySetMatchesNothing) {
   EXPECT_EQ(set.size(), 0U);
 }
 
+TEST(RuleSetMatch, FieldsTokenisedByTheCallerMatchAsIfTokenisedHere) {
+  auto set = RuleSet::compile(
+      {RuleDefinition{"phrase", "\"ISIS coalition\"", {}}, RuleDefinition{"near", "coalition NEAR/5 strikes", {}},
+       RuleDefinition{"prefix", "syri* AND title:coalition", {}}, RuleDefinition{"not", "istanbul NOT ankara", {}},
+       RuleDefinition{"category", "category:world OR summary:assad", {}}});
+  ASSERT_TRUE(set.has_value());
+  for (const Item& item : {seed_item(), unicode_item(), Item{}}) {
+    text::FieldTokens tokens;
+    text::tokenize_into(item.title, tokens.title);
+    text::tokenize_into(item.summary, tokens.summary);
+    text::tokenize_into(item.content, tokens.content);
+    const auto here = set->match(MatchInput{item, "f", seed_tags, "en"});
+    const auto given = set->match(MatchInput{item, "f", seed_tags, "en", &tokens});
+    EXPECT_EQ(given, here) << item.title;
+  }
+  EXPECT_FALSE(set->match(MatchInput{seed_item(), "f", seed_tags, "en"}).empty());
+}
+
 TEST(RuleSetMatch, IsSafeToShareBetweenThreads) {
   auto set = RuleSet::compile({RuleDefinition{"a", "\"ISIS coalition\"", {}}, RuleDefinition{"b", "/syri\\w+/", {}},
                                RuleDefinition{"c", "istanbul", {}}});

@@ -5,6 +5,7 @@
 
 #include "newswatch/dedup/story_fingerprint.hpp"
 #include "newswatch/model/item.hpp"
+#include "newswatch/text/tokenizer.hpp"
 
 namespace newswatch::dedup {
 
@@ -36,5 +37,8 @@ ItemIdentity identify(const Item& item, std::string canonical_url);
 ItemIdentity identify_key(const Item& item, std::string canonical_url);
 /// Adds the content hash and story fingerprint to what identify_key() gave.
 void complete_identity(const Item& item, ItemIdentity& identity);
+/// The same, from the item's fields already tokenised (text::tokenize_into of its title, summary and
+/// content).
+void complete_identity(const Item& item, ItemIdentity& identity, const text::FieldTokens& tokens);
 
 }  // namespace newswatch::dedup

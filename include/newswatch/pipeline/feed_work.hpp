@@ -15,6 +15,7 @@
 #include "newswatch/model/time.hpp"
 #include "newswatch/schedule/next_poll.hpp"
 #include "newswatch/store/poll_record.hpp"
+#include "newswatch/text/tokenizer.hpp"
 
 namespace newswatch::pipeline {
 
@@ -35,8 +36,9 @@ using ParseFunction = std::function<Expected<ParsedBody, std::string>(
 using IdentifyFunction = std::function<dedup::ItemIdentity(const Item& item)>;
 /// Matches one item against the rules and quotes each match's evidence (worker threads; a const
 /// RuleSet is thread-safe).
-using MatchFunction =
-    std::function<std::vector<MatchRecord>(const Item& item, const Feed& feed, const std::string& language)>;
+/// `tokens`: the item's title, summary and content tokenised already, or null.
+using MatchFunction = std::function<std::vector<MatchRecord>(
+    const Item& item, const Feed& feed, const std::string& language, const text::FieldTokens* tokens)>;
 
 /// The distinct term keys of an item (rules::DocumentTerms), which the loop thread counts into its
 /// rules::TermFrequencies (worker threads; pure).

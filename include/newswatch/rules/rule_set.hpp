@@ -16,6 +16,7 @@
 #include "newswatch/rules/query_error.hpp"
 #include "newswatch/rules/term_dictionary.hpp"
 #include "newswatch/rules/term_frequencies.hpp"
+#include "newswatch/text/tokenizer.hpp"
 
 namespace newswatch::rules {
 
@@ -38,6 +39,9 @@ struct MatchInput {
   std::string_view feed_name;
   const std::vector<std::string>& feed_tags;
   std::string_view language;  ///< BCP 47 tag from the feed or item; may be empty.
+  /// The item's title, summary and content already tokenised (text::tokenize_into), when the caller
+  /// has them; null: they are tokenised here.
+  const text::FieldTokens* tokens = nullptr;
 };
 
 /// Counters from one match() call, for `match --stats`.

@@ -44,6 +44,14 @@ struct TokenList {
 /// Tokenizes like tokenize() into `out`, replacing what it held (its capacity is reused).
 void tokenize_into(std::string_view utf8, TokenList& out);
 
+/// An item's title, summary and content, each tokenised by tokenize_into(): made once per item and
+/// read by every stage that needs their words (identity, rules).
+struct FieldTokens {
+  TokenList title;
+  TokenList summary;
+  TokenList content;
+};
+
 /// How the tokenizer treats a normalised code point.
 enum class CharClass : std::uint8_t {
   separator,  ///< Ends a token.
