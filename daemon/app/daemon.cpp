@@ -107,17 +107,13 @@ bool Daemon::start() {
   checkpointer_ = store::checkpoint_in_background(*store_, config->daemon.state_dir, std::chrono::seconds{1});
   // Index weights from the document frequencies earlier runs saw; a new store starts from the
   // length-based prior the set was compiled with.
-  if (auto saved = store_->load_term_frequencies(); !saved) {
-    std::cerr << "newswatch run: " << saved.error().message << '\n';
+  if (auto restored = pipeline::load_term_frequencies(*store_); !restored) {
+    std::cerr << "newswatch run: " << restored.error().message << '\n';
     exit_code_ = exit_runtime_failure;
     return false;
-  } else if (saved->has_value()) {
-    if (auto restored = rules::TermFrequencies::deserialize(**saved)) {
-      frequencies_ = std::move(*restored);
-      current_.rules = std::make_shared<const rules::RuleSet>(current_.rules->reindexed(frequencies_));
-    } else {
-      spdlog::warn("store: saved term frequencies unreadable; starting from the prior");
-    }
+  } else if (restored->has_value()) {
+    frequencies_ = std::move(**restored);
+    current_.rules = std::make_shared<const rules::RuleSet>(current_.rules->reindexed(frequencies_));
   }
   live_rules_.store(current_.rules);
   // Workers read each feed's stored items through connections of their own.

@@ -197,18 +197,15 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
   }
   // Index weights from the document frequencies earlier runs saw; a new store starts from the
   // length-based prior the set was compiled with.
-  auto saved = (*store)->load_term_frequencies();
-  if (!saved) {
-    std::cerr << "newswatch once: " << saved.error().message << '\n';
+  auto restored = pipeline::load_term_frequencies(**store);
+  if (!restored) {
+    std::cerr << "newswatch once: " << restored.error().message << '\n';
     return exit_runtime_failure;
   }
-  std::optional<rules::TermFrequencies> restored;
-  if (saved->has_value() && !(restored = rules::TermFrequencies::deserialize(**saved))) {
-    spdlog::warn("store: saved term frequencies unreadable; starting from the prior");
-  }
+  const bool weighted = restored->has_value();
   // An empty sketch (2 MB to clear) is made only when none was restored.
-  rules::TermFrequencies frequencies = restored ? std::move(*restored) : rules::TermFrequencies();
-  if (restored) {
+  rules::TermFrequencies frequencies = weighted ? std::move(**restored) : rules::TermFrequencies();
+  if (weighted) {
     rule_set = rule_set->reindexed(frequencies);
   }
 

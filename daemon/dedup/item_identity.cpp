@@ -97,9 +97,7 @@ void complete_identity(const Item& item, ItemIdentity& identity) {
   // Scratch reused from item to item (one set per thread): tokenising allocates room for the
   // longest input, which would otherwise be paid for again on every item.
   thread_local text::FieldTokens tokens;
-  text::tokenize_into(item.title, tokens.title);
-  text::tokenize_into(item.summary, tokens.summary);
-  text::tokenize_into(item.content, tokens.content);
+  text::tokenize_fields(item.title, item.summary, item.content, tokens);
   complete_identity(item, identity, tokens);
 }
 

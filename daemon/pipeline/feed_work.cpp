@@ -60,9 +60,7 @@ FeedWork work_on_body(const Feed& feed, std::string_view body, const std::string
     const bool same_source =
         stored != nullptr && stored->source_hash != 0 && stored->source_hash == entry.identity.source_hash;
     if (!same_source) {
-      text::tokenize_into(item.title, tokens.title);
-      text::tokenize_into(item.summary, tokens.summary);
-      text::tokenize_into(item.content, tokens.content);
+      text::tokenize_fields(item.title, item.summary, item.content, tokens);
       dedup::complete_identity(item, entry.identity, tokens);
     }
     if (stored != nullptr) {

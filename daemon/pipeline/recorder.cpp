@@ -91,6 +91,21 @@ Expected<dedup::StoryIndex, store::StoreError> load_story_index(store::Store& st
   return index;
 }
 
+Expected<std::optional<rules::TermFrequencies>, store::StoreError> load_term_frequencies(store::Store& store) {
+  auto saved = store.load_term_frequencies();
+  if (!saved) {
+    return make_unexpected(std::move(saved).error());
+  }
+  if (!saved->has_value()) {
+    return std::optional<rules::TermFrequencies>();
+  }
+  auto restored = rules::TermFrequencies::deserialize(**saved);
+  if (!restored) {
+    spdlog::warn("store: saved term frequencies unreadable; starting from the prior");
+  }
+  return restored;
+}
+
 store::StoreStatus Recorder::load(TimePoint now) {
   auto loaded = load_story_index(store_, window_start(now));
   if (!loaded) {

@@ -34,12 +34,19 @@ void ItemTerms::reset(const MatchInput& input, const TermSources& sources) {
     segments_.push_back(Segment{field_category, static_cast<std::uint32_t>(i), item.categories[i]});
   }
   // Segments 0, 1 and 2 are the title, summary and content, which the caller may have tokenised.
-  const text::FieldTokens* given = input.tokens;
-  const std::array<const text::TokenList*, 3> tokenized{given != nullptr ? &given->title : nullptr,
-                                                        given != nullptr ? &given->summary : nullptr,
-                                                        given != nullptr ? &given->content : nullptr};
+  const auto given = [tokens = input.tokens](std::uint32_t segment) -> const text::TokenList* {
+    if (tokens == nullptr) {
+      return nullptr;
+    }
+    switch (segment) {
+      case 0: return &tokens->title;
+      case 1: return &tokens->summary;
+      case 2: return &tokens->content;
+      default: return nullptr;
+    }
+  };
   for (std::uint32_t s = 0; s < segments_.size(); ++s) {
-    add_segment_tokens(s, sources, s < tokenized.size() ? tokenized.at(s) : nullptr);
+    add_segment_tokens(s, sources, given(s));
   }
   // The last segment is the link, which only site: looks at; feed: and lang: occurrences sit
   // there too, with an empty span.

@@ -280,6 +280,12 @@ void tokenize_into(std::string_view utf8, TokenList& out) {
   out.text.resize(written);
 }
 
+void tokenize_fields(std::string_view title, std::string_view summary, std::string_view content, FieldTokens& out) {
+  tokenize_into(title, out.title);
+  tokenize_into(summary, out.summary);
+  tokenize_into(content, out.content);
+}
+
 std::vector<Token> tokenize(std::string_view utf8) {
   TokenList list;
   tokenize_into(utf8, list);

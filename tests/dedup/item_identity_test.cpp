@@ -172,9 +172,7 @@ TEST(ItemIdentity, IsTheKeyCompletedWithHashAndFingerprint) {
     EXPECT_EQ(staged.fingerprint, whole.fingerprint);
     // From the fields tokenised by the caller (the pipeline shares them with the rules): the same.
     text::FieldTokens tokens;
-    text::tokenize_into(item.title, tokens.title);
-    text::tokenize_into(item.summary, tokens.summary);
-    text::tokenize_into(item.content, tokens.content);
+    text::tokenize_fields(item.title, item.summary, item.content, tokens);
     ItemIdentity from_tokens = identify_key(item, "https://news.example/world/raqqa-strikes");
     complete_identity(item, from_tokens, tokens);
     EXPECT_EQ(from_tokens.content_hash, whole.content_hash);

@@ -486,9 +486,7 @@ TEST(RuleSetMatch, FieldsTokenisedByTheCallerMatchAsIfTokenisedHere) {
   ASSERT_TRUE(set.has_value());
   for (const Item& item : {seed_item(), unicode_item(), Item{}}) {
     text::FieldTokens tokens;
-    text::tokenize_into(item.title, tokens.title);
-    text::tokenize_into(item.summary, tokens.summary);
-    text::tokenize_into(item.content, tokens.content);
+    text::tokenize_fields(item.title, item.summary, item.content, tokens);
     const auto here = set->match(MatchInput{item, "f", seed_tags, "en"});
     const auto given = set->match(MatchInput{item, "f", seed_tags, "en", &tokens});
     EXPECT_EQ(given, here) << item.title;

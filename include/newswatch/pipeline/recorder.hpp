@@ -49,6 +49,10 @@ std::uint64_t make_story_id(std::string_view feed, std::string_view identity);
 /// The fingerprints the store holds from `since` on, indexed; any thread, with a store of its own.
 Expected<dedup::StoryIndex, store::StoreError> load_story_index(store::Store& store, TimePoint since);
 
+/// The term-frequency sketch earlier runs saved; nullopt when none was, or when it cannot be read
+/// (logged: the rules then keep the length-based prior).
+Expected<std::optional<rules::TermFrequencies>, store::StoreError> load_term_frequencies(store::Store& store);
+
 /// The loop-side half of a feed poll: gives each new item its story (the same canonical link in any
 /// feed, or a near-duplicate inside the story window), decides which rules alert, and writes the
 /// feed state, items, stories and alerts of each poll whole.

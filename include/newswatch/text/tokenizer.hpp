@@ -52,6 +52,9 @@ struct FieldTokens {
   TokenList content;
 };
 
+/// Tokenizes the three fields into `out` (its capacity is reused).
+void tokenize_fields(std::string_view title, std::string_view summary, std::string_view content, FieldTokens& out);
+
 /// How the tokenizer treats a normalised code point.
 enum class CharClass : std::uint8_t {
   separator,  ///< Ends a token.
