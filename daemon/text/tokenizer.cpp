@@ -115,6 +115,15 @@ struct FoldedCodePoint {
   bool cached = false;  ///< False: it expands to more code points than fit, take the slow path.
 };
 
+// Blocks above the table that normalize_next() leaves unchanged, one code point for one: no
+// compatibility or canonical decomposition, no case, no marks. Chinese, Japanese and Korean text is
+// mostly these, and this way skips a decomposition per character.
+constexpr bool folds_to_itself(char32_t code_point) noexcept {
+  return (code_point >= 0x3400 && code_point <= 0x4DBF) ||  // CJK unified ideographs extension A
+         (code_point >= 0x4E00 && code_point <= 0x9FFF) ||  // CJK unified ideographs
+         (code_point >= 0xAC00 && code_point <= 0xD7A3);    // Hangul syllables (kept precomposed)
+}
+
 const std::vector<FoldedCodePoint>& fold_table() {
   static const std::vector<FoldedCodePoint> table = [] {
     std::vector<FoldedCodePoint> entries(fold_table_size);
@@ -248,6 +257,10 @@ void tokenize_into(std::string_view utf8, TokenList& out) {
       const DecodedCodePoint decoded = decode_utf8(utf8, offset);
       if (decoded.valid && decoded.code_point < fold_table_size && table[decoded.code_point].cached) {
         folded = &table[decoded.code_point];
+        length = decoded.length;
+      } else if (decoded.valid && folds_to_itself(decoded.code_point)) {
+        chars.code_points[0] = decoded.code_point;
+        chars.count = 1;
         length = decoded.length;
       } else {
         length = normalize_next(utf8, offset, chars);

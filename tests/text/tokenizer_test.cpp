@@ -192,13 +192,20 @@ std::vector<std::string> tokens_by_definition(std::string_view utf8) {
 }
 
 TEST(Tokenizer, EveryCodePointOfTheLookupRangeTokenisesAsDefined) {
-  // Below U+3000 the tokeniser looks characters up in a table built once; beyond it, and for a few
-  // above, it decomposes each one. Both must give what the definition gives, in every position.
+  // Below U+3000 the tokeniser looks characters up in a table built once; CJK ideographs and Hangul
+  // syllables it takes as they are; anything else it decomposes. Each way must give what the
+  // definition gives, in every position: the whole table, the whole of the blocks taken as they
+  // are, their neighbours, and a few decomposed ones.
   std::vector<char32_t> code_points;
-  for (char32_t code_point = 0x80; code_point < 0x3100; ++code_point) {
-    code_points.push_back(code_point);
-  }
-  for (const char32_t code_point : {0x4E2DU, 0xAC00U, 0xFB01U, 0xFDFAU, 0x1D400U, 0x1F600U}) {
+  const auto add_range = [&code_points](char32_t first, char32_t last) {
+    for (char32_t code_point = first; code_point <= last; ++code_point) {
+      code_points.push_back(code_point);
+    }
+  };
+  add_range(0x80, 0x30FF);
+  add_range(0x33F0, 0xA00F);
+  add_range(0xABF0, 0xD7AF);
+  for (const char32_t code_point : {0xF900U, 0xFB01U, 0xFDFAU, 0xFF21U, 0x1D400U, 0x1F600U, 0x20000U}) {
     code_points.push_back(code_point);
   }
   std::size_t mismatches = 0;
