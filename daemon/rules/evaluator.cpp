@@ -9,17 +9,30 @@ namespace {
 // Regex hits reported per segment, so a pattern matching everywhere cannot flood an alert.
 constexpr int max_regex_spans = 64;
 
-bool has_position(std::span<const Occurrence> occurrences, std::uint32_t segment, std::uint32_t position,
-                  const Occurrence** found) {
-  const auto it =
-      std::lower_bound(occurrences.begin(), occurrences.end(), std::make_pair(segment, position),
-                       [](const Occurrence& occurrence, const std::pair<std::uint32_t, std::uint32_t>& key) {
-                         return std::tie(occurrence.segment, occurrence.position) < std::tie(key.first, key.second);
-                       });
-  if (it == occurrences.end() || it->segment != segment || it->position != position) {
+// Drops the occurrences before (segment, position) from the front of `occurrences` (sorted by
+// segment, then position) and tells whether the next one is there, pointing `found` at it. A phrase
+// asks each of its tokens for ever later positions, so it walks each token's occurrences once: a
+// few steps forward, and a binary search only when the target is far ahead.
+bool advance_to(std::span<const Occurrence>& occurrences, std::uint32_t segment, std::uint32_t position,
+                const Occurrence** found) {
+  const auto before = [segment, position](const Occurrence& occurrence) {
+    return std::tie(occurrence.segment, occurrence.position) < std::tie(segment, position);
+  };
+  constexpr std::size_t linear_steps = 8;
+  std::size_t skip = 0;
+  while (skip < occurrences.size() && skip < linear_steps && before(occurrences[skip])) {
+    ++skip;
+  }
+  if (skip == linear_steps) {
+    skip = static_cast<std::size_t>(
+        std::partition_point(occurrences.begin() + static_cast<std::ptrdiff_t>(skip), occurrences.end(), before) -
+        occurrences.begin());
+  }
+  occurrences = occurrences.subspan(skip);
+  if (occurrences.empty() || occurrences.front().segment != segment || occurrences.front().position != position) {
     return false;
   }
-  *found = &*it;
+  *found = occurrences.data();
   return true;
 }
 
@@ -97,6 +110,42 @@ bool Evaluator::eval_spans(const ProgramNode& node, std::vector<SegmentSpan>& ou
   return false;
 }
 
+bool Evaluator::token_matches(const ProgramNode& node, std::vector<ScopedOccurrences>& out) {
+  switch (node.kind) {
+    case QueryNodeKind::word:
+    case QueryNodeKind::prefix:
+    case QueryNodeKind::phrase: {
+      const std::span<const Occurrence> found = item_.find(node.lead);
+      const auto first = std::find_if(found.begin(), found.end(),
+                                      [this, &node](const Occurrence& at) { return in_scope(node, at.segment); });
+      if (first == found.end()) {
+        return false;
+      }
+      out.push_back(ScopedOccurrences{found.subspan(static_cast<std::size_t>(first - found.begin())), node.fields});
+      return true;
+    }
+    case QueryNodeKind::all_of: {
+      const std::size_t mark = out.size();
+      for (std::uint32_t i = 0; i < node.count; ++i) {
+        if (!token_matches(program_.nodes[child(node, i)], out)) {
+          out.resize(mark);
+          return false;
+        }
+      }
+      return true;
+    }
+    case QueryNodeKind::any_of: {
+      bool any = false;
+      for (std::uint32_t i = 0; i < node.count; ++i) {
+        any = token_matches(program_.nodes[child(node, i)], out) || any;
+      }
+      return any;
+    }
+    case QueryNodeKind::none_of: return !eval(node.lead);
+    default: return false;  // not a token tree
+  }
+}
+
 bool Evaluator::term_spans(const ProgramNode& node, std::vector<SegmentSpan>& out) {
   if (node.count == 1) {  // a word or a prefix: its occurrences are the spans
     const std::size_t mark = out.size();
@@ -162,7 +211,7 @@ bool Evaluator::term_hits(const ProgramNode& node, std::vector<TermHit>* hits) {
       if (k == anchor) {
         continue;
       }
-      complete = has_position(tokens[k], at.segment, start + k, &found);
+      complete = advance_to(tokens[k], at.segment, start + k, &found);
       head = k == 0 ? found : head;
       tail = k + 1 == node.count ? found : tail;
     }

@@ -25,6 +25,12 @@ struct TermHit {
   std::uint32_t end;
 };
 
+/// A token node's occurrences and the fields it looks in.
+struct ScopedOccurrences {
+  std::span<const Occurrence> occurrences;
+  std::uint8_t fields = 0;
+};
+
 /// Buffers an Evaluator fills and clears, kept across items (NEAR never nests inside NEAR, so one
 /// pair is enough).
 struct EvaluatorBuffers {
@@ -47,6 +53,9 @@ class Evaluator {
   /// true, appends every span that satisfied the rule (positive terms only) to `out`, in one
   /// evaluation; when false, leaves `out` as it was.
   bool matches(const ProgramNode& root, std::vector<SegmentSpan>& out) { return eval_spans(root, out); }
+  /// As matches(root, out) for a rule whose tree is a RuleEntry::token_tree, appending instead the
+  /// tokens whose occurrences in scope are its spans (those under a true AND or OR branch).
+  bool token_matches(const ProgramNode& root, std::vector<ScopedOccurrences>& out);
 
  private:
   bool eval(std::uint32_t index);

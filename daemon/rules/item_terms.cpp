@@ -181,12 +181,22 @@ void ItemTerms::add_filter(const RuleSet::TermMap& words, QueryNodeKind kind, st
 void ItemTerms::group_by_term() {
   // Occurrences were appended in (segment, position) order. A counting sort by term through a
   // small open-addressing table keeps that order within each term, and find() probes the table.
-  groups_.assign(std::bit_ceil(occurrences_.size() * 2 + 2), TermGroup{});
+  for (const std::uint32_t slot : used_slots_) {
+    groups_[slot] = TermGroup{};
+  }
+  used_slots_.clear();
+  const std::size_t size = std::bit_ceil(occurrences_.size() * 2 + 2);
+  if (size > groups_.size()) {
+    groups_.assign(size, TermGroup{});
+  }
+  group_mask_ = size - 1;
   for (const Occurrence& occurrence : occurrences_) {
-    TermGroup& group = groups_[slot_of(occurrence.term)];
+    const std::size_t slot = slot_of(occurrence.term);
+    TermGroup& group = groups_[slot];
     if (group.term == no_term) {
       group.term = occurrence.term;
       terms_.push_back(occurrence.term);
+      used_slots_.push_back(static_cast<std::uint32_t>(slot));
     }
     ++group.count;
   }

@@ -112,7 +112,12 @@ class ItemTerms {
   std::vector<Occurrence> occurrences_;
   std::vector<Occurrence> grouped_;  ///< group_by_term()'s buffer.
   std::vector<std::uint32_t> terms_;
-  std::vector<TermGroup> groups_;  ///< Open addressing by term id; size a power of two.
+  /// Open addressing by term id: the first group_mask_ + 1 slots (a power of two) are in use for
+  /// this item. The vector keeps the largest size any item needed, and only the slots an item
+  /// filled (used_slots_) are emptied for the next one.
+  std::vector<TermGroup> groups_;
+  std::vector<std::uint32_t> used_slots_;
+  std::size_t group_mask_ = 0;
   std::vector<std::optional<NormalizedSegment>> normalized_;
   text::TokenList scratch_;
   std::string feed_name_;
@@ -123,7 +128,7 @@ class ItemTerms {
 
 inline std::size_t ItemTerms::slot_of(std::uint32_t term) const noexcept {
   // Fibonacci hashing of the id (wrapping in 32 bits on purpose), then linear probing.
-  const std::size_t mask = groups_.size() - 1;
+  const std::size_t mask = group_mask_;
   std::size_t i = static_cast<std::size_t>(static_cast<std::uint32_t>(term * 0x9E3779B1U)) & mask;
   while (groups_[i].term != term && groups_[i].term != no_term) {
     i = (i + 1) & mask;

@@ -59,24 +59,49 @@ void append_spans(std::vector<SegmentSpan>& spans, std::vector<SegmentSpan>& mer
   }
 }
 
-// As Evaluator::matches() then append_spans() for a node of one token: the term's occurrences in
-// the node's fields, touching ones joined. Appends nothing and returns false when there are none.
-bool append_term_spans(std::uint8_t fields, std::uint32_t term, const ItemTerms& item, std::vector<MatchSpan>& out) {
-  const std::size_t mark = out.size();
+// The spans of a token tree's match (RuleEntry::token_tree): the occurrences in scope of `terms`
+// merged in item order, touching and overlapping ones joined, which is what append_spans() gives
+// for the same rule after an evaluation, without collecting and sorting them first. Advances the
+// spans in `terms`.
+void append_token_spans(std::span<ScopedOccurrences> terms, const ItemTerms& item, std::vector<MatchSpan>& out) {
+  const std::vector<Segment>& segments = item.segments();
   std::uint32_t current = UINT32_MAX;
-  for (const Occurrence& at : item.find(term)) {
-    const Segment& segment = item.segments()[at.segment];
-    if ((segment.field & fields) == 0) {
-      continue;
-    }
+  const auto take = [&segments, &current, &out](const Occurrence& at) {
     if (at.segment == current && at.begin <= out.back().end) {
       out.back().end = std::max(out.back().end, at.end);
-      continue;
+      return;
     }
     current = at.segment;
+    const Segment& segment = segments[at.segment];
     out.push_back(MatchSpan{segment.field, segment.index, at.begin, at.end});
+  };
+  if (terms.size() == 1) {  // a lone token, the most common rule: its occurrences are in order
+    for (const Occurrence& at : terms[0].occurrences) {
+      if ((segments[at.segment].field & terms[0].fields) != 0) {
+        take(at);
+      }
+    }
+    return;
   }
-  return out.size() > mark;
+  for (;;) {
+    ScopedOccurrences* next = nullptr;
+    for (ScopedOccurrences& term : terms) {
+      std::span<const Occurrence>& left = term.occurrences;
+      while (!left.empty() && (segments[left.front().segment].field & term.fields) == 0) {
+        left = left.subspan(1);
+      }
+      if (!left.empty() &&
+          (next == nullptr || std::tie(left.front().segment, left.front().begin) <
+                                  std::tie(next->occurrences.front().segment, next->occurrences.front().begin))) {
+        next = &term;
+      }
+    }
+    if (next == nullptr) {
+      return;
+    }
+    take(next->occurrences.front());
+    next->occurrences = next->occurrences.subspan(1);
+  }
 }
 
 bool has_required_terms(const RuleSet::RequiredTerms& check, const ItemTerms& item) {
@@ -113,6 +138,7 @@ struct MatchScratch::Buffers {
   std::vector<std::uint64_t> used_words;  ///< Which words of rule_bits have a bit set; all clear between items.
   std::vector<SegmentSpan> segment_spans;
   std::vector<SegmentSpan> merged_spans;  ///< append_spans()' buffer.
+  std::vector<ScopedOccurrences> token_terms;
   std::vector<RuleMatch> twin_matches;    ///< Matches of twins (Core::twins), merged in last.
   std::vector<RuleMatch> merged_matches;  ///< The merge's buffer, swapped with the matches.
 };
@@ -202,12 +228,13 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     if (stats != nullptr) {
       stats->indexed += proposed;
     }
-    // Definition order without duplicates. When the candidates are many for the set's size, a
-    // bitmap of the rules read back word by word beats sorting them (one bit a rule: 12.5 KB
+    // Definition order without duplicates. Unless the candidates are very few for the set's size,
+    // a bitmap of the rules read back word by word beats sorting them (one bit a rule: 12.5 KB
     // for 100,000 rules, left all clear for the next item). A second bitmap, of the words in
-    // use, lets the read-back skip the empty ones: a few hundred candidates leave most empty.
+    // use, lets the read-back skip the empty ones, so that it reads about one word of it per
+    // 64 words of the first plus one per candidate: from 25 candidates on at 100,000 rules.
     const std::size_t words = (core.rules.size() + 63) / 64;
-    if (words <= 8 * candidates.size()) {
+    if (words <= 64 * candidates.size()) {
       std::vector<std::uint64_t>& bits = buffers.rule_bits;
       std::vector<std::uint64_t>& used = buffers.used_words;
       bits.resize(words);
@@ -254,6 +281,7 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
   scratch.spans_.clear();
   Evaluator evaluator(core.program, item, buffers.evaluator);
   std::vector<SegmentSpan>& segment_spans = buffers.segment_spans;
+  std::vector<ScopedOccurrences>& token_terms = buffers.token_terms;
   std::vector<RuleMatch>& twin_matches = buffers.twin_matches;
   twin_matches.clear();
   const bool twins = !brute_force && !core.twins.empty();
@@ -265,10 +293,14 @@ void RuleSet::run(const MatchInput& input, bool brute_force, MatchScratch& scrat
     const auto first = static_cast<std::uint32_t>(scratch.spans_.size());
     bool matched = false;
     const ProgramNode& root = entry.node;
-    if (root.count == 1 && is_token_node(root.kind)) {
-      // A lone word, prefix or one-word phrase (a name, a broad common word): its occurrences
-      // in scope are its spans, already in item order.
-      matched = append_term_spans(root.fields, root.lead, item, scratch.spans_);
+    if (entry.token_tree) {
+      // A lone word (a name, a broad common word), `name AND word`, an OR of names and the like:
+      // the evaluation names the tokens, and their occurrences are the spans.
+      token_terms.clear();
+      if (evaluator.token_matches(root, token_terms)) {
+        append_token_spans(token_terms, item, scratch.spans_);
+        matched = true;
+      }
     } else {
       segment_spans.clear();
       // One evaluation gives both the verdict and the spans.

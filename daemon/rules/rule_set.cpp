@@ -19,6 +19,27 @@
 namespace newswatch::rules {
 namespace {
 
+// See RuleEntry::token_tree. A NOT qualifies whatever it negates: it contributes no spans, only
+// its verdict.
+bool is_token_tree(const RuleSet::Program& program, std::uint32_t index) {
+  const ProgramNode& node = program.nodes[index];
+  switch (node.kind) {
+    case QueryNodeKind::word:
+    case QueryNodeKind::prefix:
+    case QueryNodeKind::phrase: return node.count == 1;
+    case QueryNodeKind::none_of: return true;
+    case QueryNodeKind::all_of:
+    case QueryNodeKind::any_of:
+      for (std::uint32_t i = 0; i < node.count; ++i) {
+        if (!is_token_tree(program, i == 0 ? node.lead : program.operands[node.first + i])) {
+          return false;
+        }
+      }
+      return true;
+    default: return false;
+  }
+}
+
 // The prior weight of a term, without observed frequencies: longer tokens are taken to be rarer
 // (Luwak's default term weighting does the same); see rule_index.cpp.
 double word_prior(std::string_view token) {
@@ -213,7 +234,8 @@ Expected<RuleSet::Unindexed, std::vector<RuleSetError>> RuleSet::compile_unindex
     }
     const auto node_base = static_cast<std::uint32_t>(core->program.nodes.size());
     const std::uint32_t root = append_program(rule.query, term_ids, core->program);
-    core->entries.push_back(RuleEntry{core->program.nodes[root], root, 0, 0, !definition.feeds.empty(), false});
+    core->entries.push_back(RuleEntry{core->program.nodes[root], root, 0, 0, !definition.feeds.empty(), false,
+                                      is_token_tree(core->program, root)});
     if (definition.feeds.empty()) {
       const auto node_end = static_cast<std::uint32_t>(core->program.nodes.size());
       program_key(core->program, node_base, node_end, root, key);

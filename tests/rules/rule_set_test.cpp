@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "newswatch/text/tokenizer.hpp"
 
 namespace newswatch::rules {
 namespace {
@@ -199,6 +202,174 @@ TEST(RuleSetWhy, PhraseSpansTheTokensInTheOriginalTitle) {
   ASSERT_EQ(result[0].why.size(), 1U);
   EXPECT_EQ(result[0].why[0].field, "title");
   EXPECT_EQ(result[0].why[0].spans, (Spans{span_of(item.title, "ISIS coalition")}));
+}
+
+TEST(RuleSetWhy, PhrasesOfRepeatedWordsFindEveryOccurrenceAsAPlainScanDoes) {
+  // Titles of three words repeated at random, and phrases of two to four of them: every place the
+  // phrase's tokens follow each other is a span, overlapping and touching ones joined.
+  std::mt19937 random(12);
+  const std::vector<std::string> words = {"of", "the", "war", "The"};
+  for (int round = 0; round < 300; ++round) {
+    Item item;
+    const int length = std::uniform_int_distribution<int>(1, 40)(random);
+    for (int i = 0; i < length; ++i) {
+      item.title += (i > 0 ? " " : "") + words[std::uniform_int_distribution<std::size_t>(0, 3)(random)];
+    }
+    std::vector<std::string> phrase;
+    std::string query = "\"";
+    for (int i = 0, n = std::uniform_int_distribution<int>(2, 4)(random); i < n; ++i) {
+      phrase.push_back(words[std::uniform_int_distribution<std::size_t>(0, 2)(random)]);
+      query += (i > 0 ? " " : "") + phrase.back();
+    }
+    query += "\"";
+    auto set = RuleSet::compile({RuleDefinition{"phrase", query, {}}});
+    ASSERT_TRUE(set.has_value());
+
+    const std::vector<text::Token> tokens = text::tokenize(item.title);
+    Spans expected;
+    for (std::size_t start = 0; start + phrase.size() <= tokens.size(); ++start) {
+      bool found = true;
+      for (std::size_t k = 0; k < phrase.size() && found; ++k) {
+        found = tokens[start + k].text == phrase[k];
+      }
+      if (!found) {
+        continue;
+      }
+      const std::uint32_t begin = tokens[start].begin;
+      const std::uint32_t end = tokens[start + phrase.size() - 1].end;
+      if (!expected.empty() && begin <= expected.back().second) {
+        expected.back().second = std::max(expected.back().second, end);
+      } else {
+        expected.emplace_back(begin, end);
+      }
+    }
+    const auto result = set->match(MatchInput{item, "feed", no_tags, "en"});
+    if (expected.empty()) {
+      EXPECT_TRUE(result.empty()) << query << " in " << item.title;
+      continue;
+    }
+    ASSERT_EQ(result.size(), 1U) << query << " in " << item.title;
+    ASSERT_EQ(result[0].why.size(), 1U);
+    EXPECT_EQ(result[0].why[0].spans, expected) << query << " in " << item.title;
+  }
+}
+
+// A query of AND, OR and NOT over words, with its verdict and spans worked out by hand over the
+// item's tokens, for comparing with what the rule set finds.
+class BooleanQuery {
+ public:
+  BooleanQuery(const Item& item, std::mt19937& random) : random_(random) {
+    title_ = text::tokenize(item.title);
+    summary_ = text::tokenize(item.summary);
+  }
+
+  // A random query of depth at most `depth`; its verdict, and the spans of its words under true
+  // branches in `title_spans` and `summary_spans` (unsorted, unjoined).
+  std::string make(int depth, bool& verdict, Spans& title_spans, Spans& summary_spans) {
+    const int kind = depth == 0 ? 0 : std::uniform_int_distribution<int>(0, 4)(random_);
+    if (kind <= 1) {
+      const std::string word = words[std::uniform_int_distribution<std::size_t>(0, words.size() - 1)(random_)];
+      const bool title_only = kind == 1;
+      verdict = false;
+      for (const text::Token& token : title_) {
+        if (token.text == word) {
+          verdict = true;
+          title_spans.emplace_back(token.begin, token.end);
+        }
+      }
+      for (const text::Token& token : summary_) {
+        if (token.text == word && !title_only) {
+          verdict = true;
+          summary_spans.emplace_back(token.begin, token.end);
+        }
+      }
+      return (title_only ? "title:" : "") + word;
+    }
+    bool left = false;
+    bool right = false;
+    Spans left_title, left_summary, right_title, right_summary;
+    const std::string a = make(depth - 1, left, left_title, left_summary);
+    const std::string b = make(depth - 1, right, right_title, right_summary);
+    const auto take = [&title_spans, &summary_spans](const Spans& title, const Spans& summary) {
+      title_spans.insert(title_spans.end(), title.begin(), title.end());
+      summary_spans.insert(summary_spans.end(), summary.begin(), summary.end());
+    };
+    if (kind == 2) {
+      verdict = left && right;
+      if (verdict) {
+        take(left_title, left_summary);
+        take(right_title, right_summary);
+      }
+      return "(" + a + " AND " + b + ")";
+    }
+    if (kind == 3) {
+      verdict = left || right;
+      if (left) {
+        take(left_title, left_summary);
+      }
+      if (right) {
+        take(right_title, right_summary);
+      }
+      return "(" + a + " OR " + b + ")";
+    }
+    verdict = left && !right;
+    if (verdict) {
+      take(left_title, left_summary);
+    }
+    return "(" + a + " NOT " + b + ")";
+  }
+
+  static Spans joined(Spans spans) {
+    std::sort(spans.begin(), spans.end());
+    Spans out;
+    for (const auto& span : spans) {
+      if (!out.empty() && span.first <= out.back().second) {
+        out.back().second = std::max(out.back().second, span.second);
+      } else {
+        out.push_back(span);
+      }
+    }
+    return out;
+  }
+
+  inline static const std::vector<std::string> words = {"gaza", "aid", "talks", "un"};
+
+ private:
+  std::mt19937& random_;
+  std::vector<text::Token> title_;
+  std::vector<text::Token> summary_;
+};
+
+TEST(RuleSetWhy, AndOrNotOverWordsSpanTheWordsOfTheTrueBranchesAsWorkedOutByHand) {
+  std::mt19937 random(31);
+  for (int round = 0; round < 400; ++round) {
+    Item item;
+    for (std::string* field : {&item.title, &item.summary}) {
+      for (int i = 0, n = std::uniform_int_distribution<int>(0, 12)(random); i < n; ++i) {
+        *field += (i > 0 ? " " : "") + BooleanQuery::words[std::uniform_int_distribution<std::size_t>(0, 3)(random)];
+      }
+    }
+    BooleanQuery maker(item, random);
+    bool verdict = false;
+    Spans title_spans;
+    Spans summary_spans;
+    const std::string query = maker.make(3, verdict, title_spans, summary_spans);
+    auto set = RuleSet::compile({RuleDefinition{"rule", query, {}}});
+    ASSERT_TRUE(set.has_value()) << query;
+    const auto result = set->match(MatchInput{item, "feed", no_tags, "en"});
+    ASSERT_EQ(result.size(), verdict ? 1U : 0U) << query << " on " << item.title << " / " << item.summary;
+    if (!verdict) {
+      continue;
+    }
+    std::vector<FieldSpans> expected;
+    if (!title_spans.empty()) {
+      expected.push_back(FieldSpans{"title", BooleanQuery::joined(title_spans)});
+    }
+    if (!summary_spans.empty()) {
+      expected.push_back(FieldSpans{"summary", BooleanQuery::joined(summary_spans)});
+    }
+    EXPECT_EQ(result[0].why, expected) << query << " on " << item.title << " / " << item.summary;
+  }
 }
 
 TEST(RuleSetWhy, ALoneTermSpansEveryOccurrenceInScopeAndJoinsTouchingOnes) {

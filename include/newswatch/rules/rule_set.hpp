@@ -208,6 +208,9 @@ class RuleSet {
     std::uint32_t twins_end = 0;
     bool feed_filter = false;  ///< Whether the rule is limited to some feeds.
     bool twin = false;         ///< A twin of an earlier rule (see Core::twins): not indexed.
+    /// Whether the query is AND, OR and NOT over single tokens only (words, prefixes, one-word
+    /// phrases): its spans are then those tokens' occurrences, merged straight from the item.
+    bool token_tree = false;
   };
 
   // Everything but the index: compiled once, shared by reindexed() copies.
