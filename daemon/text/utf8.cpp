@@ -29,6 +29,49 @@ std::size_t ascii_run(std::string_view text, std::size_t pos) noexcept {
 
 }  // namespace
 
+DecodedCodePoint decode_utf8(std::string_view text, std::size_t pos) noexcept {
+  const unsigned char lead = byte_at(text, pos);
+  if (lead < 0x80U) {
+    return {lead, 1, true};
+  }
+  std::size_t needed = 0;
+  char32_t value = 0;
+  // Table 3-7: the second byte's range depends on the lead byte (no overlongs, no surrogates, <= U+10FFFF).
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2U && lead <= 0xDFU) {
+    needed = 1;
+    value = lead & 0x1FU;
+  } else if (lead >= 0xE0U && lead <= 0xEFU) {
+    needed = 2;
+    value = lead & 0x0FU;
+    low = lead == 0xE0U ? 0xA0 : 0x80;
+    high = lead == 0xEDU ? 0x9F : 0xBF;
+  } else if (lead >= 0xF0U && lead <= 0xF4U) {
+    needed = 3;
+    value = lead & 0x07U;
+    low = lead == 0xF0U ? 0x90 : 0x80;
+    high = lead == 0xF4U ? 0x8F : 0xBF;
+  } else {
+    return {};
+  }
+  std::size_t length = 1;
+  for (std::size_t i = 0; i < needed; ++i) {
+    if (pos + length >= text.size()) {
+      return {replacement_character, length, false};
+    }
+    const unsigned char next = byte_at(text, pos + length);
+    if (next < low || next > high) {
+      return {replacement_character, length, false};
+    }
+    low = 0x80;
+    high = 0xBF;
+    value = (value << 6) | (next & 0x3FU);
+    ++length;
+  }
+  return {value, length, true};
+}
+
 bool is_valid_utf8(std::string_view text) noexcept {
   std::size_t pos = 0;
   while (pos < text.size()) {

@@ -57,50 +57,7 @@ inline void append_utf8(std::string& out, char32_t code_point) {
 
 /// Decodes the code point starting at `text[pos]` (Unicode §3.9 Table 3-7 well-formed sequences).
 /// An ill-formed sequence yields U+FFFD and the length of its maximal subpart (Unicode §3.9, U+FFFD substitution).
-/// Inline: the tokenizer decodes every non-ASCII character with it.
-inline DecodedCodePoint decode_utf8(std::string_view text, std::size_t pos) noexcept {
-  const auto byte_at = [text](std::size_t at) { return static_cast<unsigned char>(text[at]); };
-  const unsigned char lead = byte_at(pos);
-  if (lead < 0x80U) {
-    return {lead, 1, true};
-  }
-  std::size_t needed = 0;
-  char32_t value = 0;
-  // Table 3-7: the second byte's range depends on the lead byte (no overlongs, no surrogates, <= U+10FFFF).
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2U && lead <= 0xDFU) {
-    needed = 1;
-    value = lead & 0x1FU;
-  } else if (lead >= 0xE0U && lead <= 0xEFU) {
-    needed = 2;
-    value = lead & 0x0FU;
-    low = lead == 0xE0U ? 0xA0 : 0x80;
-    high = lead == 0xEDU ? 0x9F : 0xBF;
-  } else if (lead >= 0xF0U && lead <= 0xF4U) {
-    needed = 3;
-    value = lead & 0x07U;
-    low = lead == 0xF0U ? 0x90 : 0x80;
-    high = lead == 0xF4U ? 0x8F : 0xBF;
-  } else {
-    return {};
-  }
-  std::size_t length = 1;
-  for (std::size_t i = 0; i < needed; ++i) {
-    if (pos + length >= text.size()) {
-      return {replacement_character, length, false};
-    }
-    const unsigned char next = byte_at(pos + length);
-    if (next < low || next > high) {
-      return {replacement_character, length, false};
-    }
-    low = 0x80;
-    high = 0xBF;
-    value = (value << 6U) | (next & 0x3FU);
-    ++length;
-  }
-  return {value, length, true};
-}
+DecodedCodePoint decode_utf8(std::string_view text, std::size_t pos) noexcept;
 
 /// True when `text` is entirely well-formed UTF-8.
 bool is_valid_utf8(std::string_view text) noexcept;
