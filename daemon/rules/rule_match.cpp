@@ -83,13 +83,20 @@ void append_token_spans(std::span<ScopedOccurrences> terms, const ItemTerms& ite
     }
     return;
   }
+  // Each term's first occurrence is kept in scope, so choosing the next one only compares them.
+  const auto skip_out_of_scope = [&segments](ScopedOccurrences& term) {
+    std::span<const Occurrence>& left = term.occurrences;
+    while (!left.empty() && (segments[left.front().segment].field & term.fields) == 0) {
+      left = left.subspan(1);
+    }
+  };
+  for (ScopedOccurrences& term : terms) {
+    skip_out_of_scope(term);
+  }
   for (;;) {
     ScopedOccurrences* next = nullptr;
     for (ScopedOccurrences& term : terms) {
-      std::span<const Occurrence>& left = term.occurrences;
-      while (!left.empty() && (segments[left.front().segment].field & term.fields) == 0) {
-        left = left.subspan(1);
-      }
+      const std::span<const Occurrence>& left = term.occurrences;
       if (!left.empty() &&
           (next == nullptr || std::tie(left.front().segment, left.front().begin) <
                                   std::tie(next->occurrences.front().segment, next->occurrences.front().begin))) {
@@ -101,6 +108,7 @@ void append_token_spans(std::span<ScopedOccurrences> terms, const ItemTerms& ite
     }
     take(next->occurrences.front());
     next->occurrences = next->occurrences.subspan(1);
+    skip_out_of_scope(*next);
   }
 }
 
