@@ -1,7 +1,7 @@
 // A query and a text (split at the first NUL byte; the text fills title, summary and a category):
 // when the query parses, indexed matching must agree with brute force, also with the set re-indexed
 // under document frequencies observed from the text itself (so that the input decides which terms
-// look rare), and every reported span must lie inside its field.
+// look rare), and every reported span must lie inside its field, after the one before it.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -54,8 +54,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (source == nullptr) {
         std::abort();
       }
-      for (const auto& [begin, end] : field.spans) {
-        if (begin >= end || end > source->size()) {
+      // Sorted, with overlapping and touching spans joined (whichever way the rule's spans were
+      // gathered: merged from its tokens, or collected by the evaluator and sorted).
+      for (std::size_t i = 0; i < field.spans.size(); ++i) {
+        const auto [begin, end] = field.spans[i];
+        if (begin >= end || end > source->size() || (i > 0 && begin <= field.spans[i - 1].second)) {
           std::abort();
         }
       }
