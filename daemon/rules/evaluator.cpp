@@ -69,6 +69,26 @@ bool Evaluator::eval(std::uint32_t index) {
   return false;
 }
 
+template <typename Output, typename Operand>
+bool Evaluator::gather(const ProgramNode& node, std::vector<Output>& out, Operand operand) {
+  if (node.kind == QueryNodeKind::all_of) {
+    const std::size_t mark = out.size();
+    for (std::uint32_t i = 0; i < node.count; ++i) {
+      if (!operand(program_.nodes[child(node, i)], out)) {
+        out.resize(mark);
+        return false;
+      }
+    }
+    return true;
+  }
+  // Every true branch of an OR contributes, not only the first.
+  bool any = false;
+  for (std::uint32_t i = 0; i < node.count; ++i) {
+    any = operand(program_.nodes[child(node, i)], out) || any;
+  }
+  return any;
+}
+
 bool Evaluator::eval_spans(const ProgramNode& node, std::vector<SegmentSpan>& out) {
   switch (node.kind) {
     case QueryNodeKind::word:
@@ -86,24 +106,11 @@ bool Evaluator::eval_spans(const ProgramNode& node, std::vector<SegmentSpan>& ou
     case QueryNodeKind::feed:
     case QueryNodeKind::feed_tag:
     case QueryNodeKind::lang: return !item_.find(node.lead).empty();
-    case QueryNodeKind::all_of: {
-      const std::size_t mark = out.size();
-      for (std::uint32_t i = 0; i < node.count; ++i) {
-        if (!eval_spans(program_.nodes[child(node, i)], out)) {
-          out.resize(mark);
-          return false;
-        }
-      }
-      return true;
-    }
-    case QueryNodeKind::any_of: {
-      // Every true branch contributes its spans, not only the first.
-      bool any = false;
-      for (std::uint32_t i = 0; i < node.count; ++i) {
-        any = eval_spans(program_.nodes[child(node, i)], out) || any;
-      }
-      return any;
-    }
+    case QueryNodeKind::all_of:
+    case QueryNodeKind::any_of:
+      return gather(node, out, [this](const ProgramNode& operand, std::vector<SegmentSpan>& spans) {
+        return eval_spans(operand, spans);
+      });
     case QueryNodeKind::none_of: return !eval(node.lead);  // a negation points at no text
     case QueryNodeKind::near: return near(node, &out);
   }
@@ -124,23 +131,11 @@ bool Evaluator::token_matches(const ProgramNode& node, std::vector<ScopedOccurre
       out.push_back(ScopedOccurrences{found.subspan(static_cast<std::size_t>(first - found.begin())), node.fields});
       return true;
     }
-    case QueryNodeKind::all_of: {
-      const std::size_t mark = out.size();
-      for (std::uint32_t i = 0; i < node.count; ++i) {
-        if (!token_matches(program_.nodes[child(node, i)], out)) {
-          out.resize(mark);
-          return false;
-        }
-      }
-      return true;
-    }
-    case QueryNodeKind::any_of: {
-      bool any = false;
-      for (std::uint32_t i = 0; i < node.count; ++i) {
-        any = token_matches(program_.nodes[child(node, i)], out) || any;
-      }
-      return any;
-    }
+    case QueryNodeKind::all_of:
+    case QueryNodeKind::any_of:
+      return gather(node, out, [this](const ProgramNode& operand, std::vector<ScopedOccurrences>& terms) {
+        return token_matches(operand, terms);
+      });
     case QueryNodeKind::none_of: return !eval(node.lead);
     default: return false;  // not a token tree
   }

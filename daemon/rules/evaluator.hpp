@@ -60,6 +60,11 @@ class Evaluator {
  private:
   bool eval(std::uint32_t index);
   bool eval_spans(const ProgramNode& node, std::vector<SegmentSpan>& out);
+  // An AND or OR node evaluated by `operand(child, out)` for each child, which appends its output
+  // (spans or tokens) to `out`: an AND keeps its children's output only when all of them hold, an
+  // OR keeps that of every child that holds.
+  template <typename Output, typename Operand>
+  bool gather(const ProgramNode& node, std::vector<Output>& out, Operand operand);
   bool term_hits(const ProgramNode& node, std::vector<TermHit>* hits);
   bool term_spans(const ProgramNode& node, std::vector<SegmentSpan>& out);
   bool operand_hits(std::uint32_t index, std::vector<TermHit>& hits);
