@@ -149,6 +149,7 @@ PrefixHeads::PrefixHeads(const std::vector<std::string_view>& stems) {
     shortest = std::min(shortest, stem.size());
   }
   head_bytes_ = std::min<std::size_t>(shortest, 4);
+  head_mask_ = head_bytes_ == 4 ? UINT32_MAX : (std::uint32_t{1} << (8U * head_bytes_)) - 1U;
   bits_.assign((std::size_t{1} << bit_count_log2) / 64, 0);
   lengths_.assign(std::size_t{1} << bit_count_log2, 0);
   for (const std::string_view stem : stems) {
