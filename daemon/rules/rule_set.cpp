@@ -31,7 +31,7 @@ bool is_token_tree(const RuleSet::Program& program, std::uint32_t index) {
     case QueryNodeKind::all_of:
     case QueryNodeKind::any_of:
       for (std::uint32_t i = 0; i < node.count; ++i) {
-        if (!is_token_tree(program, i == 0 ? node.lead : program.operands[node.first + i])) {
+        if (!is_token_tree(program, program.operands[node.first + i])) {
           return false;
         }
       }
