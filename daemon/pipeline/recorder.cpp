@@ -65,6 +65,18 @@ std::uint64_t make_story_id(std::string_view feed, std::string_view identity) {
   return hash == 0 ? 1 : hash;
 }
 
+std::optional<std::uint64_t> sequential_story_id(std::uint64_t next, TimePoint now) {
+  static constexpr std::uint64_t largest = (std::uint64_t{1} << 63U) - 1;
+  static constexpr std::int64_t last_second = (std::int64_t{1} << 32U) - 1;
+  const auto seconds =
+      static_cast<std::uint64_t>(std::clamp<std::int64_t>(now.time_since_epoch().count(), 0, last_second));
+  const std::uint64_t id = std::max(next, seconds << 31U);
+  if (id > largest) {
+    return std::nullopt;
+  }
+  return id;
+}
+
 Recorder::Recorder(store::Store& store, RecorderSettings settings) : store_(store), settings_(std::move(settings)) {}
 
 Expected<dedup::StoryIndex, store::StoreError> load_story_index(store::Store& store, TimePoint since) {
@@ -153,6 +165,23 @@ bool Recorder::alerted(const std::string& rule, std::uint64_t story, std::option
   return std::find(rules->begin(), rules->end(), rule) != rules->end();
 }
 
+std::uint64_t Recorder::start_story(std::string_view feed, std::string_view identity, TimePoint now, bool first,
+                                    std::optional<std::string>& error) {
+  if (first) {
+    if (auto largest = store_.largest_story_id(); largest) {
+      next_story_ = std::max(next_story_, *largest + 1);
+    } else {
+      error = largest.error().message;
+    }
+  }
+  const auto id = sequential_story_id(next_story_, now);
+  if (!id) {
+    return make_story_id(feed, identity);
+  }
+  next_story_ = *id + 1;
+  return *id;
+}
+
 void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdict verdict, TimePoint now) {
   RecordOutcome outcome;
   store::PollRecord record;
@@ -176,6 +205,7 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
   outcome.counts.seen = work.seen;
   const auto stored_stories = stored_stories_of_links(work, error);
   std::size_t position = 0;
+  bool started_story = false;
   for (auto& entry : work.items) {
     const std::optional<std::uint64_t> stored_story = stored_stories[position++];
     if (entry.kind == ItemKind::unchanged) {
@@ -220,7 +250,7 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
         ++outcome.counts.folded;
         seen.story = *story;
       } else {
-        seen.story = make_story_id(feed.name, entry.identity.key);
+        seen.story = start_story(feed.name, entry.identity.key, now, !std::exchange(started_story, true), error);
         record.stories.push_back(store::StoryRecord{seen.story, seen.fingerprint, now, item.title});
       }
       // It joins the index now, for the items staged after it; a failed write rebuilds the index.

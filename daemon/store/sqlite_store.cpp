@@ -263,7 +263,7 @@ StoreStatus SqliteStore::prepare_statements() {
     Statement* statement;
     std::string sql;
   };
-  const std::array<Wanted, 23> wanted{{
+  const std::array<Wanted, 24> wanted{{
       {&select_all_feed_states_, fmt::format("SELECT {} FROM feed_state ORDER BY feed_name", feed_state_columns)},
       {&select_feed_state_, fmt::format("SELECT {} FROM feed_state WHERE feed_name = ?1", feed_state_columns)},
       {&upsert_feed_state_, fmt::format("INSERT OR REPLACE INTO feed_state ({}) "
@@ -276,6 +276,10 @@ StoreStatus SqliteStore::prepare_statements() {
        "SELECT story FROM seen_items WHERE canonical_url = ?1 AND canonical_url <> '' "
        "ORDER BY first_seen LIMIT 1"},
       {&select_rules_alerted_, "SELECT rule FROM alerts WHERE story = ?1"},
+      // Each max() is one step down an index whose first column is the story.
+      {&select_largest_story_,
+       "SELECT max(ifnull((SELECT max(id) FROM stories), 0), ifnull((SELECT max(story) FROM seen_items), 0), "
+       "ifnull((SELECT max(story) FROM alerts), 0))"},
       // An edit keeps the item's first_seen and story: it is the same item, told again.
       {&upsert_item_,
        "INSERT INTO seen_items (feed, identity, canonical_url, content_hash, fingerprint, first_seen, last_seen, "
@@ -286,9 +290,10 @@ StoreStatus SqliteStore::prepare_statements() {
        "published = excluded.published, title = excluded.title, link = excluded.link, rules = excluded.rules, "
        "source_hash = excluded.source_hash"},
       {&refresh_item_, "UPDATE seen_items SET last_seen = ?3 WHERE feed = ?1 AND identity = ?2"},
+      // A story id is never given twice (Store::largest_story_id()): one taken already means that
+      // another process wrote meanwhile, and the poll fails rather than join two stories.
       {&insert_story_,
-       "INSERT INTO stories (id, fingerprint, first_seen, last_seen, title) VALUES (?1, ?2, ?3, ?3, ?4) "
-       "ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)"},
+       "INSERT INTO stories (id, fingerprint, first_seen, last_seen, title) VALUES (?1, ?2, ?3, ?3, ?4)"},
       {&touch_story_, "UPDATE stories SET last_seen = max(last_seen, ?2) WHERE id = ?1"},
       {&insert_alert_,
        "INSERT OR IGNORE INTO alerts (id, rule, story, feed, item_identity, item_id, title, link, published, "

@@ -171,6 +171,17 @@ Expected<std::vector<std::string>, StoreError> SqliteStore::rules_alerted(std::u
   return rules;
 }
 
+Expected<std::uint64_t, StoreError> SqliteStore::largest_story_id() {
+  const StatementUse use(select_largest_story_);
+  std::uint64_t largest = 0;
+  auto done =
+      each_row(select_largest_story_, [&largest](const Statement& row) { largest = from_column(row.column_int(0)); });
+  if (!done) {
+    return make_unexpected(std::move(done).error());
+  }
+  return largest;
+}
+
 StoreStatus SqliteStore::scan_fingerprints(TimePoint since,
                                            const std::function<void(const FingerprintRecord&)>& visit) {
   auto statement = database_.prepare(

@@ -229,5 +229,81 @@ TEST_F(RecorderTest, AFailedBatchForgetsItsStoriesButNotThoseStagedSince) {
   EXPECT_EQ(stored_items("later"), 1U);
 }
 
+TEST(StoryIds, GrowWithTimeAndNeverGoBack) {
+  const auto seconds = static_cast<std::uint64_t>(now.time_since_epoch().count());
+  EXPECT_EQ(sequential_story_id(1, now), seconds << 31U) << "a fresh store starts at the time";
+  EXPECT_EQ(sequential_story_id((seconds << 31U) + 7, now), (seconds << 31U) + 7) << "after ids already given";
+  EXPECT_EQ(sequential_story_id(5, now + 1s), (seconds + 1) << 31U) << "a later second starts above";
+  EXPECT_EQ(sequential_story_id((seconds + 9) << 31U, now), (seconds + 9) << 31U) << "a clock set back";
+  EXPECT_EQ(sequential_story_id(1, TimePoint{}), 1U);
+  EXPECT_EQ(sequential_story_id((std::uint64_t{1} << 63U) - 1, now), (std::uint64_t{1} << 63U) - 1);
+  EXPECT_EQ(sequential_story_id(std::uint64_t{1} << 63U, now), std::nullopt) << "no 64th bit";
+}
+
+TEST_F(RecorderTest, NewStoriesTakeIdsAboveEveryStoredOneInStagingOrder) {
+  // An alert outlives its story and items (pruned): its story id is still never given again.
+  const std::uint64_t taken = (static_cast<std::uint64_t>(now.time_since_epoch().count()) << 31U) + 1000;
+  execute(
+      "INSERT INTO alerts (id, rule, story, feed, item_identity, item_id, title, link, summary, why, updated, "
+      "created) VALUES ('old', 'coalition', " +
+      std::to_string(taken) + ", 'gone', 'i', 'i', 't', 'l', 's', 'w', 0, 0)");
+  Recorder recorder(*store_, settings_);
+  stage(recorder, feed("wire"), rss_with("a1", "https://wire.example/coalition-talks", "Coalition talks resume"));
+  stage(recorder, feed("paper"), rss_with("b1", "https://paper.example/harbour", "Harbour reopens after storm"));
+  const auto outcomes = recorder.commit();
+  ASSERT_EQ(outcomes.size(), 2U);
+  for (const auto& outcome : outcomes) {
+    EXPECT_FALSE(outcome.store_error) << *outcome.store_error;
+  }
+  auto wire = store_->list_items("wire", 10);
+  auto paper = store_->list_items("paper", 10);
+  ASSERT_TRUE(wire && paper);
+  ASSERT_EQ(wire->size(), 1U);
+  ASSERT_EQ(paper->size(), 1U);
+  EXPECT_EQ(wire->front().story, taken + 1);
+  EXPECT_EQ(paper->front().story, taken + 2);
+  auto largest = store_->largest_story_id();
+  ASSERT_TRUE(largest) << largest.error().message;
+  EXPECT_EQ(*largest, taken + 2);
+}
+
+TEST_F(RecorderTest, AStoryIdAnotherProcessTookMeanwhileFailsThePollInsteadOfJoiningTheStories) {
+  Recorder recorder(*store_, settings_);
+  const std::string body = rss_with("a1", "https://wire.example/coalition-talks", "Coalition talks resume");
+  stage(recorder, feed("wire"), body);
+  // Between the decision and the write, another process starts a story with the id just given.
+  const std::uint64_t given = static_cast<std::uint64_t>(now.time_since_epoch().count()) << 31U;
+  execute("INSERT INTO stories (id, fingerprint, first_seen, last_seen, title) VALUES (" + std::to_string(given) +
+          ", x'00', 0, 0, 'Another story')");
+  const auto failed = recorder.commit();
+  ASSERT_EQ(failed.size(), 1U);
+  ASSERT_TRUE(failed[0].store_error);
+  EXPECT_NE(failed[0].store_error->find("UNIQUE"), std::string::npos) << *failed[0].store_error;
+  EXPECT_EQ(stored_items("wire"), 0U);
+
+  // The next poll takes an id above it, and the item alerts then: nothing lost, nothing joined.
+  stage(recorder, feed("wire"), body);
+  const auto retried = recorder.commit();
+  ASSERT_EQ(retried.size(), 1U);
+  EXPECT_FALSE(retried[0].store_error) << *retried[0].store_error;
+  EXPECT_EQ(retried[0].alert_ids.size(), 1U);
+  auto items = store_->list_items("wire", 10);
+  ASSERT_TRUE(items);
+  ASSERT_EQ(items->size(), 1U);
+  EXPECT_GT(items->front().story, given);
+  auto stories = store_->list_stories(TimePoint{}, 10);
+  ASSERT_TRUE(stories) << stories.error().message;
+  ASSERT_EQ(stories->size(), 2U);
+  for (const auto& story : *stories) {
+    if (story.story.id == given) {
+      EXPECT_EQ(story.story.title, "Another story");
+      EXPECT_TRUE(story.members.empty());
+    } else {
+      EXPECT_EQ(story.story.title, "Coalition talks resume");
+      EXPECT_EQ(story.members.size(), 1U);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace newswatch::pipeline

@@ -43,8 +43,13 @@ struct RecordOutcome {
 /// The stable id of a rule's alert on a story: a retry, a replay after a crash, or another process
 /// all compute the same one, so it serves as the idempotency key of every delivery.
 std::string make_alert_id(std::string_view rule, std::uint64_t story);
-/// The id of a story its first member starts (63 bits: SQLite integers are signed).
+/// A story id made from its first member (63 bits: SQLite integers are signed); used only should
+/// Recorder's ids, which grow with time, ever run out.
 std::uint64_t make_story_id(std::string_view feed, std::string_view identity);
+/// The id a new story takes at `now` when ids below `next` are taken: the larger of `next` and
+/// `now`'s Unix seconds << 31, so that ids grow with time and new stories go to the end of the
+/// store's indexes instead of all over them. nullopt when that would not fit in 63 bits.
+std::optional<std::uint64_t> sequential_story_id(std::uint64_t next, TimePoint now);
 
 /// The fingerprints the store holds from `since` on, indexed; any thread, with a store of its own.
 Expected<dedup::StoryIndex, store::StoreError> load_story_index(store::Store& store, TimePoint since);
@@ -156,6 +161,10 @@ class Recorder {
   std::vector<std::optional<std::uint64_t>> stored_stories_of_links(const FeedWork& work,
                                                                     std::optional<std::string>& error);
   bool alerted(const std::string& rule, std::uint64_t story, std::optional<std::string>& error);
+  /// The id of a story that `identity` of `feed` starts now. The first call of a poll (`first`)
+  /// looks for ids another process took meanwhile; a failed read sets `error`.
+  std::uint64_t start_story(std::string_view feed, std::string_view identity, TimePoint now, bool first,
+                            std::optional<std::string>& error);
   /// Reloads the index from the store, plus the fingerprints of the polls staged since.
   void rebuild_index();
 
@@ -166,7 +175,8 @@ class Recorder {
   bool index_stale_ = false;  ///< It holds fingerprints of a poll that was not written.
   bool writing_ = false;
   TimePoint last_staged_{};
-  Batch current_;  ///< Staged, not yet taken.
+  std::uint64_t next_story_ = 1;  ///< No story id below it is given again.
+  Batch current_;                 ///< Staged, not yet taken.
   // Of the staged polls and the batch being written, and across the whole run on a dry run (where
   // nothing reaches the store):
   std::map<std::string, std::uint64_t, std::less<>> pending_urls_;

@@ -48,6 +48,7 @@ class SqliteStore final : public Store {
   Expected<std::vector<std::optional<std::uint64_t>>, StoreError> stories_of_urls(
       std::span<const std::string_view> canonical_urls) override;
   Expected<std::vector<std::string>, StoreError> rules_alerted(std::uint64_t story) override;
+  Expected<std::uint64_t, StoreError> largest_story_id() override;
   StoreStatus scan_fingerprints(TimePoint since, const std::function<void(const FingerprintRecord&)>& visit) override;
 
   Expected<std::vector<Alert>, StoreError> load_alerts(const std::vector<std::string>& ids) override;
@@ -95,6 +96,7 @@ class SqliteStore final : public Store {
   Statement select_known_items_;
   Statement select_story_of_url_;
   Statement select_rules_alerted_;
+  Statement select_largest_story_;
   Statement upsert_item_;
   Statement refresh_item_;
   Statement insert_story_;

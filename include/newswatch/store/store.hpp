@@ -58,6 +58,9 @@ class Store {
       std::span<const std::string_view> canonical_urls) = 0;
   /// Rules that already alerted on `story`.
   virtual Expected<std::vector<std::string>, StoreError> rules_alerted(std::uint64_t story) = 0;
+  /// The largest story id any stored story, item or alert refers to; 0 when there is none. A new
+  /// story takes a larger one, so no id is ever given twice, even after pruning.
+  virtual Expected<std::uint64_t, StoreError> largest_story_id() = 0;
   /// Fingerprints of items first seen at or after `since`, oldest first (rebuilds the story index).
   /// Each is passed to `visit` as it is read, so that no copy of them all is held.
   virtual StoreStatus scan_fingerprints(TimePoint since,
