@@ -5,6 +5,31 @@
 
 namespace newswatch::pipeline {
 
+std::string alert_excerpt(const Item& item) {
+  const std::string& text = item.summary.empty() ? item.content : item.summary;
+  if (text.size() <= alert_summary_bytes) {
+    return text;
+  }
+  std::size_t end = alert_summary_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) {
+    --end;
+  }
+  return text.substr(0, end) + "\u2026";
+}
+
+Item loop_side(Item&& item, bool matched) {
+  Item kept;
+  kept.id = std::move(item.id);
+  kept.title = std::move(item.title);
+  kept.link = std::move(item.link);
+  kept.published = item.published;
+  kept.updated = item.updated;
+  if (matched) {
+    kept.summary = alert_excerpt(item);
+  }
+  return kept;
+}
+
 FeedWork work_on_body(const Feed& feed, std::string_view body, const std::string& content_type, const std::string& url,
                       const std::vector<store::KnownItem>& known, TimePoint now, const WorkerStages& stages) {
   FeedWork work;
@@ -82,7 +107,7 @@ FeedWork work_on_body(const Feed& feed, std::string_view body, const std::string
       entry.term_keys = stages.terms(item);
       ++sampled;
     }
-    entry.item = std::move(item);
+    entry.item = loop_side(std::move(item), !entry.matches.empty());
     work.items.push_back(std::move(entry));
   }
   return work;

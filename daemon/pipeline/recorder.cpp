@@ -13,21 +13,6 @@
 namespace newswatch::pipeline {
 namespace {
 
-/// How much of an item's summary an alert keeps: a message shows a short excerpt, not the article.
-constexpr std::size_t alert_summary_bytes = 500;
-
-/// Cuts `text` to at most `limit` bytes at a code point boundary, adding "…" when it cut.
-std::string shorten(const std::string& text, std::size_t limit) {
-  if (text.size() <= limit) {
-    return text;
-  }
-  std::size_t end = limit;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) {
-    --end;
-  }
-  return text.substr(0, end) + "\u2026";
-}
-
 std::uint64_t fnv1a(std::string_view bytes, std::uint64_t hash = 0xcbf29ce484222325ULL) {
   for (const char c : bytes) {
     hash ^= static_cast<unsigned char>(c);
@@ -286,7 +271,7 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
       alert.title = item.title;
       alert.link = item.link;
       alert.published = item.published;
-      alert.summary = shorten(item.summary.empty() ? item.content : item.summary, alert_summary_bytes);
+      alert.summary = item.summary;  // The worker's alert_excerpt() (loop_side()).
       alert.why = match.why;
       alert.updated = entry.kind == ItemKind::edited;
       alert.created = now;

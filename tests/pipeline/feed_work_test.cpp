@@ -126,5 +126,45 @@ TEST_F(FeedWorkTest, KnowsAnItemUnchangedByItsBytesOrByItsWords) {
   EXPECT_EQ(edits, 1U);
 }
 
+TEST_F(FeedWorkTest, HandsTheLoopOnlyWhatItRecordsAndAMatchAnExcerpt) {
+  // A matching item with a long summary and content; a plain one with both; a matching one whose
+  // only text is its content, cut in the middle of a two-byte letter at byte 500.
+  std::string long_summary = "Kobani " + std::string(1200, 'a');
+  std::string content_only = std::string(499, 'x') + "\u00e9 kobani";
+  const std::string text =
+      "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">"
+      "<channel><title>t</title><link>https://wire.example/</link><description>d</description>"
+      "<item><title>Kobani talks</title><link>https://wire.example/1</link><guid>g1</guid>"
+      "<pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate><category>World</category><description>" +
+      long_summary +
+      "</description><content:encoded>body text</content:encoded></item>"
+      "<item><title>Budget passes</title><link>https://wire.example/2</link><guid>g2</guid>"
+      "<description>A short summary</description><content:encoded>more text</content:encoded></item>"
+      "<item><title>Harbour</title><link>https://wire.example/3</link><guid>g3</guid>"
+      "<content:encoded>" +
+      content_only + "</content:encoded></item></channel></rss>";
+  const FeedWork work = work_on(text);
+  ASSERT_EQ(work.items.size(), 3U);
+
+  const Item& matched = work.items[0].item;
+  ASSERT_EQ(work.items[0].matches.size(), 1U);
+  EXPECT_EQ(matched.id, "g1");
+  EXPECT_EQ(matched.title, "Kobani talks");
+  EXPECT_EQ(matched.link, "https://wire.example/1");
+  ASSERT_TRUE(matched.published);
+  EXPECT_EQ(matched.summary, long_summary.substr(0, alert_summary_bytes) + "\u2026");
+  EXPECT_TRUE(matched.content.empty());
+  EXPECT_TRUE(matched.categories.empty());
+
+  const Item& plain = work.items[1].item;
+  EXPECT_TRUE(work.items[1].matches.empty());
+  EXPECT_EQ(plain.title, "Budget passes");
+  EXPECT_TRUE(plain.summary.empty()) << "no alert quotes it";
+  EXPECT_TRUE(plain.content.empty());
+
+  ASSERT_EQ(work.items[2].matches.size(), 1U);
+  EXPECT_EQ(work.items[2].item.summary, std::string(499, 'x') + "\u2026") << "not half a letter";
+}
+
 }  // namespace
 }  // namespace newswatch::pipeline

@@ -61,7 +61,8 @@ enum class ItemKind {
 
 /// One item of a fetched feed, after identification and (when fresh or edited) matching.
 struct ItemWork {
-  Item item;  ///< Empty for unchanged items.
+  /// What the loop needs of the item (loop_side()); empty for unchanged items.
+  Item item;
   dedup::ItemIdentity identity;
   ItemKind kind = ItemKind::fresh;
   std::uint64_t known_story = 0;         ///< The stored item's story (edited and unchanged items).
@@ -90,6 +91,18 @@ inline constexpr std::size_t term_samples_per_poll = 4;
 /// How stale a stored last_seen may be before a poll that sees the item again rewrites it. Retention
 /// counts in days, so a daily refresh keeps it right without a write per item per poll.
 inline constexpr std::chrono::hours refresh_after{24};
+
+/// How much of an item's summary an alert keeps: a message shows a short excerpt, not the article.
+inline constexpr std::size_t alert_summary_bytes = 500;
+
+/// The excerpt an alert quotes: the summary, or else the content, cut at a code point boundary to
+/// at most alert_summary_bytes, with "…" when it was cut.
+std::string alert_excerpt(const Item& item);
+
+/// What the loop keeps of a fresh or edited item: id, title, link, dates and, when it matched a
+/// rule, alert_excerpt() as its summary. The rest of its text is freed on the worker that parsed it,
+/// not copied to the loop and freed there.
+Item loop_side(Item&& item, bool matched);
 
 /// The worker side of one feed poll (pure apart from the stages): parses the body, identifies every
 /// item, compares it with `known` (the store's items of this feed) and matches only fresh and edited
