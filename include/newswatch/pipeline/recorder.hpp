@@ -7,6 +7,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -179,7 +180,9 @@ class Recorder {
   Batch current_;                 ///< Staged, not yet taken.
   // Of the staged polls and the batch being written, and across the whole run on a dry run (where
   // nothing reaches the store):
-  std::map<std::string, std::uint64_t, std::less<>> pending_urls_;
+  /// Link -> story. Hashed: a cold cycle stages and settles tens of thousands of links, which share
+  /// long prefixes (the outlet's host and path) that an ordered map compares again and again.
+  std::unordered_map<std::string, std::uint64_t> pending_urls_;
   std::set<std::pair<std::string, std::uint64_t>> pending_alerted_;
   std::map<std::string, Alert, std::less<>> dry_alerts_;
   std::map<std::uint64_t, std::vector<DryMember>> dry_members_;
