@@ -201,10 +201,11 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
       frequencies_->observe(entry.term_keys);
       ++terms_observed_;
     }
-    const Item& item = entry.item;
+    // What the record and the alerts need of the item is moved into `seen`, not copied.
+    Item& item = entry.item;
     store::SeenItem seen{feed.name,
-                         entry.identity.key,
-                         entry.identity.canonical_url,
+                         std::move(entry.identity.key),
+                         std::move(entry.identity.canonical_url),
                          entry.identity.content_hash,
                          entry.identity.source_hash,
                          dedup::encode_fingerprint(entry.identity.fingerprint),
@@ -212,8 +213,8 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
                          now,
                          item.published,
                          entry.known_story,
-                         item.title,
-                         item.link,
+                         std::move(item.title),
+                         std::move(item.link),
                          rule_names(entry.matches)};
     std::vector<std::string> alerting_rules;
     if (entry.kind == ItemKind::edited) {
@@ -226,7 +227,7 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
     } else {
       ++outcome.counts.fresh;
       // A link staged earlier (in this poll too) wins over the store; empty links are never staged.
-      const auto staged = pending_urls_.find(entry.identity.canonical_url);
+      const auto staged = pending_urls_.find(seen.canonical_url);
       std::optional<std::uint64_t> story = staged != pending_urls_.end() ? std::optional(staged->second) : stored_story;
       if (!story) {
         story = index_.find(entry.identity.fingerprint);
@@ -235,15 +236,14 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
         ++outcome.counts.folded;
         seen.story = *story;
       } else {
-        seen.story = start_story(feed.name, entry.identity.key, now, !std::exchange(started_story, true), error);
-        record.stories.push_back(store::StoryRecord{seen.story, seen.fingerprint, now, item.title});
+        seen.story = start_story(feed.name, seen.identity, now, !std::exchange(started_story, true), error);
+        record.stories.push_back(store::StoryRecord{seen.story, seen.fingerprint, now, seen.title});
       }
       // It joins the index now, for the items staged after it; a failed write rebuilds the index.
       index_.add(entry.identity.fingerprint, seen.story, now);
       current_.indexed_.emplace_back(current_.records_.size(), record.items.size());
-      if (!entry.identity.canonical_url.empty() &&
-          pending_urls_.emplace(entry.identity.canonical_url, seen.story).second) {
-        current_.urls_.push_back(entry.identity.canonical_url);
+      if (!seen.canonical_url.empty() && pending_urls_.emplace(seen.canonical_url, seen.story).second) {
+        current_.urls_.push_back(seen.canonical_url);
       }
       const bool too_old = item.published && *item.published < now - max_age;
       if (!too_old) {
@@ -268,8 +268,8 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
       alert.feed = feed.name;
       alert.item_identity = seen.identity;
       alert.item_id = item.id;
-      alert.title = item.title;
-      alert.link = item.link;
+      alert.title = seen.title;
+      alert.link = seen.link;
       alert.published = item.published;
       alert.summary = item.summary;  // The worker's alert_excerpt() (loop_side()).
       alert.why = match.why;
