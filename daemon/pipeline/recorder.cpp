@@ -45,8 +45,10 @@ std::string make_alert_id(std::string_view rule, std::uint64_t story) {
   return id;
 }
 
-std::uint64_t make_story_id(std::string_view feed, std::string_view identity) {
-  const std::uint64_t hash = fnv1a(identity, fnv1a("\n", fnv1a(feed))) & 0x7fffffffffffffffULL;
+std::uint64_t make_story_id(std::string_view feed, std::string_view identity, TimePoint now) {
+  const std::string seconds = std::to_string(now.time_since_epoch().count());
+  const std::uint64_t hash =
+      fnv1a(seconds, fnv1a("\n", fnv1a(identity, fnv1a("\n", fnv1a(feed))))) & 0x7fffffffffffffffULL;
   return hash == 0 ? 1 : hash;
 }
 
@@ -161,7 +163,7 @@ std::uint64_t Recorder::start_story(std::string_view feed, std::string_view iden
   }
   const auto id = sequential_story_id(next_story_, now);
   if (!id) {
-    return make_story_id(feed, identity);
+    return make_story_id(feed, identity, now);
   }
   next_story_ = *id + 1;
   return *id;

@@ -238,6 +238,12 @@ TEST(StoryIds, GrowWithTimeAndNeverGoBack) {
   EXPECT_EQ(sequential_story_id(1, TimePoint{}), 1U);
   EXPECT_EQ(sequential_story_id((std::uint64_t{1} << 63U) - 1, now), (std::uint64_t{1} << 63U) - 1);
   EXPECT_EQ(sequential_story_id(std::uint64_t{1} << 63U, now), std::nullopt) << "no 64th bit";
+  // Past that, ids are hashed; a poll that failed on a taken one tries another the next time.
+  const std::uint64_t hashed = make_story_id("wire", "id:a1", now);
+  EXPECT_LT(hashed, std::uint64_t{1} << 63U);
+  EXPECT_EQ(make_story_id("wire", "id:a1", now), hashed);
+  EXPECT_NE(make_story_id("wire", "id:a1", now + 1s), hashed);
+  EXPECT_NE(make_story_id("wire", "id:a2", now), hashed);
 }
 
 TEST_F(RecorderTest, NewStoriesTakeIdsAboveEveryStoredOneInStagingOrder) {

@@ -41,12 +41,13 @@ struct RecordOutcome {
   std::optional<FeedState> state;  ///< The feed state as written (or as a dry run would); unset on a store error.
 };
 
-/// The stable id of a rule's alert on a story: a retry, a replay after a crash, or another process
-/// all compute the same one, so it serves as the idempotency key of every delivery.
+/// The stable id of a rule's alert on a story: whoever computes it from the stored story gets the
+/// same one, and it is stored with the alert, so it serves as the idempotency key of every delivery.
 std::string make_alert_id(std::string_view rule, std::uint64_t story);
-/// A story id made from its first member (63 bits: SQLite integers are signed); used only should
-/// Recorder's ids, which grow with time, ever run out.
-std::uint64_t make_story_id(std::string_view feed, std::string_view identity);
+/// A story id hashed from its first member and the time (63 bits: SQLite integers are signed); used
+/// only should Recorder's ids, which grow with time, ever run out. The time makes a poll that failed
+/// on an id taken already try another one the next time.
+std::uint64_t make_story_id(std::string_view feed, std::string_view identity, TimePoint now);
 /// The id a new story takes at `now` when ids below `next` are taken: the larger of `next` and
 /// `now`'s Unix seconds << 31, so that ids grow with time and new stories go to the end of the
 /// store's indexes instead of all over them. nullopt when that would not fit in 63 bits.
