@@ -152,11 +152,12 @@ bool Recorder::alerted(const std::string& rule, std::uint64_t story, std::option
   return std::find(rules->begin(), rules->end(), rule) != rules->end();
 }
 
-std::uint64_t Recorder::start_story(std::string_view feed, std::string_view identity, TimePoint now, bool first,
+std::uint64_t Recorder::start_story(std::string_view feed, std::string_view identity, TimePoint now,
                                     std::optional<std::string>& error) {
-  if (first) {
+  if (!story_ids_read_) {
     if (auto largest = store_.largest_story_id(); largest) {
       next_story_ = std::max(next_story_, *largest + 1);
+      story_ids_read_ = true;
     } else {
       error = largest.error().message;
     }
@@ -192,7 +193,6 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
   outcome.counts.seen = work.seen;
   const auto stored_stories = stored_stories_of_links(work, error);
   std::size_t position = 0;
-  bool started_story = false;
   for (auto& entry : work.items) {
     const std::optional<std::uint64_t> stored_story = stored_stories[position++];
     if (entry.kind == ItemKind::unchanged) {
@@ -238,7 +238,7 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
         ++outcome.counts.folded;
         seen.story = *story;
       } else {
-        seen.story = start_story(feed.name, seen.identity, now, !std::exchange(started_story, true), error);
+        seen.story = start_story(feed.name, seen.identity, now, error);
         record.stories.push_back(store::StoryRecord{seen.story, seen.fingerprint, now, seen.title});
       }
       // It joins the index now, for the items staged after it; a failed write rebuilds the index.
@@ -351,6 +351,7 @@ std::vector<RecordOutcome> Recorder::settle(Batch batch, const WriteErrors& erro
       if (staged.record && errors.at(*staged.record)) {
         staged.outcome.store_error = errors.at(*staged.record);
         index_stale_ = true;
+        story_ids_read_ = false;  // Another process may have taken the ids this poll wanted.
       }
     }
     // What was written, the store now answers for; what was not comes back as new.

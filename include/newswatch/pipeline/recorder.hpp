@@ -163,9 +163,10 @@ class Recorder {
   std::vector<std::optional<std::uint64_t>> stored_stories_of_links(const FeedWork& work,
                                                                     std::optional<std::string>& error);
   bool alerted(const std::string& rule, std::uint64_t story, std::optional<std::string>& error);
-  /// The id of a story that `identity` of `feed` starts now. The first call of a poll (`first`)
-  /// looks for ids another process took meanwhile; a failed read sets `error`.
-  std::uint64_t start_story(std::string_view feed, std::string_view identity, TimePoint now, bool first,
+  /// The id of a story that `identity` of `feed` starts now. The first call, and the first after a
+  /// failed write, reads the largest id the store holds, as another process may have taken ids
+  /// meanwhile; a failed read sets `error`.
+  std::uint64_t start_story(std::string_view feed, std::string_view identity, TimePoint now,
                             std::optional<std::string>& error);
   /// Reloads the index from the store, plus the fingerprints of the polls staged since.
   void rebuild_index();
@@ -178,6 +179,7 @@ class Recorder {
   bool writing_ = false;
   TimePoint last_staged_{};
   std::uint64_t next_story_ = 1;  ///< No story id below it is given again.
+  bool story_ids_read_ = false;   ///< next_story_ is above every id the store held when last read.
   Batch current_;                 ///< Staged, not yet taken.
   // Of the staged polls and the batch being written, and across the whole run on a dry run (where
   // nothing reaches the store):
