@@ -6,6 +6,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,93 +37,97 @@ Feed feed(int number) {
   return configured;
 }
 
-TEST(FeedPoller, ABurstStartsItsFetchesAGroupPerTurnWithoutCappingHowManyRunAtOnce) {
-  auto store = store::SqliteStore::open_scratch();
-  ASSERT_TRUE(store) << store.error().message;
-  Recorder recorder(**store, RecorderSettings{});
-  boost::asio::io_context io;
-  boost::asio::thread_pool workers(1);
-  HeldFetches fetches;
-  PollCycleSettings settings;
-  settings.max_concurrent_fetches = 64;
-  settings.per_host_concurrency = 64;
-  FeedPoller poller({io, workers, **store, recorder, fetches.function(), WorkerStages{}, nullptr, nullptr}, settings);
+fetch::FetchResult refused() {
+  fetch::FetchResult result;
+  result.outcome = fetch::FetchOutcome::transport_error;
+  result.error = "connection refused";
+  return result;
+}
 
+// A FeedPoller over a scratch store and held fetches, with room for 64 transfers at once.
+class FeedPollerTest : public ::testing::Test {
+ protected:
+  void start(std::size_t per_host) {
+    auto opened = store::SqliteStore::open_scratch();
+    ASSERT_TRUE(opened) << opened.error().message;
+    store_ = std::move(*opened);
+    recorder_.emplace(*store_, RecorderSettings{});
+    PollCycleSettings settings;
+    settings.max_concurrent_fetches = 64;
+    settings.per_host_concurrency = per_host;
+    poller_.emplace(
+        FeedPoller::Parts{io_, workers_, *store_, *recorder_, fetches_.function(), WorkerStages{}, nullptr, nullptr},
+        settings);
+  }
+  void poll(int count) {
+    for (int i = 0; i < count; ++i) {
+      FeedState state;
+      state.feed_name = feed(i).name;
+      state.url = feed(i).url;
+      poller_->poll(feed(i), state, [this](const FeedPollResult& result) { finished_.push_back(result.report.feed); });
+    }
+  }
+  // Runs what is left and stops the workers.
+  void drain() {
+    io_.restart();
+    io_.run();
+    workers_.join();
+  }
+
+  boost::asio::io_context io_;
+  boost::asio::thread_pool workers_{1};
+  std::unique_ptr<store::SqliteStore> store_;
+  std::optional<Recorder> recorder_;
+  HeldFetches fetches_;
+  std::optional<FeedPoller> poller_;
+  std::vector<std::string> finished_;
+};
+
+TEST_F(FeedPollerTest, ABurstStartsItsFetchesAGroupPerTurnWithoutCappingHowManyRunAtOnce) {
+  ASSERT_NO_FATAL_FAILURE(start(64));
   constexpr int burst = 40;
   constexpr auto group = FeedPoller::fetches_started_per_turn;
   static_assert(group < burst && burst <= 64, "the burst takes several groups and fits the limits");
-  std::vector<std::string> finished;
-  for (int i = 0; i < burst; ++i) {
-    FeedState state;
-    state.feed_name = feed(i).name;
-    state.url = feed(i).url;
-    poller.poll(feed(i), state, [&finished](const FeedPollResult& result) { finished.push_back(result.report.feed); });
-  }
+  poll(burst);
   // Nothing starts inside poll(): the loop starts the burst, one group per turn.
-  EXPECT_TRUE(fetches.urls.empty());
+  EXPECT_TRUE(fetches_.urls.empty());
   // Stands for an answer that came in meanwhile: it runs after the first group, before the others.
   std::size_t started_before_answer = 0;
-  boost::asio::post(io, [&] { started_before_answer = fetches.urls.size(); });
-  io.poll();
+  boost::asio::post(io_, [&] { started_before_answer = fetches_.urls.size(); });
+  io_.poll();
   EXPECT_EQ(started_before_answer, group);
   // All of them run at once, in the order they were polled.
-  ASSERT_EQ(fetches.urls.size(), static_cast<std::size_t>(burst));
+  ASSERT_EQ(fetches_.urls.size(), static_cast<std::size_t>(burst));
   for (int i = 0; i < burst; ++i) {
-    EXPECT_EQ(fetches.urls[static_cast<std::size_t>(i)], feed(i).url);
+    EXPECT_EQ(fetches_.urls[static_cast<std::size_t>(i)], feed(i).url);
   }
-  EXPECT_EQ(poller.in_flight(), static_cast<std::size_t>(burst));
+  EXPECT_EQ(poller_->in_flight(), static_cast<std::size_t>(burst));
 
   // Each poll still finishes once its fetch answers.
-  for (auto& answer : fetches.answers) {
-    fetch::FetchResult refused;
-    refused.outcome = fetch::FetchOutcome::transport_error;
-    refused.error = "connection refused";
-    answer(std::move(refused));
+  for (auto& answer : fetches_.answers) {
+    answer(refused());
   }
-  io.restart();
-  io.run();
-  workers.join();
-  EXPECT_EQ(finished.size(), static_cast<std::size_t>(burst));
-  EXPECT_EQ(poller.in_flight(), 0U);
+  drain();
+  EXPECT_EQ(finished_.size(), static_cast<std::size_t>(burst));
+  EXPECT_EQ(poller_->in_flight(), 0U);
 }
 
-TEST(FeedPoller, AFetchWaitingForItsHostStartsWhenTheSlotIsFreed) {
-  auto store = store::SqliteStore::open_scratch();
-  ASSERT_TRUE(store) << store.error().message;
-  Recorder recorder(**store, RecorderSettings{});
-  boost::asio::io_context io;
-  boost::asio::thread_pool workers(1);
-  HeldFetches fetches;
-  PollCycleSettings settings;
-  settings.max_concurrent_fetches = 64;
-  settings.per_host_concurrency = 1;
-  FeedPoller poller({io, workers, **store, recorder, fetches.function(), WorkerStages{}, nullptr, nullptr}, settings);
-
-  std::vector<std::string> finished;
-  for (int i = 0; i < 3; ++i) {
-    FeedState state;
-    state.feed_name = feed(i).name;
-    state.url = feed(i).url;
-    poller.poll(feed(i), state, [&finished](const FeedPollResult& result) { finished.push_back(result.report.feed); });
-  }
-  io.poll();
-  ASSERT_EQ(fetches.urls.size(), 1U);  // One host, one slot.
-  EXPECT_EQ(poller.waiting(), 2U);
+TEST_F(FeedPollerTest, AFetchWaitingForItsHostStartsWhenTheSlotIsFreed) {
+  ASSERT_NO_FATAL_FAILURE(start(1));
+  poll(3);
+  io_.poll();
+  ASSERT_EQ(fetches_.urls.size(), 1U);  // One host, one slot.
+  EXPECT_EQ(poller_->waiting(), 2U);
   for (std::size_t answered = 0; answered < 3; ++answered) {
-    ASSERT_EQ(fetches.answers.size(), answered + 1) << "the next fetch starts once the slot is freed";
-    fetch::FetchResult refused;
-    refused.outcome = fetch::FetchOutcome::transport_error;
-    refused.error = "connection refused";
-    auto answer = std::move(fetches.answers[answered]);
-    answer(std::move(refused));
-    io.restart();
-    io.poll();
+    ASSERT_EQ(fetches_.answers.size(), answered + 1) << "the next fetch starts once the slot is freed";
+    auto answer = std::move(fetches_.answers[answered]);
+    answer(refused());
+    io_.restart();
+    io_.poll();
   }
-  io.restart();
-  io.run();
-  workers.join();
-  EXPECT_EQ(fetches.urls, (std::vector<std::string>{feed(0).url, feed(1).url, feed(2).url}));
-  EXPECT_EQ(finished.size(), 3U);
+  drain();
+  EXPECT_EQ(fetches_.urls, (std::vector<std::string>{feed(0).url, feed(1).url, feed(2).url}));
+  EXPECT_EQ(finished_.size(), 3U);
 }
 
 }  // namespace
