@@ -174,7 +174,10 @@ ReaderPool::Open SqliteStore::writer_opener(const std::filesystem::path& state_d
 }
 
 StoreStatus SqliteStore::checkpoint_in_background() {
-  return database_.execute("PRAGMA wal_autocheckpoint=0");
+  if (auto off = database_.execute("PRAGMA wal_autocheckpoint=0"); !off) {
+    return off;
+  }
+  return database_.keep_log_on_close();
 }
 
 Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open_scratch() {
