@@ -90,13 +90,22 @@ std::optional<std::string> html_page_error(std::string_view text) {
 }
 
 /// The document as UTF-8 following RFC 7303's charset order; recoveries are recorded as warnings.
+/// `body` as a string with room for one more byte: the terminator parse_xml_feed() appends, which
+/// would otherwise copy a whole body again.
+std::string copy_with_room(std::string_view body) {
+  std::string copy;
+  copy.reserve(body.size() + 1);
+  copy.append(body);
+  return copy;
+}
+
 std::string decode_xml_bytes(std::string_view bytes, const ParseHints& hints, std::vector<std::string>& warnings) {
   const text::CharsetDecision decision = text::detect_xml_charset(bytes, hints.content_type);
   const std::string_view body = bytes.substr(decision.bom_length);
   const std::string& charset = decision.charset;
   if (charset == "UTF-8") {
     if (text::is_valid_utf8(body)) {
-      return std::string(body);
+      return copy_with_room(body);
     }
     if (decision.source == text::CharsetSource::none) {
       // Undeclared and not UTF-8: what browsers assume for legacy Western pages.
@@ -110,7 +119,7 @@ std::string decode_xml_bytes(std::string_view bytes, const ParseHints& hints, st
   }
   if (text::is_single_byte_charset(charset) && text::is_multibyte_utf8(body)) {
     warnings.push_back("declared charset " + charset + " but the document is UTF-8; read as UTF-8");
-    return std::string(body);
+    return copy_with_room(body);
   }
   auto decoded = text::decode_to_utf8(body, charset);
   if (!decoded) {
