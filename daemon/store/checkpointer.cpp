@@ -1,12 +1,7 @@
 #include "newswatch/store/checkpointer.hpp"
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "newswatch/store/sqlite_store.hpp"
 
@@ -31,9 +26,6 @@ Expected<std::unique_ptr<Checkpointer>, StoreError> Checkpointer::start(const st
   if (auto read = opened->execute("PRAGMA journal_mode=WAL"); !read) {
     return make_unexpected(std::move(read).error());
   }
-  if (auto kept = opened->keep_log_on_close(); !kept) {
-    return make_unexpected(std::move(kept).error());
-  }
   // Not make_unique: the constructor is private.
   return std::unique_ptr<Checkpointer>(new Checkpointer(std::move(*opened), period));
 }
@@ -47,8 +39,6 @@ Checkpointer::~Checkpointer() {
     stopping_ = true;
   }
   wake_.notify_all();
-  // A checkpoint under way stops between two pages; the next start copies those again.
-  sqlite3_interrupt(database_.handle());
   thread_.join();
 }
 
@@ -58,17 +48,17 @@ std::size_t Checkpointer::runs() const {
 }
 
 void Checkpointer::loop() {
-  checkpoint();
   std::unique_lock lock(mutex_);
-  ++runs_;
-  while (!wake_.wait_for(lock, period_, [this] { return stopping_; })) {
+  while (true) {
+    const bool stopping = wake_.wait_for(lock, period_, [this] { return stopping_; });
     lock.unlock();
     checkpoint();
     lock.lock();
     ++runs_;
+    if (stopping) {
+      return;
+    }
   }
-  lock.unlock();
-  sync_log();
 }
 
 void Checkpointer::checkpoint() {
@@ -77,10 +67,6 @@ void Checkpointer::checkpoint() {
   const int status =
       sqlite3_wal_checkpoint_v2(database_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &checkpointed);
   // SQLITE_BUSY only means another checkpoint ran at the same time; the next period catches up.
-  // SQLITE_INTERRUPT: the checkpointer is stopping.
-  if (status == SQLITE_INTERRUPT) {
-    return;
-  }
   if (status != SQLITE_OK && status != SQLITE_BUSY) {
     spdlog::warn("{}", database_.error("checkpoint").message);
     return;
@@ -92,34 +78,10 @@ void Checkpointer::checkpoint() {
   if (log_frames > restart_frames && log_frames - checkpointed <= restart_backlog_frames) {
     const int restarted =
         sqlite3_wal_checkpoint_v2(database_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &checkpointed);
-    if (restarted != SQLITE_OK && restarted != SQLITE_BUSY && restarted != SQLITE_INTERRUPT) {
+    if (restarted != SQLITE_OK && restarted != SQLITE_BUSY) {
       spdlog::warn("{}", database_.error("checkpoint (restart)").message);
     }
   }
-}
-
-void Checkpointer::sync_log() {
-  // The log holds every commit since the last checkpoint, appended with synchronous=NORMAL (not
-  // synced); fdatasync works on the file, whichever descriptor names it. The directory is synced
-  // too: the log may have been created by this process.
-  const std::filesystem::path log = database_.path().string() + "-wal";
-  const auto sync = [](const std::filesystem::path& path, int flags) {
-    const int descriptor = ::open(path.c_str(), flags | O_RDONLY | O_CLOEXEC);
-    if (descriptor < 0) {
-      // No log: nothing was written since the last one was moved in and removed.
-      if (errno != ENOENT) {
-        spdlog::warn("store: {}: cannot open to sync: {}", path.string(), std::strerror(errno));
-      }
-      return;
-    }
-    if (::fdatasync(descriptor) != 0) {
-      spdlog::warn("store: {}: cannot sync, the last commits may not survive a power cut: {}", path.string(),
-                   std::strerror(errno));
-    }
-    ::close(descriptor);
-  };
-  sync(log, 0);
-  sync(log.parent_path().empty() ? std::filesystem::path(".") : log.parent_path(), O_DIRECTORY);
 }
 
 std::unique_ptr<Checkpointer> checkpoint_in_background(SqliteStore& store, const std::filesystem::path& state_dir,

@@ -111,13 +111,6 @@ Expected<Database, StoreError> Database::open(const std::filesystem::path& path,
   return Database(std::move(handle), path);
 }
 
-StoreStatus Database::keep_log_on_close() {
-  if (sqlite3_db_config(handle_.get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr) != SQLITE_OK) {
-    return make_unexpected(error("keep the log on close"));
-  }
-  return store_ok();
-}
-
 StoreStatus Database::execute(const std::string& sql) {
   char* message = nullptr;
   const int status = sqlite3_exec(handle_.get(), sql.c_str(), nullptr, nullptr, &message);

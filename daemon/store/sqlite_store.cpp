@@ -174,10 +174,7 @@ ReaderPool::Open SqliteStore::writer_opener(const std::filesystem::path& state_d
 }
 
 StoreStatus SqliteStore::checkpoint_in_background() {
-  if (auto off = database_.execute("PRAGMA wal_autocheckpoint=0"); !off) {
-    return off;
-  }
-  return database_.keep_log_on_close();
+  return database_.execute("PRAGMA wal_autocheckpoint=0");
 }
 
 Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open_scratch() {

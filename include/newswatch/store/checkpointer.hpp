@@ -19,17 +19,12 @@ namespace newswatch::store {
 /// runs a PASSIVE checkpoint (https://www.sqlite.org/c3ref/wal_checkpoint_v2.html: it never waits
 /// for readers or the writer) every `period`, and a TRUNCATE one when the log has grown past about
 /// 16 MB anyway, so that it stays bounded under steady writes.
-///
-/// The first checkpoint runs at start: it moves in what an earlier process left in the log. When it
-/// stops, it moves nothing: it syncs the log, which makes every commit durable, and the connections
-/// (with Database::keep_log_on_close()) leave the log to the next start. Copying the log into the
-/// database and syncing both would keep a process from exiting for as long again.
 class Checkpointer {
  public:
   /// Opens `database` and starts the thread; the error names the file.
   static Expected<std::unique_ptr<Checkpointer>, StoreError> start(const std::filesystem::path& database,
                                                                    std::chrono::milliseconds period);
-  /// Stops the thread and syncs the log (see above).
+  /// Stops the thread after one last checkpoint.
   ~Checkpointer();
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
@@ -43,7 +38,6 @@ class Checkpointer {
   Checkpointer(Database database, std::chrono::milliseconds period);
   void loop();
   void checkpoint();
-  void sync_log();
 
   Database database_;
   std::chrono::milliseconds period_;

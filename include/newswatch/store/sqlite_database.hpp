@@ -90,9 +90,6 @@ class Database {
   Expected<Statement, StoreError> prepare(std::string_view sql);
   /// Reads an integer PRAGMA such as user_version.
   Expected<std::int64_t, StoreError> pragma_integer(const std::string& name);
-  /// Closing this connection leaves the write-ahead log as it is, even when it is the last one:
-  /// SQLite would otherwise move the whole log into the database file and wait for the disk first.
-  StoreStatus keep_log_on_close();
 
   /// "store: PATH: WHAT: SQLITE MESSAGE".
   [[nodiscard]] StoreError error(std::string_view what) const;

@@ -36,8 +36,7 @@ class SqliteStore final : public Store {
   static ReaderPool::Open writer_opener(const std::filesystem::path& state_dir, bool checkpoint_elsewhere);
 
   /// Turns SQLite's automatic checkpoint (inside the commit that crosses 1,000 WAL pages) off: a
-  /// Checkpointer on another thread does it instead, so no commit waits for it. Closing the
-  /// connection then leaves the log for the next Checkpointer too (Database::keep_log_on_close()).
+  /// Checkpointer on another thread does it instead, so no commit waits for it.
   StoreStatus checkpoint_in_background();
 
   Expected<std::vector<FeedState>, StoreError> load_feed_states() override;
