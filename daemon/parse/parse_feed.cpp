@@ -89,7 +89,6 @@ std::optional<std::string> html_page_error(std::string_view text) {
   return "not a feed: got an HTML page (title: " + (title.empty() ? std::string("none") : title.substr(0, 200)) + ")";
 }
 
-/// The document as UTF-8 following RFC 7303's charset order; recoveries are recorded as warnings.
 /// `body` as a string with room for one more byte: the terminator parse_xml_feed() appends, which
 /// would otherwise copy a whole body again.
 std::string copy_with_room(std::string_view body) {
@@ -99,6 +98,7 @@ std::string copy_with_room(std::string_view body) {
   return copy;
 }
 
+/// The document as UTF-8 following RFC 7303's charset order; recoveries are recorded as warnings.
 std::string decode_xml_bytes(std::string_view bytes, const ParseHints& hints, std::vector<std::string>& warnings) {
   const text::CharsetDecision decision = text::detect_xml_charset(bytes, hints.content_type);
   const std::string_view body = bytes.substr(decision.bom_length);
