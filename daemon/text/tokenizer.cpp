@@ -82,13 +82,9 @@ constexpr std::uint64_t bytes_in_range(std::uint64_t word, std::uint8_t low, std
 }
 
 #if defined(__SSE2__)
-// For 16 bytes at `in`, when all are ASCII: stores them case-folded at `out` and gives bit i set
-// for a letter or digit at byte i. Nullopt (and nothing stored) when one is not ASCII.
-std::optional<std::uint32_t> fold_ascii_block(const char* in, char* out) noexcept {
-  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
-  if (_mm_movemask_epi8(bytes) != 0) {
-    return std::nullopt;
-  }
+// For 16 ASCII bytes: stores them case-folded at `out` and gives bit i set for a letter or digit
+// at byte i.
+std::uint32_t fold_ascii_bytes(__m128i bytes, char* out) noexcept {
   // Signed compares: every byte is below 0x80 here.
   const auto in_range = [](__m128i values, char low, char high) {
     return _mm_and_si128(_mm_cmpgt_epi8(values, _mm_set1_epi8(static_cast<char>(low - 1))),
@@ -98,6 +94,32 @@ std::optional<std::uint32_t> fold_ascii_block(const char* in, char* out) noexcep
   const __m128i token_bytes = _mm_or_si128(in_range(folded, 'a', 'z'), in_range(bytes, '0', '9'));
   _mm_storeu_si128(reinterpret_cast<__m128i*>(out), folded);
   return static_cast<std::uint32_t>(_mm_movemask_epi8(token_bytes));
+}
+
+// As fold_ascii_bytes() for the 16 bytes at `in`; nullopt (and nothing stored) when one is not ASCII.
+std::optional<std::uint32_t> fold_ascii_block(const char* in, char* out) noexcept {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+  if (_mm_movemask_epi8(bytes) != 0) {
+    return std::nullopt;
+  }
+  return fold_ascii_bytes(bytes, out);
+}
+
+// As fold_ascii_block() for 64 bytes: bit i set for a letter or digit at byte i.
+std::optional<std::uint64_t> fold_ascii_wide_block(const char* in, char* out) noexcept {
+  const auto load = [in](std::size_t quarter) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + 16 * quarter));
+  };
+  const __m128i first = load(0);
+  const __m128i second = load(1);
+  const __m128i third = load(2);
+  const __m128i fourth = load(3);
+  if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(first, second), _mm_or_si128(third, fourth))) != 0) {
+    return std::nullopt;
+  }
+  return std::uint64_t{fold_ascii_bytes(first, out)} | std::uint64_t{fold_ascii_bytes(second, out + 16)} << 16U |
+         std::uint64_t{fold_ascii_bytes(third, out + 32)} << 32U |
+         std::uint64_t{fold_ascii_bytes(fourth, out + 48)} << 48U;
 }
 #endif
 
@@ -168,21 +190,36 @@ struct TokenBuilder {
   }
   /// Opens and closes tokens at the boundaries of an ASCII run read at `offset` and written at
   /// `written`: bit `at * stride` of `boundaries` marks byte `at`, whose token-ness differs from
-  /// the byte's before it.
+  /// the byte's before it. Boundaries alternate between a token's start and the byte after its
+  /// end, so after the first one (which closes the open token, if any) they are taken in pairs:
+  /// one branch per token instead of one per boundary.
   template <unsigned stride, typename Bits>
   void walk(Bits boundaries, std::size_t offset, std::size_t written) {
-    for (; boundaries != 0; boundaries &= boundaries - 1) {
+    if (boundaries == 0) {
+      return;
+    }
+    if (in_token) {
       const auto at = static_cast<std::size_t>(std::countr_zero(boundaries)) / stride;
-      if (in_token) {
-        // At byte 0 the token's last character came before this run and already set its end (a
-        // default-ignorable such as a soft hyphen may sit between them).
-        if (at > 0) {
-          current.end = static_cast<std::uint32_t>(offset + at);
-        }
-        close(written + at);
-      } else {
-        open(written + at, offset + at, 0);
+      // At byte 0 the token's last character came before this run and already set its end (a
+      // default-ignorable such as a soft hyphen may sit between them).
+      if (at > 0) {
+        current.end = static_cast<std::uint32_t>(offset + at);
       }
+      close(written + at);
+      boundaries &= boundaries - 1;
+    }
+    while (boundaries != 0) {
+      const auto start = static_cast<std::size_t>(std::countr_zero(boundaries)) / stride;
+      boundaries &= boundaries - 1;
+      if (boundaries == 0) {
+        open(written + start, offset + start, 0);  // It goes on past this run.
+        return;
+      }
+      const auto stop = static_cast<std::size_t>(std::countr_zero(boundaries)) / stride;
+      boundaries &= boundaries - 1;
+      out.tokens.push_back(
+          TokenRef{static_cast<std::uint32_t>(written + start), static_cast<std::uint32_t>(written + stop),
+                   static_cast<std::uint32_t>(offset + start), static_cast<std::uint32_t>(offset + stop)});
     }
   }
 };
@@ -195,6 +232,7 @@ void tokenize_into(std::string_view utf8, TokenList& out) {
   // separators are copied along with token bytes: only the token ranges are read back.
   static constexpr std::size_t chunk = 8;
   [[maybe_unused]] static constexpr std::size_t block = 16;
+  [[maybe_unused]] static constexpr std::size_t wide_block = 64;
   static constexpr std::size_t slow_path_room = 4 * max_expansion + chunk;
   out.tokens.clear();
   // At most one token per two bytes ("a b c"): reserving that avoids regrowing the list.
@@ -207,6 +245,20 @@ void tokenize_into(std::string_view utf8, TokenList& out) {
   std::size_t offset = 0;
   while (offset < utf8.size()) {
 #if defined(__SSE2__)
+    // Sixty-four ASCII bytes at a time, as four blocks of sixteen with one mask for all of them:
+    // running text has a word boundary every few bytes, and this walks them with fewer branches.
+    if (offset + wide_block <= utf8.size() && written + wide_block <= out.text.size()) {
+      if (const auto token_bytes = fold_ascii_wide_block(utf8.data() + offset, out.text.data() + written)) {
+        const std::uint64_t before = (*token_bytes << 1U) | (builder.in_token ? 1U : 0U);
+        builder.walk<1>(*token_bytes ^ before, offset, written);
+        offset += wide_block;
+        written += wide_block;
+        if ((*token_bytes >> (wide_block - 1)) != 0) {
+          builder.current.end = static_cast<std::uint32_t>(offset);
+        }
+        continue;
+      }
+    }
     // Sixteen ASCII bytes at a time, as the eight below but one bit per byte.
     if (offset + block <= utf8.size() && written + block <= out.text.size()) {
       if (const auto token_bytes = fold_ascii_block(utf8.data() + offset, out.text.data() + written)) {

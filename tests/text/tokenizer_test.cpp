@@ -135,6 +135,32 @@ TEST(TokenizeInto, FastPathAgreesWithPerCodePointReference) {
   }
 }
 
+TEST(TokenizeInto, LongAsciiRunsAgreeWithPerCodePointReference) {
+  // Mostly ASCII, so that runs of 64 bytes and more (the widest fast path) are common and end at
+  // every offset, with now and then a character that sends the tokenizer down the slow path.
+  const std::vector<std::string> pieces = {"a", "Bc", "def",  "GHIJ", "12", " ", "  ", ".",      ", ",
+                                           "-", "\n", "News", "wire", "A1", "z", "é",  "\u00AD", "東"};
+  std::mt19937 random(20261202);
+  TokenList list;
+  for (int round = 0; round < 2000; ++round) {
+    std::string input;
+    const std::size_t count = std::uniform_int_distribution<std::size_t>(0, 300)(random);
+    for (std::size_t i = 0; i < count; ++i) {
+      // One piece in 40 is one of the last three (non-ASCII); the rest are ASCII.
+      const bool rare = std::uniform_int_distribution<int>(0, 39)(random) == 0;
+      const std::size_t index = rare ? pieces.size() - 1 - std::uniform_int_distribution<std::size_t>(0, 2)(random)
+                                     : std::uniform_int_distribution<std::size_t>(0, pieces.size() - 4)(random);
+      input += pieces[index];
+    }
+    tokenize_into(input, list);
+    std::vector<Token> fast;
+    for (std::size_t i = 0; i < list.tokens.size(); ++i) {
+      fast.push_back(Token{std::string(list.token_text(i)), list.tokens[i].begin, list.tokens[i].end});
+    }
+    ASSERT_EQ(fast, reference_tokens(input)) << "input: " << input;
+  }
+}
+
 TEST(TokenizeInto, ExpansionsFollowedByAsciiStayInTheBuffer) {
   // U+FDFA expands to 18 code points (about eleven output bytes per input byte): after a run of them
   // the output is far ahead of the input, and the ASCII fast paths that follow must still find room
