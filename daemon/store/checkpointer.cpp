@@ -3,18 +3,15 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
-#include <algorithm>
-#include <cstdint>
-
 #include "newswatch/store/sqlite_store.hpp"
 
 namespace newswatch::store {
 namespace {
 
-/// Past about 16 MB the log is truncated once the passive checkpoint has caught up to within about
-/// 1 MB, so the writer waits only for those; in frames of the database's page size.
-constexpr std::int64_t restart_bytes = std::int64_t{16} << 20U;
-constexpr std::int64_t restart_backlog_bytes = std::int64_t{1} << 20U;
+/// About 16 MB of 4 KiB pages: past this the log is truncated once the passive checkpoint has
+/// caught up to within restart_backlog_frames (about 1 MB), so the writer waits only for those.
+constexpr int restart_frames = 4096;
+constexpr int restart_backlog_frames = 256;
 
 }  // namespace
 
@@ -29,24 +26,12 @@ Expected<std::unique_ptr<Checkpointer>, StoreError> Checkpointer::start(const st
   if (auto read = opened->execute("PRAGMA journal_mode=WAL"); !read) {
     return make_unexpected(std::move(read).error());
   }
-  auto page_bytes = opened->pragma_integer("page_size");
-  if (!page_bytes) {
-    return make_unexpected(std::move(page_bytes).error());
-  }
-  const std::int64_t page = std::max<std::int64_t>(*page_bytes, 512);
   // Not make_unique: the constructor is private.
-  return std::unique_ptr<Checkpointer>(new Checkpointer(std::move(*opened), period,
-                                                        static_cast<int>(restart_bytes / page),
-                                                        static_cast<int>(restart_backlog_bytes / page)));
+  return std::unique_ptr<Checkpointer>(new Checkpointer(std::move(*opened), period));
 }
 
-Checkpointer::Checkpointer(Database database, std::chrono::milliseconds period, int restart_frames,
-                           int restart_backlog_frames)
-    : database_(std::move(database)),
-      period_(period),
-      restart_frames_(restart_frames),
-      restart_backlog_frames_(restart_backlog_frames),
-      thread_([this] { loop(); }) {}
+Checkpointer::Checkpointer(Database database, std::chrono::milliseconds period)
+    : database_(std::move(database)), period_(period), thread_([this] { loop(); }) {}
 
 Checkpointer::~Checkpointer() {
   {
@@ -88,9 +73,9 @@ void Checkpointer::checkpoint() {
   }
   // A writer rewinds the log only when it starts while every frame is already in the file; under
   // steady writes a passive checkpoint never quite gets there and the log grows without end. Past
-  // restart_frames_, a TRUNCATE checkpoint holds the next writer until the few frames the passive
+  // restart_frames, a TRUNCATE checkpoint holds the next writer until the few frames the passive
   // one left are copied, and the log starts over from an empty file.
-  if (log_frames > restart_frames_ && log_frames - checkpointed <= restart_backlog_frames_) {
+  if (log_frames > restart_frames && log_frames - checkpointed <= restart_backlog_frames) {
     const int restarted =
         sqlite3_wal_checkpoint_v2(database_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &checkpointed);
     if (restarted != SQLITE_OK && restarted != SQLITE_BUSY) {

@@ -167,41 +167,6 @@ TEST(SqliteStore, UsesWalAndRecordsTheSchemaVersion) {
   mode->reset();
 }
 
-TEST(SqliteStore, NewDatabasesTake16KbPagesAndExistingOnesKeepTheirs) {
-  const auto page_size = [](const std::filesystem::path& state_dir) {
-    auto database = Database::open(SqliteStore::database_path(state_dir));
-    EXPECT_TRUE(database);
-    auto size = database->pragma_integer("page_size");
-    EXPECT_TRUE(size);
-    return size ? *size : 0;
-  };
-  const TempDir fresh;
-  { ASSERT_TRUE(open_store(fresh.path())); }
-  EXPECT_EQ(page_size(fresh.path()), 16384);
-
-  // A database made with 4 KB pages before (WAL mode fixes the page size): opened, migrated and
-  // written as it is.
-  const TempDir existing;
-  {
-    std::filesystem::create_directories(existing.path());
-    auto database = Database::open(SqliteStore::database_path(existing.path()));
-    ASSERT_TRUE(database);
-    ASSERT_TRUE(database->execute("PRAGMA page_size=4096; PRAGMA journal_mode=WAL; CREATE TABLE probe (x)"));
-  }
-  {
-    auto store = open_store(existing.path());
-    ASSERT_TRUE(store);
-    ASSERT_TRUE(store->save_feed_states({sample_state()}));
-  }
-  EXPECT_EQ(page_size(existing.path()), 4096);
-  auto reopened = open_store(existing.path());
-  ASSERT_TRUE(reopened);
-  auto all = reopened->load_feed_states();
-  ASSERT_TRUE(all) << all.error().message;
-  ASSERT_EQ(all->size(), 1U);
-  expect_same((*all)[0], sample_state());
-}
-
 TEST(SqliteStore, RefusesAFileThatIsNotADatabase) {
   const TempDir dir;
   const auto path = dir.write("state.db", std::string(8192, 'x'));

@@ -35,14 +35,12 @@ class Checkpointer {
   [[nodiscard]] std::size_t runs() const;
 
  private:
-  Checkpointer(Database database, std::chrono::milliseconds period, int restart_frames, int restart_backlog_frames);
+  Checkpointer(Database database, std::chrono::milliseconds period);
   void loop();
   void checkpoint();
 
   Database database_;
   std::chrono::milliseconds period_;
-  int restart_frames_;
-  int restart_backlog_frames_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
