@@ -6,17 +6,10 @@
 #include "newswatch/store/sqlite_store.hpp"
 
 namespace newswatch::store {
-namespace {
-
-/// About 16 MB of 4 KiB pages: past this the log is truncated once the passive checkpoint has
-/// caught up to within restart_backlog_frames (about 1 MB), so the writer waits only for those.
-constexpr int restart_frames = 4096;
-constexpr int restart_backlog_frames = 256;
-
-}  // namespace
 
 Expected<std::unique_ptr<Checkpointer>, StoreError> Checkpointer::start(const std::filesystem::path& database,
-                                                                        std::chrono::milliseconds period) {
+                                                                        std::chrono::milliseconds period,
+                                                                        Truncation truncation) {
   auto opened = Database::open(database);
   if (!opened) {
     return make_unexpected(std::move(opened).error());
@@ -26,12 +19,15 @@ Expected<std::unique_ptr<Checkpointer>, StoreError> Checkpointer::start(const st
   if (auto read = opened->execute("PRAGMA journal_mode=WAL"); !read) {
     return make_unexpected(std::move(read).error());
   }
+  // Only a TRUNCATE checkpoint waits through this connection's busy handler (for the writer, then
+  // for readers), and all that while it holds new writers: it gives up instead of waiting long.
+  sqlite3_busy_timeout(opened->handle(), static_cast<int>(truncation.reader_wait.count()));
   // Not make_unique: the constructor is private.
-  return std::unique_ptr<Checkpointer>(new Checkpointer(std::move(*opened), period));
+  return std::unique_ptr<Checkpointer>(new Checkpointer(std::move(*opened), period, truncation));
 }
 
-Checkpointer::Checkpointer(Database database, std::chrono::milliseconds period)
-    : database_(std::move(database)), period_(period), thread_([this] { loop(); }) {}
+Checkpointer::Checkpointer(Database database, std::chrono::milliseconds period, Truncation truncation)
+    : database_(std::move(database)), period_(period), truncation_(truncation), thread_([this] { loop(); }) {}
 
 Checkpointer::~Checkpointer() {
   {
@@ -73,9 +69,9 @@ void Checkpointer::checkpoint() {
   }
   // A writer rewinds the log only when it starts while every frame is already in the file; under
   // steady writes a passive checkpoint never quite gets there and the log grows without end. Past
-  // restart_frames, a TRUNCATE checkpoint holds the next writer until the few frames the passive
-  // one left are copied, and the log starts over from an empty file.
-  if (log_frames > restart_frames && log_frames - checkpointed <= restart_backlog_frames) {
+  // truncation_.after_frames, a TRUNCATE checkpoint holds the next writer until the few frames the
+  // passive one left are copied, and the log starts over from an empty file.
+  if (log_frames > truncation_.after_frames && log_frames - checkpointed <= truncation_.backlog_frames) {
     const int restarted =
         sqlite3_wal_checkpoint_v2(database_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &checkpointed);
     if (restarted != SQLITE_OK && restarted != SQLITE_BUSY) {

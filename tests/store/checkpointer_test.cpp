@@ -1,7 +1,9 @@
 #include "newswatch/store/checkpointer.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include <filesystem>
 #include <string>
 
 #include "newswatch/store/sqlite_database.hpp"
@@ -38,6 +40,49 @@ TEST(Checkpointer, MovesTheWriteAheadLogIntoTheDatabaseFileFromItsOwnThread) {
   const auto before = (*checkpointer)->runs();
   ASSERT_TRUE(testing::wait_until([&] { return (*checkpointer)->runs() >= before + 2; }, 30s));
   EXPECT_GT(std::filesystem::file_size(path), 2010000U);
+}
+
+TEST(Checkpointer, ATruncationWaitingForAReaderHoldsTheWriterOnlyBriefly) {
+  const testing::TempDir dir;
+  const auto path = dir.path() / "state.db";
+  auto writer = Database::open(path);
+  ASSERT_TRUE(writer) << writer.error().message;
+  ASSERT_TRUE(writer->execute("PRAGMA journal_mode=WAL"));
+  ASSERT_TRUE(writer->execute("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (b BLOB)"));
+  const std::string row = "INSERT INTO t VALUES (randomblob(10000))";
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(writer->execute(row));
+  }
+  // A reader keeps the snapshot of those rows: no truncation can finish while it does.
+  auto reader = Database::open(path);
+  ASSERT_TRUE(reader) << reader.error().message;
+  ASSERT_TRUE(reader->execute("BEGIN; SELECT count(*) FROM t"));
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(writer->execute(row));
+  }
+  // Past the bound, and any backlog will do: every run tries a truncation, which waits for the
+  // reader while it holds the writer.
+  Checkpointer::Truncation truncation;
+  truncation.after_frames = 10;
+  truncation.backlog_frames = 1000000;
+  truncation.reader_wait = 50ms;
+  auto checkpointer = Checkpointer::start(path, 10ms, truncation);
+  ASSERT_TRUE(checkpointer) << checkpointer.error().message;
+  // A writer that gives up after a second gets every commit through while the truncations try.
+  sqlite3_busy_timeout(writer->handle(), 1000);
+  const auto first = (*checkpointer)->runs();
+  while ((*checkpointer)->runs() < first + 8) {
+    const auto committed = writer->execute(row);
+    ASSERT_TRUE(committed) << committed.error().message;
+  }
+  // Once the reader lets go, the log is truncated.
+  ASSERT_TRUE(reader->execute("COMMIT"));
+  ASSERT_TRUE(testing::wait_until([&] { return std::filesystem::file_size(dir.path() / "state.db-wal") == 0; }, 30s));
+  auto count = writer->prepare("SELECT count(*) FROM t");
+  ASSERT_TRUE(count);
+  ASSERT_TRUE(count->step().value());
+  EXPECT_GT(count->column_int(0), 40);
+  count->reset();
 }
 
 TEST(Checkpointer, NamesTheFileItCannotOpen) {

@@ -21,9 +21,26 @@ namespace newswatch::store {
 /// 16 MB anyway, so that it stays bounded under steady writes.
 class Checkpointer {
  public:
+  /// When the log is truncated. A TRUNCATE checkpoint holds new writers while it waits for the
+  /// readers of older snapshots; it gives up after `reader_wait` and is tried again a period later,
+  /// so a reader that keeps its snapshot for long (`newswatch state` on a slow pipe) delays a
+  /// commit by that much at most instead of failing it with "database is locked".
+  struct Truncation {
+    /// About 16 MB of 4 KiB pages: past this the log is truncated once the passive checkpoint has
+    /// caught up to within backlog_frames (about 1 MB), so writers wait only for those.
+    int after_frames = 4096;
+    int backlog_frames = 256;
+    std::chrono::milliseconds reader_wait{100};
+  };
+
   /// Opens `database` and starts the thread; the error names the file.
   static Expected<std::unique_ptr<Checkpointer>, StoreError> start(const std::filesystem::path& database,
-                                                                   std::chrono::milliseconds period);
+                                                                   std::chrono::milliseconds period,
+                                                                   Truncation truncation);
+  static Expected<std::unique_ptr<Checkpointer>, StoreError> start(const std::filesystem::path& database,
+                                                                   std::chrono::milliseconds period) {
+    return start(database, period, Truncation{});
+  }
   /// Stops the thread after one last checkpoint.
   ~Checkpointer();
   Checkpointer(const Checkpointer&) = delete;
@@ -35,12 +52,13 @@ class Checkpointer {
   [[nodiscard]] std::size_t runs() const;
 
  private:
-  Checkpointer(Database database, std::chrono::milliseconds period);
+  Checkpointer(Database database, std::chrono::milliseconds period, Truncation truncation);
   void loop();
   void checkpoint();
 
   Database database_;
   std::chrono::milliseconds period_;
+  Truncation truncation_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
