@@ -222,6 +222,18 @@ struct TokenBuilder {
                    static_cast<std::uint32_t>(offset + start), static_cast<std::uint32_t>(offset + stop)});
     }
   }
+  /// Takes `width` ASCII bytes read at `offset` and written at `written`, whose letters and digits
+  /// are the set bits of `token_bytes` (bit i for byte i).
+  template <std::size_t width, typename Bits>
+  void take_ascii_run(Bits token_bytes, std::size_t offset, std::size_t written) {
+    constexpr Bits in_run = width == 8 * sizeof(Bits) ? ~Bits{0} : static_cast<Bits>((Bits{1} << width) - 1U);
+    // A boundary is a byte whose token-ness differs from the byte before it.
+    const auto before = static_cast<Bits>(((token_bytes << 1U) & in_run) | (in_token ? 1U : 0U));
+    walk<1>(static_cast<Bits>(token_bytes ^ before), offset, written);
+    if ((token_bytes >> (width - 1)) != 0) {
+      current.end = static_cast<std::uint32_t>(offset + width);
+    }
+  }
 };
 
 }  // namespace
@@ -249,27 +261,18 @@ void tokenize_into(std::string_view utf8, TokenList& out) {
     // running text has a word boundary every few bytes, and this walks them with fewer branches.
     if (offset + wide_block <= utf8.size() && written + wide_block <= out.text.size()) {
       if (const auto token_bytes = fold_ascii_wide_block(utf8.data() + offset, out.text.data() + written)) {
-        const std::uint64_t before = (*token_bytes << 1U) | (builder.in_token ? 1U : 0U);
-        builder.walk<1>(*token_bytes ^ before, offset, written);
+        builder.take_ascii_run<wide_block>(*token_bytes, offset, written);
         offset += wide_block;
         written += wide_block;
-        if ((*token_bytes >> (wide_block - 1)) != 0) {
-          builder.current.end = static_cast<std::uint32_t>(offset);
-        }
         continue;
       }
     }
     // Sixteen ASCII bytes at a time, as the eight below but one bit per byte.
     if (offset + block <= utf8.size() && written + block <= out.text.size()) {
       if (const auto token_bytes = fold_ascii_block(utf8.data() + offset, out.text.data() + written)) {
-        // A boundary is a byte whose token-ness differs from the byte before it.
-        const std::uint32_t before = ((*token_bytes << 1U) & 0xFFFFU) | (builder.in_token ? 1U : 0U);
-        builder.walk<1>(*token_bytes ^ before, offset, written);
+        builder.take_ascii_run<block>(*token_bytes, offset, written);
         offset += block;
         written += block;
-        if ((*token_bytes >> (block - 1)) != 0) {
-          builder.current.end = static_cast<std::uint32_t>(offset);
-        }
         continue;
       }
     }

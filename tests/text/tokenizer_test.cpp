@@ -111,6 +111,15 @@ std::vector<Token> reference_tokens(std::string_view input) {
   return out;
 }
 
+// The tokens of `list` as tokenize() gives them.
+std::vector<Token> tokens_of(const TokenList& list) {
+  std::vector<Token> tokens;
+  for (std::size_t i = 0; i < list.tokens.size(); ++i) {
+    tokens.push_back(Token{std::string(list.token_text(i)), list.tokens[i].begin, list.tokens[i].end});
+  }
+  return tokens;
+}
+
 TEST(TokenizeInto, FastPathAgreesWithPerCodePointReference) {
   // Pieces that put token boundaries, case folding and non-ASCII at every offset of the eight- and
   // sixteen-byte chunks: upper and lower case, digits, punctuation, accents, Turkish İ, ß, a
@@ -127,11 +136,7 @@ TEST(TokenizeInto, FastPathAgreesWithPerCodePointReference) {
       input += pieces[std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(random)];
     }
     tokenize_into(input, list);
-    std::vector<Token> fast;
-    for (std::size_t i = 0; i < list.tokens.size(); ++i) {
-      fast.push_back(Token{std::string(list.token_text(i)), list.tokens[i].begin, list.tokens[i].end});
-    }
-    ASSERT_EQ(fast, reference_tokens(input)) << "input: " << input;
+    ASSERT_EQ(tokens_of(list), reference_tokens(input)) << "input: " << input;
   }
 }
 
@@ -153,11 +158,7 @@ TEST(TokenizeInto, LongAsciiRunsAgreeWithPerCodePointReference) {
       input += pieces[index];
     }
     tokenize_into(input, list);
-    std::vector<Token> fast;
-    for (std::size_t i = 0; i < list.tokens.size(); ++i) {
-      fast.push_back(Token{std::string(list.token_text(i)), list.tokens[i].begin, list.tokens[i].end});
-    }
-    ASSERT_EQ(fast, reference_tokens(input)) << "input: " << input;
+    ASSERT_EQ(tokens_of(list), reference_tokens(input)) << "input: " << input;
   }
 }
 
@@ -175,11 +176,7 @@ TEST(TokenizeInto, ExpansionsFollowedByAsciiStayInTheBuffer) {
     }
     TokenList list;
     tokenize_into(input, list);
-    std::vector<Token> fast;
-    for (std::size_t i = 0; i < list.tokens.size(); ++i) {
-      fast.push_back(Token{std::string(list.token_text(i)), list.tokens[i].begin, list.tokens[i].end});
-    }
-    EXPECT_EQ(fast, reference_tokens(input)) << ligatures << " ligatures";
+    EXPECT_EQ(tokens_of(list), reference_tokens(input)) << ligatures << " ligatures";
   }
 }
 
