@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "newswatch/store/sqlite_database.hpp"
@@ -15,18 +16,30 @@ namespace {
 
 using namespace std::chrono_literals;
 
+const std::string row = "INSERT INTO t VALUES (randomblob(10000))";
+
+// A database in WAL mode whose commits never checkpoint (what
+// SqliteStore::checkpoint_in_background() sets), with `rows` rows of 10,000 bytes in table t;
+// nullopt when any step fails.
+std::optional<Database> log_only_database(const std::filesystem::path& path, int rows) {
+  auto database = Database::open(path);
+  if (!database || !database->execute("PRAGMA journal_mode=WAL") ||
+      !database->execute("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (b BLOB)")) {
+    return std::nullopt;
+  }
+  for (int i = 0; i < rows; ++i) {
+    if (!database->execute(row)) {
+      return std::nullopt;
+    }
+  }
+  return std::move(*database);
+}
+
 TEST(Checkpointer, MovesTheWriteAheadLogIntoTheDatabaseFileFromItsOwnThread) {
   const testing::TempDir dir;
   const auto path = dir.path() / "state.db";
-  auto database = Database::open(path);
-  ASSERT_TRUE(database) << database.error().message;
-  ASSERT_TRUE(database->execute("PRAGMA journal_mode=WAL"));
-  // What SqliteStore::checkpoint_in_background() sets: commits never checkpoint.
-  ASSERT_TRUE(database->execute("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (b BLOB)"));
-  const std::string row = "INSERT INTO t VALUES (randomblob(10000))";
-  for (int i = 0; i < 200; ++i) {
-    ASSERT_TRUE(database->execute(row));
-  }
+  auto database = log_only_database(path, 200);
+  ASSERT_TRUE(database);
   // Two megabytes were written, all of them still in the log.
   EXPECT_LT(std::filesystem::file_size(path), 100000U);
   EXPECT_GT(std::filesystem::file_size(dir.path() / "state.db-wal"), 2000000U);
@@ -45,14 +58,8 @@ TEST(Checkpointer, MovesTheWriteAheadLogIntoTheDatabaseFileFromItsOwnThread) {
 TEST(Checkpointer, ATruncationWaitingForAReaderHoldsTheWriterOnlyBriefly) {
   const testing::TempDir dir;
   const auto path = dir.path() / "state.db";
-  auto writer = Database::open(path);
-  ASSERT_TRUE(writer) << writer.error().message;
-  ASSERT_TRUE(writer->execute("PRAGMA journal_mode=WAL"));
-  ASSERT_TRUE(writer->execute("PRAGMA wal_autocheckpoint=0; CREATE TABLE t (b BLOB)"));
-  const std::string row = "INSERT INTO t VALUES (randomblob(10000))";
-  for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(writer->execute(row));
-  }
+  auto writer = log_only_database(path, 20);
+  ASSERT_TRUE(writer);
   // A reader keeps the snapshot of those rows: no truncation can finish while it does.
   auto reader = Database::open(path);
   ASSERT_TRUE(reader) << reader.error().message;
@@ -61,7 +68,7 @@ TEST(Checkpointer, ATruncationWaitingForAReaderHoldsTheWriterOnlyBriefly) {
     ASSERT_TRUE(writer->execute(row));
   }
   // Past the bound, and any backlog will do: every run tries a truncation, which waits for the
-  // reader while it holds the writer.
+  // reader while it holds the writer->
   Checkpointer::Truncation truncation;
   truncation.after_frames = 10;
   truncation.backlog_frames = 1000000;
