@@ -21,10 +21,11 @@ namespace newswatch::store {
 /// 16 MB anyway, so that it stays bounded under steady writes.
 class Checkpointer {
  public:
-  /// When the log is truncated. A TRUNCATE checkpoint holds new writers while it waits for the
-  /// readers of older snapshots; it gives up after `reader_wait` and is tried again a period later,
-  /// so a reader that keeps its snapshot for long (`newswatch state` on a slow pipe) delays a
-  /// commit by that much at most instead of failing it with "database is locked".
+  /// When the log is truncated. A TRUNCATE checkpoint waits for the writer of the moment, then
+  /// for the readers of older snapshots, holding new writers meanwhile; each wait gives up after
+  /// `reader_wait`, and the truncation is tried again a period later. So a reader that keeps its
+  /// snapshot for long (`newswatch state` on a slow pipe) delays a commit by that much at most
+  /// instead of failing it with "database is locked".
   struct Truncation {
     /// About 16 MB of 4 KiB pages: past this the log is truncated once the passive checkpoint has
     /// caught up to within backlog_frames (about 1 MB), so writers wait only for those.
@@ -37,6 +38,7 @@ class Checkpointer {
   static Expected<std::unique_ptr<Checkpointer>, StoreError> start(const std::filesystem::path& database,
                                                                    std::chrono::milliseconds period,
                                                                    Truncation truncation);
+  /// As above, with the default Truncation.
   static Expected<std::unique_ptr<Checkpointer>, StoreError> start(const std::filesystem::path& database,
                                                                    std::chrono::milliseconds period) {
     return start(database, period, Truncation{});
