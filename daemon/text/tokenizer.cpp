@@ -223,14 +223,16 @@ struct TokenBuilder {
     }
   }
   /// Takes `width` ASCII bytes read at `offset` and written at `written`, whose letters and digits
-  /// are the set bits of `token_bytes` (bit i for byte i).
-  template <std::size_t width, typename Bits>
+  /// are the set bits of `token_bytes`: bit `i * stride + stride - 1` for byte i.
+  template <std::size_t width, unsigned stride, typename Bits>
   void take_ascii_run(Bits token_bytes, std::size_t offset, std::size_t written) {
-    constexpr Bits in_run = width == 8 * sizeof(Bits) ? ~Bits{0} : static_cast<Bits>((Bits{1} << width) - 1U);
+    constexpr std::size_t bits = width * stride;
+    constexpr Bits in_run = bits == 8 * sizeof(Bits) ? ~Bits{0} : static_cast<Bits>((Bits{1} << bits) - 1U);
+    constexpr Bits first_bit = Bits{1} << (stride - 1);
     // A boundary is a byte whose token-ness differs from the byte before it.
-    const auto before = static_cast<Bits>(((token_bytes << 1U) & in_run) | (in_token ? 1U : 0U));
-    walk<1>(static_cast<Bits>(token_bytes ^ before), offset, written);
-    if ((token_bytes >> (width - 1)) != 0) {
+    const auto before = static_cast<Bits>(((token_bytes << stride) & in_run) | (in_token ? first_bit : Bits{0}));
+    walk<stride>(static_cast<Bits>(token_bytes ^ before), offset, written);
+    if ((token_bytes >> (bits - 1)) != 0) {
       current.end = static_cast<std::uint32_t>(offset + width);
     }
   }
@@ -261,7 +263,7 @@ void tokenize_into(std::string_view utf8, TokenList& out) {
     // running text has a word boundary every few bytes, and this walks them with fewer branches.
     if (offset + wide_block <= utf8.size() && written + wide_block <= out.text.size()) {
       if (const auto token_bytes = fold_ascii_wide_block(utf8.data() + offset, out.text.data() + written)) {
-        builder.take_ascii_run<wide_block>(*token_bytes, offset, written);
+        builder.take_ascii_run<wide_block, 1>(*token_bytes, offset, written);
         offset += wide_block;
         written += wide_block;
         continue;
@@ -270,7 +272,7 @@ void tokenize_into(std::string_view utf8, TokenList& out) {
     // Sixteen ASCII bytes at a time, as the eight below but one bit per byte.
     if (offset + block <= utf8.size() && written + block <= out.text.size()) {
       if (const auto token_bytes = fold_ascii_block(utf8.data() + offset, out.text.data() + written)) {
-        builder.take_ascii_run<block>(*token_bytes, offset, written);
+        builder.take_ascii_run<block, 1>(*token_bytes, offset, written);
         offset += block;
         written += block;
         continue;
@@ -289,14 +291,9 @@ void tokenize_into(std::string_view utf8, TokenList& out) {
       const std::uint64_t token_bytes = letters | bytes_in_range(word, '0', '9');
       const std::uint64_t folded = word | (bytes_in_range(word, 'A', 'Z') >> 2U);
       std::memcpy(out.text.data() + written, &folded, chunk);
-      // A boundary is a byte whose token-ness differs from the byte before it.
-      const std::uint64_t before = (token_bytes << 8U) | (builder.in_token ? 0x80U : 0U);
-      builder.walk<8>(token_bytes ^ before, offset, written);
+      builder.take_ascii_run<chunk, 8>(token_bytes, offset, written);
       offset += chunk;
       written += chunk;
-      if ((token_bytes >> 56U) != 0) {
-        builder.current.end = static_cast<std::uint32_t>(offset);
-      }
       continue;
     }
     if (out.text.size() < written + slow_path_room) {
