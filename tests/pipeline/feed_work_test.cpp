@@ -51,14 +51,22 @@ class FeedWorkTest : public ::testing::Test {
 };
 
 TEST_F(FeedWorkTest, CollectsTermKeysOfNewItemsForTheLoopToCount) {
-  FeedWork work = work_on(body);
-  ASSERT_EQ(work.items.size(), 2U);
+  FeedWork first = work_on(body);
+  ASSERT_EQ(first.items.size(), 2U);
   const auto has = [](const std::vector<std::uint64_t>& keys, std::uint64_t key) {
     return std::find(keys.begin(), keys.end(), key) != keys.end();
   };
-  EXPECT_TRUE(has(work.items[0].term_keys, rules::word_key("kobani")));
-  EXPECT_TRUE(has(work.items[1].term_keys, rules::prefix_key("gov")));
-  EXPECT_FALSE(has(work.items[0].term_keys, rules::prefix_key("gov")));
+  ASSERT_EQ(term_samples_per_poll, 1U);
+  EXPECT_TRUE(has(first.items[0].term_keys, rules::word_key("kobani")));
+  EXPECT_FALSE(has(first.items[0].term_keys, rules::prefix_key("gov")));
+  EXPECT_TRUE(first.items[1].term_keys.empty()) << "one item of a poll is counted";
+  // The next poll brings a new item, which is counted in turn.
+  FeedWork second = work_on(
+      "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><link>https://wire.example/</link>"
+      "<item><title>Government reshuffle</title><link>https://wire.example/3</link><guid>3</guid></item>"
+      "</channel></rss>");
+  ASSERT_EQ(second.items.size(), 1U);
+  EXPECT_TRUE(has(second.items[0].term_keys, rules::prefix_key("gov")));
 
   auto store = store::SqliteStore::open_scratch();
   ASSERT_TRUE(store);
@@ -68,8 +76,10 @@ TEST_F(FeedWorkTest, CollectsTermKeysOfNewItemsForTheLoopToCount) {
   FeedState state;
   state.feed_name = feed.name;
   state.url = state.configured_url = feed.url;
-  const RecordOutcome outcome = recorder.record(feed, state, std::move(work), PollVerdict::fetched, now);
-  ASSERT_FALSE(outcome.store_error) << *outcome.store_error;
+  for (FeedWork* work : {&first, &second}) {
+    const RecordOutcome outcome = recorder.record(feed, state, std::move(*work), PollVerdict::fetched, now);
+    ASSERT_FALSE(outcome.store_error) << *outcome.store_error;
+  }
   EXPECT_EQ(frequencies.documents(), 2U);
   EXPECT_EQ(frequencies.count(rules::word_key("kobani")), 1U);
   EXPECT_EQ(frequencies.count(rules::prefix_key("gov")), 1U);

@@ -83,10 +83,11 @@ struct FeedWork {
 };
 
 /// The term-frequency sketch counts at most this many new or edited items of one body: a sample, as
-/// it estimates shares of documents. A steady poll brings fewer than this and is counted whole; a
-/// first poll of a thousand 30-item feeds (30,000 items at once) pays for 4,000 of them, enough to
-/// tell the common words, which rules must not be indexed under, from the rare ones.
-inline constexpr std::size_t term_samples_per_poll = 4;
+/// it estimates shares of documents, and shares need no more than one document per poll. A steady
+/// daemon polls often enough to count thousands a day; a first poll of a thousand 30-item feeds
+/// (30,000 items at once) counts 1,000 of them, enough to tell the common words, which rules must
+/// not be indexed under, from the rare ones. Counting an item costs about as much as matching it.
+inline constexpr std::size_t term_samples_per_poll = 1;
 
 /// How stale a stored last_seen may be before a poll that sees the item again rewrites it. Retention
 /// counts in days, so a daily refresh keeps it right without a write per item per poll.
