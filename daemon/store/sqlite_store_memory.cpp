@@ -313,8 +313,7 @@ Expected<PruneResult, StoreError> SqliteStore::prune(TimePoint items_before, Tim
   PruneResult result;
   // Each step takes at most ?2 rows, found through the index on its time column.
   const std::array<Step, 3> steps{{
-      {"DELETE FROM seen_items WHERE (feed, identity) IN "
-       "(SELECT feed, identity FROM seen_items WHERE last_seen < ?1 LIMIT ?2)",
+      {"DELETE FROM seen_items WHERE rowid IN (SELECT rowid FROM seen_items WHERE last_seen < ?1 LIMIT ?2)",
        items_before, &result.items},
       // An alert still on its way keeps its story; a finished one goes once it is old enough.
       // "+state": each alert's rows by the primary key, not every pending row.

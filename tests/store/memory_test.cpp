@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -499,6 +500,92 @@ TEST(StoreMemory, MigratesAVersionOneFileAndBaselinesItsFeedsAgain) {
   ASSERT_TRUE(state && *state);
   EXPECT_EQ((*state)->etag, "\"");
   EXPECT_FALSE((*state)->baselined) << "no item of it is stored yet: its next poll must not flood";
+}
+
+TEST(StoreMemory, MigratesVersionFourSeenItemsIntoTheRowidTableWithEverythingKept) {
+  TempDir dir;
+  const auto a1 = item("trt", "id:1", 7, now - 2h, "https://trt.example/a");
+  {
+    auto store = open_store(dir.path());
+    ASSERT_TRUE(store);
+    PollRecord record;
+    record.now = now - 2h;
+    record.state = state_of("trt");
+    record.items = {a1, item("trt", "id:2", 8, now - 2h)};
+    record.items[1].source_hash = 99;
+    record.stories = {StoryRecord{7, "f1", now - 2h, "Story seven"}, StoryRecord{8, "f2", now - 2h, "Story eight"}};
+    ASSERT_TRUE(store->record_poll(record));
+  }
+  {
+    // Back to the version 4 layout, as a store written before this version has it.
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open((dir.path() / "state.db").c_str(), &raw), SQLITE_OK);
+    const char* v4 =
+        "BEGIN;"
+        "CREATE TABLE v4 (feed TEXT NOT NULL, identity TEXT NOT NULL, canonical_url TEXT NOT NULL, content_hash "
+        "INTEGER NOT NULL, fingerprint BLOB NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, "
+        "published INTEGER, story INTEGER NOT NULL, title TEXT NOT NULL, link TEXT NOT NULL, rules TEXT NOT NULL, "
+        "source_hash INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (feed, identity)) STRICT, WITHOUT ROWID;"
+        "INSERT INTO v4 SELECT * FROM seen_items;"
+        "DROP TABLE seen_items;"
+        "ALTER TABLE v4 RENAME TO seen_items;"
+        "CREATE INDEX seen_items_by_url ON seen_items (canonical_url, first_seen) WHERE canonical_url <> '';"
+        "CREATE INDEX seen_items_by_story ON seen_items (story, first_seen);"
+        "CREATE INDEX seen_items_by_first_seen ON seen_items (first_seen);"
+        "CREATE INDEX seen_items_by_last_seen ON seen_items (last_seen);"
+        "PRAGMA user_version = 4;"
+        "COMMIT;";
+    char* message = nullptr;
+    EXPECT_EQ(sqlite3_exec(raw, v4, nullptr, nullptr, &message), SQLITE_OK) << (message ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(raw);
+  }
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  auto known = store->load_known_items("trt");
+  ASSERT_TRUE(known);
+  ASSERT_EQ(known->size(), 2U);
+  std::sort(known->begin(), known->end(),
+            [](const KnownItem& x, const KnownItem& y) { return x.identity < y.identity; });
+  EXPECT_EQ((*known)[0].canonical_url, "https://trt.example/a");
+  EXPECT_EQ((*known)[0].story, 7U);
+  EXPECT_EQ((*known)[0].rules, (std::vector<std::string>{"isis-coalition", "syria"}));
+  EXPECT_EQ((*known)[1].source_hash, 99U);
+  EXPECT_EQ((*known)[1].last_seen, now - 2h);
+  const std::vector<std::string_view> urls{"https://trt.example/a"};
+  auto stories = store->stories_of_urls(urls);
+  ASSERT_TRUE(stories);
+  EXPECT_EQ(*stories, (std::vector<std::optional<std::uint64_t>>{7}));
+  std::vector<std::string> fingerprints;
+  ASSERT_TRUE(store->scan_fingerprints(
+      now - 3h, [&fingerprints](const FingerprintRecord& entry) { fingerprints.emplace_back(entry.fingerprint); }));
+  EXPECT_EQ(fingerprints, (std::vector<std::string>(2, std::string("\x01\x02\0\xff", 4))));
+
+  // (feed, identity) is still one item: an edit updates it in place, keeping first_seen and story.
+  PollRecord edit;
+  edit.now = now;
+  edit.state = state_of("trt");
+  auto edited = item("trt", "id:1", 0, now, "https://trt.example/a");
+  edited.title = "Edited";
+  edit.items = {edited};
+  ASSERT_TRUE(store->record_poll(edit));
+  auto listed = store->list_items("trt", 10);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 2U);
+  const auto first = std::find_if(listed->begin(), listed->end(), [](const auto& x) { return x.identity == "id:1"; });
+  ASSERT_NE(first, listed->end());
+  EXPECT_EQ(first->title, "Edited");
+  EXPECT_EQ(first->first_seen, now - 2h);
+  EXPECT_EQ(first->story, 7U);
+
+  // Retention finds the old one by its last_seen and removes only it.
+  auto pruned = store->prune(now - 1h, now - 1h, 100);
+  ASSERT_TRUE(pruned);
+  EXPECT_EQ(pruned->items, 1U);
+  auto left = store->load_known_items("trt");
+  ASSERT_TRUE(left);
+  ASSERT_EQ(left->size(), 1U);
+  EXPECT_EQ((*left)[0].identity, "id:1");
 }
 
 TEST(StoryId, FormatsAndParsesSixteenHexDigits) {
