@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "newswatch/rules/term_dictionary.hpp"
@@ -69,7 +70,7 @@ std::optional<std::uint64_t> get_varint(std::string_view bytes, std::size_t& at,
 }
 
 // Fills `counters` from version 2's encoding of them; false unless `body` is exactly that.
-bool decode_counters(std::string_view body, std::vector<std::uint32_t>& counters) {
+bool decode_counters(std::string_view body, std::span<std::uint32_t> counters) {
   std::size_t at = 0;
   std::size_t filled = 0;
   while (at < body.size()) {

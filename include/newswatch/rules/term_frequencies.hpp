@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "newswatch/model/item.hpp"
+#include "newswatch/rules/huge_page_allocator.hpp"
 #include "newswatch/text/tokenizer.hpp"
 
 namespace newswatch::rules {
@@ -65,7 +66,7 @@ class TermFrequencies {
   TermFrequencySettings settings_;
   std::uint64_t documents_ = 0;
   std::uint64_t since_decay_ = 0;
-  std::vector<std::uint32_t> counters_;  ///< Row after row.
+  std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> counters_;  ///< Row after row.
 };
 
 /// The key a whole token is counted under (the term dictionary's hash of its normalised text).
