@@ -28,11 +28,13 @@ Expected<std::vector<store::KnownItem>, store::StoreError> read_known_items(stor
 
 FeedPoller::FeedPoller(Parts parts, PollCycleSettings settings)
     : parts_(std::move(parts)),
+      // The stages live on in stages_ alone: jobs and workers share them instead of copying them.
+      stages_(std::make_shared<const WorkerStages>(std::exchange(parts_.stages, {}))),
       settings_(settings),
       limiter_(settings_.max_concurrent_fetches, settings_.per_host_concurrency) {}
 
 void FeedPoller::reconfigure(WorkerStages stages, PollCycleSettings settings) {
-  parts_.stages = std::move(stages);
+  stages_ = std::make_shared<const WorkerStages>(std::move(stages));
   settings_ = settings;
   if (jobs_.empty()) {
     limiter_ = schedule::HostLimiter(settings_.max_concurrent_fetches, settings_.per_host_concurrency);
@@ -47,7 +49,7 @@ void FeedPoller::poll(const Feed& feed, FeedState state, Done done) {
   const std::size_t id = next_id_++;
   auto host = schedule::host_key(state.url);
   auto& job =
-      jobs_.emplace(id, Job{feed, std::move(state), std::move(host), {}, parts_.stages, settings_, std::move(done), {}})
+      jobs_.emplace(id, Job{feed, std::move(state), std::move(host), {}, stages_, settings_, std::move(done), {}})
           .first->second;
   if (limiter_.try_acquire(id, job.host)) {
     start_fetch(id);
@@ -126,7 +128,7 @@ void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
       }
     }
     if (known) {
-      work = work_on_body(feed, body, content_type, url, *known, now, stages);
+      work = work_on_body(feed, body, content_type, url, *known, now, *stages);
     }
     boost::asio::post(parts_.io, [this, id, work = std::move(work)]() mutable { on_worked(id, std::move(work)); });
   });

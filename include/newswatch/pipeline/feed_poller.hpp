@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -117,8 +118,8 @@ class FeedPoller {
     Feed feed;
     FeedState state;
     std::string host;
-    fetch::FetchResult result;  ///< Body moved out to the worker.
-    WorkerStages stages;
+    fetch::FetchResult result;                   ///< Body moved out to the worker.
+    std::shared_ptr<const WorkerStages> stages;  ///< Shared by the polls started under one configuration.
     PollCycleSettings settings;
     Done done;
     FeedPollResult pending;  ///< Staged with the recorder, waiting for its commit.
@@ -140,6 +141,7 @@ class FeedPoller {
   void finish(std::size_t id, FeedPollResult result);
 
   Parts parts_;
+  std::shared_ptr<const WorkerStages> stages_;  ///< From Parts::stages or reconfigure(): new jobs take these.
   PollCycleSettings settings_;
   schedule::HostLimiter limiter_;
   std::map<std::size_t, Job> jobs_;
