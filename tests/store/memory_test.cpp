@@ -478,11 +478,25 @@ TEST(StoreMemory, ReadOnlyOpenNamesAMissingStateDirectory) {
   EXPECT_NE(reader.error().message.find("no state yet"), std::string::npos) << reader.error().message;
 }
 
+/// Runs `sql` on the state database in `dir` through a bare SQLite connection, as an older
+/// newswatch (or a hand) left it; the error SQLite gave, empty when none.
+std::string run_raw(const std::filesystem::path& dir, const char* sql) {
+  sqlite3* raw = nullptr;
+  if (sqlite3_open((dir / "state.db").c_str(), &raw) != SQLITE_OK) {
+    sqlite3_close(raw);
+    return "cannot open";
+  }
+  char* message = nullptr;
+  const int status = sqlite3_exec(raw, sql, nullptr, nullptr, &message);
+  std::string error = status == SQLITE_OK ? "" : (message != nullptr ? message : "failed");
+  sqlite3_free(message);
+  sqlite3_close(raw);
+  return error;
+}
+
 TEST(StoreMemory, MigratesAVersionOneFileAndBaselinesItsFeedsAgain) {
   TempDir dir;
   {
-    sqlite3* raw = nullptr;
-    ASSERT_EQ(sqlite3_open((dir.path() / "state.db").c_str(), &raw), SQLITE_OK);
     const char* v1 =
         "CREATE TABLE feed_state (feed_name TEXT PRIMARY KEY NOT NULL, url TEXT NOT NULL, configured_url TEXT NOT "
         "NULL, etag BLOB NOT NULL, last_modified BLOB NOT NULL, last_poll INTEGER, next_poll INTEGER, retry_after "
@@ -491,8 +505,7 @@ TEST(StoreMemory, MigratesAVersionOneFileAndBaselinesItsFeedsAgain) {
         "INSERT INTO feed_state VALUES ('trt', 'https://trt.example/rss', 'https://trt.example/rss', X'22', X'', "
         "1, 2, NULL, 0, '', 0);"
         "PRAGMA user_version = 1;";
-    EXPECT_EQ(sqlite3_exec(raw, v1, nullptr, nullptr, nullptr), SQLITE_OK);
-    sqlite3_close(raw);
+    ASSERT_EQ(run_raw(dir.path(), v1), "");
   }
   auto store = open_store(dir.path());
   ASSERT_TRUE(store);
@@ -518,8 +531,6 @@ TEST(StoreMemory, MigratesVersionFourSeenItemsIntoTheRowidTableWithEverythingKep
   }
   {
     // Back to the version 4 layout, as a store written before this version has it.
-    sqlite3* raw = nullptr;
-    ASSERT_EQ(sqlite3_open((dir.path() / "state.db").c_str(), &raw), SQLITE_OK);
     const char* v4 =
         "BEGIN;"
         "CREATE TABLE v4 (feed TEXT NOT NULL, identity TEXT NOT NULL, canonical_url TEXT NOT NULL, content_hash "
@@ -535,13 +546,12 @@ TEST(StoreMemory, MigratesVersionFourSeenItemsIntoTheRowidTableWithEverythingKep
         "CREATE INDEX seen_items_by_last_seen ON seen_items (last_seen);"
         "PRAGMA user_version = 4;"
         "COMMIT;";
-    char* message = nullptr;
-    EXPECT_EQ(sqlite3_exec(raw, v4, nullptr, nullptr, &message), SQLITE_OK) << (message ? message : "");
-    sqlite3_free(message);
-    sqlite3_close(raw);
+    ASSERT_EQ(run_raw(dir.path(), v4), "");
+    ASSERT_NE(run_raw(dir.path(), "SELECT rowid FROM seen_items"), "") << "a WITHOUT ROWID table has no rowid";
   }
   auto store = open_store(dir.path());
   ASSERT_TRUE(store);
+  EXPECT_EQ(run_raw(dir.path(), "SELECT rowid FROM seen_items"), "");
   auto known = store->load_known_items("trt");
   ASSERT_TRUE(known);
   ASSERT_EQ(known->size(), 2U);
