@@ -96,7 +96,11 @@ bool Daemon::start() {
   started_ = now_seconds();
   metrics_ = std::make_unique<server::DaemonMetrics>(version, started_);
 
-  auto opened = store::SqliteStore::open(config->daemon.state_dir);
+  // Rebuilding the items of a large store for a new schema takes minutes: each report asks systemd
+  // for more time than the next one is due in, so the start is not killed as hung.
+  auto opened = store::SqliteStore::open(config->daemon.state_dir, [this] {
+    notifier_.extend_start(std::chrono::seconds{30}, "upgrading the store's schema");
+  });
   if (!opened) {
     std::cerr << "newswatch run: " << opened.error().message << '\n';
     exit_code_ = exit_runtime_failure;

@@ -75,6 +75,10 @@ void SystemdNotifier::reloading() {
   send(fmt::format("RELOADING=1\nMONOTONIC_USEC={}\nSTATUS=reloading the configuration", monotonic_microseconds()));
 }
 
+void SystemdNotifier::extend_start(std::chrono::microseconds more, std::string_view status) {
+  send(fmt::format("EXTEND_TIMEOUT_USEC={}\nSTATUS={}", more.count(), status_line(status)));
+}
+
 void SystemdNotifier::stopping(std::string_view status) {
   send(fmt::format("STOPPING=1\nSTATUS={}", status_line(status)));
 }

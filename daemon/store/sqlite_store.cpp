@@ -1,8 +1,12 @@
 #include "newswatch/store/sqlite_store.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include <array>
+#include <chrono>
+#include <exception>
 #include <string>
 #include <system_error>
 
@@ -215,15 +219,18 @@ Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open_scratch() {
     return make_unexpected(std::move(database).error());
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*database)));
-  for (auto step : {&SqliteStore::migrate, &SqliteStore::prepare_statements}) {
-    if (auto status = (store.get()->*step)(); !status) {
-      return make_unexpected(std::move(status).error());
-    }
+  auto status = store->migrate({});
+  if (status) {
+    status = store->prepare_statements();
+  }
+  if (!status) {
+    return make_unexpected(std::move(status).error());
   }
   return store;
 }
 
-Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open(const std::filesystem::path& state_dir) {
+Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open(const std::filesystem::path& state_dir,
+                                                                     const MigrationProgress& progress) {
   std::error_code error;
   std::filesystem::create_directories(state_dir, error);
   if (error) {
@@ -235,10 +242,15 @@ Expected<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open(const std::
     return make_unexpected(std::move(database).error());
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*database)));
-  for (auto step : {&SqliteStore::configure, &SqliteStore::migrate, &SqliteStore::prepare_statements}) {
-    if (auto status = (store.get()->*step)(); !status) {
-      return make_unexpected(std::move(status).error());
-    }
+  auto status = store->configure();
+  if (status) {
+    status = store->migrate(progress);
+  }
+  if (status) {
+    status = store->prepare_statements();
+  }
+  if (!status) {
+    return make_unexpected(std::move(status).error());
   }
   return store;
 }
@@ -262,7 +274,31 @@ StoreStatus SqliteStore::configure() {
   return database_.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
 }
 
-StoreStatus SqliteStore::migrate() {
+namespace {
+
+// SQLite's progress handler while a migration runs: hands `progress` a call about once a second.
+struct MigrationTicker {
+  const SqliteStore::MigrationProgress& progress;
+  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+
+  static int tick(void* context) noexcept {
+    auto& ticker = *static_cast<MigrationTicker*>(context);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - ticker.last >= std::chrono::seconds{1}) {
+      ticker.last = now;
+      try {
+        ticker.progress();
+      } catch (const std::exception& error) {
+        spdlog::warn("store: migration progress report failed: {}", error.what());
+      }
+    }
+    return 0;  // Go on.
+  }
+};
+
+}  // namespace
+
+StoreStatus SqliteStore::migrate(const MigrationProgress& progress) {
   auto version = database_.pragma_integer("user_version");
   if (!version) {
     return make_unexpected(std::move(version).error());
@@ -272,6 +308,21 @@ StoreStatus SqliteStore::migrate() {
         fmt::format("store: {}: schema version {} is newer than this newswatch understands ({}); upgrade newswatch",
                     database_.path().string(), *version, schema_version)});
   }
+  // A store being created has nothing to copy; an existing one may hold millions of items.
+  MigrationTicker ticker{progress};
+  const bool upgrading = *version > 0 && *version < schema_version;
+  if (upgrading) {
+    spdlog::info("store: {}: upgrading the schema from version {} to {}; a store of millions of items takes minutes",
+                 database_.path().string(), *version, schema_version);
+    if (progress) {
+      progress();
+      sqlite3_progress_handler(database_.handle(), 100000, &MigrationTicker::tick, &ticker);
+    }
+  }
+  // The handler goes with the ticker, whichever way this returns.
+  const std::unique_ptr<sqlite3, void (*)(sqlite3*)> handler_off(
+      upgrading && progress ? database_.handle() : nullptr,
+      [](sqlite3* handle) { sqlite3_progress_handler(handle, 0, nullptr, nullptr); });
   for (auto next = *version; next < schema_version; ++next) {
     auto transaction = Transaction::begin(database_);
     if (!transaction) {

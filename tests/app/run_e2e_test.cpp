@@ -17,6 +17,7 @@
 #include "support/http_server.hpp"
 #include "support/notify_socket.hpp"
 #include "support/platform_emulator.hpp"
+#include "support/store_fixture.hpp"
 #include "support/temp_dir.hpp"
 
 namespace newswatch::app {
@@ -256,6 +257,35 @@ TEST_F(RunEndToEnd, KilledAndRestartedItRepeatsNothingAndLosesNothing) {
   EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()).size(), keys.size());
   EXPECT_EQ(alerted_titles(), (std::vector<std::string>{"ISIS coalition meets in Paris",
                                                         "ISIS coalition strikes oil depots near Raqqa"}));
+}
+
+TEST_F(RunEndToEnd, UpgradesAnOlderStoreTellingSystemdItIsStillStartingAndForgetsNothing) {
+  const auto config = write_config(config_text());
+  {
+    // The first run baselines the feed (two items stored, nothing alerted).
+    auto daemon = start(config, "run1");
+    ASSERT_TRUE(notify_.wait_for("READY=1", deadline)) << daemon->err();
+    ASSERT_TRUE(wait_for_polls(2)) << daemon->err();
+    daemon->signal(SIGTERM);
+    ASSERT_EQ(daemon->wait_for(deadline), 0) << daemon->err();
+  }
+  // As a newswatch of schema version 4 left it.
+  ASSERT_EQ(testing::run_raw_sql(dir_.path() / "state", testing::seen_items_as_version_4), "");
+
+  auto daemon = start(config, "run2");
+  const auto extended = notify_.wait_for("EXTEND_TIMEOUT_USEC=", deadline);
+  ASSERT_TRUE(extended) << daemon->err();
+  EXPECT_THAT(*extended, HasSubstr("STATUS=upgrading the store's schema"));
+  ASSERT_TRUE(notify_.wait_for("READY=1", deadline)) << daemon->err();
+  EXPECT_THAT(daemon->err(), HasSubstr("upgrading the schema from version 4 to 5"));
+  // The stored items came through: the matching one does not alert as new.
+  ASSERT_TRUE(wait_for_polls(2)) << daemon->err();
+  EXPECT_TRUE(hook_.accepted_bodies().empty());
+  feed_.add("w-3", "ISIS coalition strikes oil depots near Raqqa");
+  ASSERT_TRUE(wait_until([&] { return !hook_.accepted_bodies().empty(); }, deadline)) << daemon->err();
+  daemon->signal(SIGTERM);
+  ASSERT_EQ(daemon->wait_for(deadline), 0) << daemon->err();
+  EXPECT_EQ(alerted_titles(), std::vector<std::string>{"ISIS coalition strikes oil depots near Raqqa"});
 }
 
 TEST_F(RunEndToEnd, SigtermWaitsForADeliveryOnlyUntilTheShutdownTimeoutAndASecondSignalExitsAtOnce) {

@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,6 +15,7 @@ namespace {
 using namespace std::chrono;
 using namespace std::chrono_literals;
 using testing::open_store;
+using testing::run_raw_sql;
 using testing::TempDir;
 
 const TimePoint now = sys_days{year{2026} / November / 25} + 10h;
@@ -478,22 +478,6 @@ TEST(StoreMemory, ReadOnlyOpenNamesAMissingStateDirectory) {
   EXPECT_NE(reader.error().message.find("no state yet"), std::string::npos) << reader.error().message;
 }
 
-/// Runs `sql` on the state database in `dir` through a bare SQLite connection, as an older
-/// newswatch (or a hand) left it; the error SQLite gave, empty when none.
-std::string run_raw(const std::filesystem::path& dir, const char* sql) {
-  sqlite3* raw = nullptr;
-  if (sqlite3_open((dir / "state.db").c_str(), &raw) != SQLITE_OK) {
-    sqlite3_close(raw);
-    return "cannot open";
-  }
-  char* message = nullptr;
-  const int status = sqlite3_exec(raw, sql, nullptr, nullptr, &message);
-  std::string error = status == SQLITE_OK ? "" : (message != nullptr ? message : "failed");
-  sqlite3_free(message);
-  sqlite3_close(raw);
-  return error;
-}
-
 TEST(StoreMemory, MigratesAVersionOneFileAndBaselinesItsFeedsAgain) {
   TempDir dir;
   {
@@ -505,7 +489,7 @@ TEST(StoreMemory, MigratesAVersionOneFileAndBaselinesItsFeedsAgain) {
         "INSERT INTO feed_state VALUES ('trt', 'https://trt.example/rss', 'https://trt.example/rss', X'22', X'', "
         "1, 2, NULL, 0, '', 0);"
         "PRAGMA user_version = 1;";
-    ASSERT_EQ(run_raw(dir.path(), v1), "");
+    ASSERT_EQ(run_raw_sql(dir.path(), v1), "");
   }
   auto store = open_store(dir.path());
   ASSERT_TRUE(store);
@@ -513,6 +497,15 @@ TEST(StoreMemory, MigratesAVersionOneFileAndBaselinesItsFeedsAgain) {
   ASSERT_TRUE(state && *state);
   EXPECT_EQ((*state)->etag, "\"");
   EXPECT_FALSE((*state)->baselined) << "no item of it is stored yet: its next poll must not flood";
+}
+
+TEST(StoreMemory, CreatingOrReopeningACurrentStoreReportsNoMigration) {
+  TempDir dir;
+  int reports = 0;
+  const auto count = [&reports] { ++reports; };
+  ASSERT_TRUE(SqliteStore::open(dir.path(), count));
+  ASSERT_TRUE(SqliteStore::open(dir.path(), count));
+  EXPECT_EQ(reports, 0);
 }
 
 TEST(StoreMemory, MigratesVersionFourSeenItemsIntoTheRowidTableWithEverythingKept) {
@@ -531,27 +524,15 @@ TEST(StoreMemory, MigratesVersionFourSeenItemsIntoTheRowidTableWithEverythingKep
   }
   {
     // Back to the version 4 layout, as a store written before this version has it.
-    const char* v4 =
-        "BEGIN;"
-        "CREATE TABLE v4 (feed TEXT NOT NULL, identity TEXT NOT NULL, canonical_url TEXT NOT NULL, content_hash "
-        "INTEGER NOT NULL, fingerprint BLOB NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, "
-        "published INTEGER, story INTEGER NOT NULL, title TEXT NOT NULL, link TEXT NOT NULL, rules TEXT NOT NULL, "
-        "source_hash INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (feed, identity)) STRICT, WITHOUT ROWID;"
-        "INSERT INTO v4 SELECT * FROM seen_items;"
-        "DROP TABLE seen_items;"
-        "ALTER TABLE v4 RENAME TO seen_items;"
-        "CREATE INDEX seen_items_by_url ON seen_items (canonical_url, first_seen) WHERE canonical_url <> '';"
-        "CREATE INDEX seen_items_by_story ON seen_items (story, first_seen);"
-        "CREATE INDEX seen_items_by_first_seen ON seen_items (first_seen);"
-        "CREATE INDEX seen_items_by_last_seen ON seen_items (last_seen);"
-        "PRAGMA user_version = 4;"
-        "COMMIT;";
-    ASSERT_EQ(run_raw(dir.path(), v4), "");
-    ASSERT_NE(run_raw(dir.path(), "SELECT rowid FROM seen_items"), "") << "a WITHOUT ROWID table has no rowid";
+    ASSERT_EQ(run_raw_sql(dir.path(), testing::seen_items_as_version_4), "");
+    ASSERT_NE(run_raw_sql(dir.path(), "SELECT rowid FROM seen_items"), "") << "a WITHOUT ROWID table has no rowid";
   }
-  auto store = open_store(dir.path());
-  ASSERT_TRUE(store);
-  EXPECT_EQ(run_raw(dir.path(), "SELECT rowid FROM seen_items"), "");
+  int reports = 0;
+  auto opened = SqliteStore::open(dir.path(), [&reports] { ++reports; });
+  ASSERT_TRUE(opened) << opened.error().message;
+  EXPECT_GE(reports, 1) << "an upgrade says that it started";
+  auto& store = *opened;
+  EXPECT_EQ(run_raw_sql(dir.path(), "SELECT rowid FROM seen_items"), "");
   auto known = store->load_known_items("trt");
   ASSERT_TRUE(known);
   ASSERT_EQ(known->size(), 2U);

@@ -15,4 +15,12 @@ std::unique_ptr<store::SqliteStore> open_store(const std::filesystem::path& stat
 /// The state of a feed `name` at https://example.org/<name>, never polled.
 FeedState feed_state(const std::string& name);
 
+/// Runs `sql` on the state.db in `state_dir` through a bare SQLite connection, as an older
+/// newswatch (or a hand) would; the error SQLite gave, empty when none.
+std::string run_raw_sql(const std::filesystem::path& state_dir, const char* sql);
+
+/// SQL that turns a current store's seen_items back into the table of schema version 4 (a WITHOUT
+/// ROWID table keyed by feed and identity), items kept, and sets user_version to 4.
+extern const char* const seen_items_as_version_4;
+
 }  // namespace newswatch::testing

@@ -21,6 +21,9 @@ class SystemdNotifier {
   void stopping(std::string_view status);
   /// Only STATUS=.
   void status(std::string_view status);
+  /// Start-up goes on past what it was given (a store migration): EXTEND_TIMEOUT_USEC asks for
+  /// `more` from now, and `status` says why.
+  void extend_start(std::chrono::microseconds more, std::string_view status);
   /// WATCHDOG=1: the loop is alive.
   void watchdog();
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "newswatch/store/reader_pool.hpp"
@@ -20,9 +21,15 @@ class SqliteStore final : public Store {
   /// The database file inside a state directory.
   static std::filesystem::path database_path(const std::filesystem::path& state_dir);
 
+  /// Called when open() starts to migrate an existing store, and then about once a second until it
+  /// is done: rebuilding a table of millions of items takes minutes, which a caller started by a
+  /// service manager must report as progress (systemd's EXTEND_TIMEOUT_USEC) lest it be killed.
+  using MigrationProgress = std::function<void()>;
+
   /// Creates `state_dir` if needed, opens or creates state.db and migrates it. Fails with a message
   /// naming the file when it is unwritable, not a database, or from a newer newswatch.
-  static Expected<std::unique_ptr<SqliteStore>, StoreError> open(const std::filesystem::path& state_dir);
+  static Expected<std::unique_ptr<SqliteStore>, StoreError> open(const std::filesystem::path& state_dir,
+                                                                 const MigrationProgress& progress = {});
   /// Opens an existing state.db for reading only, beside a daemon that may be writing it (WAL lets
   /// readers and one writer work at once). Writes through it fail.
   static Expected<std::unique_ptr<SqliteStore>, StoreError> open_read_only(const std::filesystem::path& state_dir);
@@ -74,7 +81,7 @@ class SqliteStore final : public Store {
  private:
   explicit SqliteStore(Database database) : database_(std::move(database)) {}
   StoreStatus configure();
-  StoreStatus migrate();
+  StoreStatus migrate(const MigrationProgress& progress);
   StoreStatus prepare_statements();
   StoreStatus write_feed_state(const FeedState& state);
   StoreStatus write_poll(const PollRecord& record);
