@@ -64,8 +64,8 @@ class LiveFeed {
           "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title>"
           "<link>https://wire.example/</link><description>Wire</description>";
       for (const auto& [id, title] : state->items) {
-        body += "<item><title>" + xml_escaped(title) + "</title><link>https://wire.example/" + id + "</link><guid>" +
-                id + "</guid></item>";
+        body.append("<item><title>").append(xml_escaped(title)).append("</title><link>https://wire.example/");
+        body.append(id).append("</link><guid>").append(id).append("</guid></item>");
       }
       body += "</channel></rss>";
       return ScriptedResponse::text(200, body, "application/rss+xml").with_header("ETag", etag);
