@@ -16,7 +16,7 @@
 #include <tuple>
 #include <vector>
 
-#include "large_heap.hpp"
+#include "newswatch/model/huge_pages.hpp"
 #include "newswatch/text/suggest.hpp"
 #include "sections.hpp"
 #include "table_reader.hpp"
@@ -26,7 +26,7 @@ namespace {
 
 using detail::Diagnostics;
 
-/// From this size on, a config's load reserves huge pages for its heap (see large_heap.hpp): a
+/// From this size on, a config's load reserves huge pages for its heap (reserve_huge_heap()): a
 /// config of 100,000 rules is 8 MB, one of hundreds is tens of KB.
 constexpr std::size_t large_config_bytes = std::size_t{1} << 20U;
 constexpr std::size_t max_heap_reserve = std::size_t{1} << 30U;
@@ -89,7 +89,7 @@ void read_rules(const std::vector<const toml::table*>& tables, std::vector<detai
   std::vector<Diagnostics> found(shares, Diagnostics(diagnostics.environment()));
   const auto read_share = [&](std::size_t share) {
     if (share > 0) {
-      detail::advise_thread_heap();
+      advise_thread_heap();
     }
     const std::size_t end = (share + 1) * tables.size() / shares;
     for (std::size_t i = share * tables.size() / shares; i < end; ++i) {
@@ -157,7 +157,7 @@ toml::table parse_document(const SourceFile& file) {
         parsed[0] = toml::parse(text.substr(0, cuts[1]), file.path);
         return;
       }
-      detail::advise_thread_heap();
+      advise_thread_heap();
       std::string padded(static_cast<std::size_t>(std::count(text.begin(), text.begin() + cuts[piece], '\n')), '\n');
       padded.append(text.substr(cuts[piece], cuts[piece + 1] - cuts[piece]));
       parsed[piece] = toml::parse(padded, file.path);
@@ -328,7 +328,7 @@ LoadOutcome load_config_file(const std::filesystem::path& main_file) {
     total_bytes += file.text.size();
   }
   if (total_bytes >= large_config_bytes) {
-    detail::reserve_huge_heap(std::min(total_bytes * 16, max_heap_reserve));
+    reserve_huge_heap(std::min(total_bytes * 16, max_heap_reserve));
   }
   return load_config(files, Environment::from_process());
 }

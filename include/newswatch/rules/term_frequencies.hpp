@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "newswatch/model/huge_pages.hpp"
 #include "newswatch/model/item.hpp"
-#include "newswatch/rules/huge_page_allocator.hpp"
 #include "newswatch/text/tokenizer.hpp"
 
 namespace newswatch::rules {

@@ -1,5 +1,5 @@
 // Large tables in memory aligned for huge pages; small ones as usual.
-#include "newswatch/rules/huge_page_allocator.hpp"
+#include "newswatch/model/huge_pages.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <numeric>
 #include <vector>
 
-namespace newswatch::rules {
+namespace newswatch {
 namespace {
 
 constexpr std::uintptr_t huge_page = std::uintptr_t{2} << 20U;
@@ -34,4 +34,4 @@ TEST(HugePageAllocator, SmallTablesWorkAsUsual) {
 }
 
 }  // namespace
-}  // namespace newswatch::rules
+}  // namespace newswatch

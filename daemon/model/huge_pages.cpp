@@ -1,4 +1,4 @@
-#include "large_heap.hpp"
+#include "newswatch/model/huge_pages.hpp"
 
 #include <malloc.h>
 #include <sys/mman.h>
@@ -9,8 +9,9 @@
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
+#include <new>
 
-namespace newswatch::config::detail {
+namespace newswatch {
 namespace {
 
 constexpr std::uintptr_t huge_page_bytes = std::uintptr_t{2} << 20U;
@@ -26,7 +27,47 @@ std::uintptr_t misalignment(char* pointer, std::uintptr_t alignment) {
   return reinterpret_cast<std::uintptr_t>(pointer) & (alignment - 1);
 }
 
+/// `bytes` rounded up to whole huge pages.
+std::size_t whole_huge_pages(std::size_t bytes) {
+  return (bytes + huge_page_bytes - 1) & ~(huge_page_bytes - 1);
+}
+
 }  // namespace
+
+namespace detail {
+
+void* allocate_in_huge_pages(std::size_t bytes) {
+  if (bytes < huge_page_bytes) {
+    return ::operator new(bytes);
+  }
+  const std::size_t size = whole_huge_pages(bytes);
+  // Mapped with a huge page to spare, then trimmed to the aligned part: the kernel only backs an
+  // aligned 2 MB range with a huge page.
+  void* const mapped =
+      mmap(nullptr, size + huge_page_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapped == MAP_FAILED) {
+    throw std::bad_alloc();
+  }
+  auto* const start = static_cast<char*>(mapped);
+  const std::size_t head = (huge_page_bytes - misalignment(start, huge_page_bytes)) & (huge_page_bytes - 1);
+  if (head > 0) {
+    munmap(start, head);
+  }
+  // The spare huge page less what went before the aligned part: never empty, as head < 2 MB.
+  munmap(start + head + size, huge_page_bytes - head);
+  madvise(start + head, size, MADV_HUGEPAGE);
+  return start + head;
+}
+
+void release_huge_pages(void* pointer, std::size_t bytes) noexcept {
+  if (bytes < huge_page_bytes) {
+    ::operator delete(pointer);
+    return;
+  }
+  munmap(pointer, whole_huge_pages(bytes));
+}
+
+}  // namespace detail
 
 std::size_t reserve_huge_heap(std::size_t bytes) {
   const int room = static_cast<int>(std::min<std::size_t>(bytes, INT_MAX / 2));
@@ -50,7 +91,6 @@ std::size_t reserve_huge_heap(std::size_t bytes) {
   if (after <= begin) {
     return 0;
   }
-  // The pages are only reserved: memory the loading never touches is never faulted in.
   const auto advised = static_cast<std::size_t>(after - begin);
   return madvise(begin, advised, MADV_HUGEPAGE) == 0 ? advised : 0;
 }
@@ -67,4 +107,4 @@ void advise_thread_heap() {
   std::free(probe);
 }
 
-}  // namespace newswatch::config::detail
+}  // namespace newswatch
