@@ -5,6 +5,8 @@
 #include <chrono>
 #include <climits>
 
+#include "newswatch/store/write_batching_vfs.hpp"
+
 namespace newswatch::store {
 namespace {
 
@@ -99,7 +101,7 @@ Expected<Database, StoreError> Database::open(const std::filesystem::path& path,
   // reader), so SQLite's own lock around every call on it is not needed.
   const int flags = SQLITE_OPEN_NOMUTEX |
                     (mode == Mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  const int status = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  const int status = sqlite3_open_v2(path.c_str(), &raw, flags, write_batching_vfs());
   // sqlite3_open_v2 hands out a handle even on failure; own it so it is closed either way.
   DatabaseHandle handle(raw);
   if (status != SQLITE_OK) {
