@@ -25,11 +25,11 @@ constexpr std::size_t platform_write_limit = (std::size_t{1} << 17U) - 4096;
 /// The platform's VFS, whose files this one wraps.
 sqlite3_vfs* platform = nullptr;
 
-/// What SQLite allocates for each open file (szOsFile bytes): this, then the platform's file.
+/// What SQLite allocates for an open write-ahead log (szOsFile bytes): this, then the platform's
+/// file. Any other file fills those bytes with the platform's file alone.
 struct BatchingFile {
   sqlite3_file base;  ///< First: SQLite sees a pointer to this.
   sqlite3_file* real = nullptr;
-  bool log = false;               ///< A write-ahead log: its appends are held back.
   bool commit_page_next = false;  ///< The last write was the header of a commit frame.
   sqlite3_int64 log_end = 0;      ///< Where the log written through this file ends, held bytes included.
   sqlite3_int64 held_at = 0;      ///< Where in the file the held bytes go.
@@ -75,6 +75,16 @@ std::uint32_t commit_size(const void* frame_header) {
   return pages;
 }
 
+/// Writes out what is held, then hands the platform's file to `call`.
+template <typename Call>
+int after_held(sqlite3_file* file, Call call) {
+  BatchingFile& self = batching(file);
+  if (const int written = write_held(self); written != SQLITE_OK) {
+    return written;
+  }
+  return call(self.real);
+}
+
 int batching_close(sqlite3_file* file) {
   BatchingFile& self = batching(file);
   const int written = write_held(self);
@@ -85,18 +95,11 @@ int batching_close(sqlite3_file* file) {
 }
 
 int batching_read(sqlite3_file* file, void* buffer, int amount, sqlite3_int64 offset) {
-  BatchingFile& self = batching(file);
-  if (const int written = write_held(self); written != SQLITE_OK) {
-    return written;
-  }
-  return self.real->pMethods->xRead(self.real, buffer, amount, offset);
+  return after_held(file, [&](sqlite3_file* real) { return real->pMethods->xRead(real, buffer, amount, offset); });
 }
 
 int batching_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
   BatchingFile& self = batching(file);
-  if (!self.log) {
-    return self.real->pMethods->xWrite(self.real, data, amount, offset);
-  }
   if (offset == 0) {
     self.log_end = 0;  // A log starts (again) with its header.
   }
@@ -134,27 +137,15 @@ int batching_write(sqlite3_file* file, const void* data, int amount, sqlite3_int
 }
 
 int batching_truncate(sqlite3_file* file, sqlite3_int64 size) {
-  BatchingFile& self = batching(file);
-  if (const int written = write_held(self); written != SQLITE_OK) {
-    return written;
-  }
-  return self.real->pMethods->xTruncate(self.real, size);
+  return after_held(file, [&](sqlite3_file* real) { return real->pMethods->xTruncate(real, size); });
 }
 
 int batching_sync(sqlite3_file* file, int flags) {
-  BatchingFile& self = batching(file);
-  if (const int written = write_held(self); written != SQLITE_OK) {
-    return written;
-  }
-  return self.real->pMethods->xSync(self.real, flags);
+  return after_held(file, [&](sqlite3_file* real) { return real->pMethods->xSync(real, flags); });
 }
 
 int batching_file_size(sqlite3_file* file, sqlite3_int64* size) {
-  BatchingFile& self = batching(file);
-  if (const int written = write_held(self); written != SQLITE_OK) {
-    return written;
-  }
-  return self.real->pMethods->xFileSize(self.real, size);
+  return after_held(file, [&](sqlite3_file* real) { return real->pMethods->xFileSize(real, size); });
 }
 
 int batching_lock(sqlite3_file* file, int level) {
@@ -173,11 +164,7 @@ int batching_check_reserved_lock(sqlite3_file* file, int* reserved) {
 }
 
 int batching_file_control(sqlite3_file* file, int operation, void* argument) {
-  BatchingFile& self = batching(file);
-  if (const int written = write_held(self); written != SQLITE_OK) {
-    return written;
-  }
-  return self.real->pMethods->xFileControl(self.real, operation, argument);
+  return after_held(file, [&](sqlite3_file* real) { return real->pMethods->xFileControl(real, operation, argument); });
 }
 
 int batching_sector_size(sqlite3_file* file) {
@@ -211,11 +198,7 @@ int batching_shm_unmap(sqlite3_file* file, int remove) {
 }
 
 int batching_fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** pages) {
-  BatchingFile& self = batching(file);
-  if (const int written = write_held(self); written != SQLITE_OK) {
-    return written;
-  }
-  return self.real->pMethods->xFetch(self.real, offset, amount, pages);
+  return after_held(file, [&](sqlite3_file* real) { return real->pMethods->xFetch(real, offset, amount, pages); });
 }
 
 int batching_unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
@@ -246,11 +229,14 @@ const sqlite3_io_methods batching_methods = {
 };
 
 int batching_open(sqlite3_vfs* /*vfs*/, const char* name, sqlite3_file* file, int flags, int* out_flags) {
+  if ((flags & SQLITE_OPEN_WAL) == 0) {
+    // Only a log's writes are held back: any other file is the platform's own, with no call between.
+    return platform->xOpen(platform, name, file, flags, out_flags);
+  }
   auto* self = new (file) BatchingFile{};
   self->real = reinterpret_cast<sqlite3_file*>(  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
       reinterpret_cast<char*>(file) +
       real_offset);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast,cppcoreguidelines-pro-bounds-pointer-arithmetic)
-  self->log = (flags & SQLITE_OPEN_WAL) != 0;
   const int status = platform->xOpen(platform, name, self->real, flags, out_flags);
   // The platform's file must speak version 3 (shared memory, memory maps), as ours forwards it.
   if (status != SQLITE_OK || self->real->pMethods == nullptr || self->real->pMethods->iVersion < 3) {
