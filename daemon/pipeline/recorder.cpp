@@ -239,7 +239,7 @@ void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdi
         seen.story = *story;
       } else {
         seen.story = start_story(feed.name, seen.identity, now, error);
-        record.stories.push_back(store::StoryRecord{seen.story, seen.fingerprint, now, seen.title});
+        record.stories.push_back(store::StoryRecord{seen.story, now, seen.title});
       }
       // It joins the index now, for the items staged after it; a failed write rebuilds the index.
       index_.add(entry.identity.fingerprint, seen.story, now);

@@ -144,6 +144,12 @@ constexpr std::array<const char*, SqliteStore::schema_version> migrations{
       CREATE INDEX seen_items_by_first_seen ON seen_items (first_seen);
       CREATE INDEX seen_items_by_last_seen ON seen_items (last_seen);
     )sql",
+    // 6: a story without a fingerprint of its own. Its first member's, which the story index is
+    // built from, stays with that member; the story's copy was written with every new story and
+    // never read.
+    R"sql(
+      ALTER TABLE stories DROP COLUMN fingerprint;
+    )sql",
 };
 
 constexpr const char* feed_state_columns =
@@ -375,8 +381,7 @@ StoreStatus SqliteStore::prepare_statements() {
       {&refresh_item_, "UPDATE seen_items SET last_seen = ?3 WHERE feed = ?1 AND identity = ?2"},
       // A story id is never given twice (Store::largest_story_id()): one taken already means that
       // another process wrote meanwhile, and the poll fails rather than join two stories.
-      {&insert_story_,
-       "INSERT INTO stories (id, fingerprint, first_seen, last_seen, title) VALUES (?1, ?2, ?3, ?3, ?4)"},
+      {&insert_story_, "INSERT INTO stories (id, first_seen, last_seen, title) VALUES (?1, ?2, ?2, ?3)"},
       {&touch_story_, "UPDATE stories SET last_seen = max(last_seen, ?2) WHERE id = ?1"},
       {&insert_alert_,
        "INSERT OR IGNORE INTO alerts (id, rule, story, feed, item_identity, item_id, title, link, published, "

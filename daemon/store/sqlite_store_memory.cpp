@@ -73,9 +73,8 @@ StoreStatus SqliteStore::write_poll(const PollRecord& record) {
   for (const auto& story : record.stories) {
     const StatementUse use(insert_story_);
     insert_story_.bind(1, as_column(story.id));
-    insert_story_.bind_blob(2, story.fingerprint);
-    insert_story_.bind(3, std::optional<TimePoint>{story.first_seen});
-    insert_story_.bind(4, story.title);
+    insert_story_.bind(2, std::optional<TimePoint>{story.first_seen});
+    insert_story_.bind(3, story.title);
     if (auto done = run(insert_story_); !done) {
       return done;
     }
@@ -243,7 +242,7 @@ Expected<std::vector<SeenItem>, StoreError> SqliteStore::list_items(std::string_
 
 Expected<std::vector<StoryOverview>, StoreError> SqliteStore::list_stories(TimePoint since, std::size_t limit) {
   auto statement = database_.prepare(
-      "SELECT id, fingerprint, first_seen, title FROM stories WHERE last_seen >= ?1 "
+      "SELECT id, first_seen, title FROM stories WHERE last_seen >= ?1 "
       "ORDER BY last_seen DESC, id LIMIT ?2");
   auto members = database_.prepare(
       fmt::format("SELECT {} FROM seen_items WHERE story = ?1 ORDER BY first_seen, feed", seen_item_columns));
@@ -254,9 +253,8 @@ Expected<std::vector<StoryOverview>, StoreError> SqliteStore::list_stories(TimeP
   statement->bind(2, static_cast<std::int64_t>(limit));
   std::vector<StoryOverview> stories;
   auto done = each_row(*statement, [&stories](const Statement& row) {
-    stories.push_back(StoryOverview{StoryRecord{from_column(row.column_int(0)), row.column_blob(1),
-                                                row.column_time(2).value_or(TimePoint{}), row.column_text(3)},
-                                    {}});
+    stories.push_back(StoryOverview{
+        StoryRecord{from_column(row.column_int(0)), row.column_time(1).value_or(TimePoint{}), row.column_text(2)}, {}});
   });
   if (!done) {
     return make_unexpected(std::move(done).error());

@@ -58,7 +58,7 @@ class DispatcherFixture : public ::testing::Test {
       item.title = "Story " + name;
       item.link = "https://wire.example/" + name;
       record.items.push_back(item);
-      record.stories.push_back(store::StoryRecord{item.story, "f", item.first_seen, item.title});
+      record.stories.push_back(store::StoryRecord{item.story, item.first_seen, item.title});
       Alert alert;
       alert.id = rule + "-" + name;
       alert.rule = rule;

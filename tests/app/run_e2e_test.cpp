@@ -270,14 +270,14 @@ TEST_F(RunEndToEnd, UpgradesAnOlderStoreTellingSystemdItIsStillStartingAndForget
     ASSERT_EQ(daemon->wait_for(deadline), 0) << daemon->err();
   }
   // As a newswatch of schema version 4 left it.
-  ASSERT_EQ(testing::run_raw_sql(dir_.path() / "state", testing::seen_items_as_version_4), "");
+  ASSERT_EQ(testing::run_raw_sql(dir_.path() / "state", testing::store_as_version_4), "");
 
   auto daemon = start(config, "run2");
   const auto extended = notify_.wait_for("EXTEND_TIMEOUT_USEC=", deadline);
   ASSERT_TRUE(extended) << daemon->err();
   EXPECT_THAT(*extended, HasSubstr("STATUS=upgrading the store's schema"));
   ASSERT_TRUE(notify_.wait_for("READY=1", deadline)) << daemon->err();
-  EXPECT_THAT(daemon->err(), HasSubstr("upgrading the schema from version 4 to 5"));
+  EXPECT_THAT(daemon->err(), HasSubstr("upgrading the schema from version 4 to 6"));
   // The stored items came through: the matching one does not alert as new.
   ASSERT_TRUE(wait_for_polls(2)) << daemon->err();
   EXPECT_TRUE(hook_.accepted_bodies().empty());

@@ -121,7 +121,7 @@ store::PollRecord alerts_record(int first, int count, TimePoint now) {
     item.title = fmt::format("Coalition ministers meet for talks number {} on border security", i);
     item.link = fmt::format("https://wire.example/world/{}", i);
     record.items.push_back(item);
-    record.stories.push_back(store::StoryRecord{item.story, "f", now, item.title});
+    record.stories.push_back(store::StoryRecord{item.story, now, item.title});
     Alert alert;
     alert.id = fmt::format("bench-{}", i);
     alert.rule = "bench";

@@ -152,8 +152,7 @@ int per_poll_transaction(const Options& options, bool background) {
       record.state = state_of(feed, now);
       for (int i = 0; i < items_per_poll; ++i) {
         record.items.push_back(item_of(feed, serial++, now, random));
-        record.stories.push_back(store::StoryRecord{record.items.back().story, record.items.back().fingerprint, now,
-                                                    record.items.back().title});
+        record.stories.push_back(store::StoryRecord{record.items.back().story, now, record.items.back().title});
       }
       if (items_per_poll == 2) {
         Alert alert;

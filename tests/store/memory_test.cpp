@@ -75,7 +75,7 @@ TEST(StoreMemory, RecordsAPollWholeAndReadsItBack) {
   record.state = state_of("trt");
   const auto first = item("trt", "id:1", 7, now, "https://trt.example/a");
   record.items = {first, item("trt", "id:2", 8, now)};
-  record.stories = {StoryRecord{7, "f1", now, "Story seven"}, StoryRecord{8, "f2", now, "Story eight"}};
+  record.stories = {StoryRecord{7, now, "Story seven"}, StoryRecord{8, now, "Story eight"}};
   record.alerts = {alert("a1", "isis-coalition", 7, first, {"desk", "ops"})};
   ASSERT_TRUE(store->record_poll(record));
 
@@ -150,7 +150,7 @@ TEST(StoreMemory, AlsoListsOtherMembersUntilTheAlertIsClosed) {
   first.now = now;
   first.state = state_of("reuters");
   first.items = {origin};
-  first.stories = {StoryRecord{9, "f1", now, "Wire story"}};
+  first.stories = {StoryRecord{9, now, "Wire story"}};
   first.alerts = {alert("a9", "isis-coalition", 9, origin)};
   ASSERT_TRUE(store->record_poll(first));
 
@@ -242,8 +242,8 @@ TEST(StoreMemory, PruneForgetsItemsGoneLongAndEmptyStoriesButKeepsPendingAlerts)
   record.now = now;
   record.state = state_of("trt");
   record.items = {old_item, fresh_item};
-  record.stories = {StoryRecord{1, "f1", now - days{100}, "Old"}, StoryRecord{2, "f2", now, "New"},
-                    StoryRecord{3, "f3", now - days{100}, "Alerted"}};
+  record.stories = {StoryRecord{1, now - days{100}, "Old"}, StoryRecord{2, now, "New"},
+                    StoryRecord{3, now - days{100}, "Alerted"}};
   record.alerts = {alert("done", "r", 1, old_item), alert("waiting", "r", 3, old_item, {"desk"})};
   ASSERT_TRUE(store->record_poll(record));
 
@@ -267,10 +267,10 @@ TEST(StoreMemory, PruneTakesAtMostItsLimitPerCallAndSaysWhenMoreIsLeft) {
   record.state = state_of("trt");
   for (std::uint64_t story = 1; story <= 5; ++story) {
     record.items.push_back(item("trt", "id:old" + std::to_string(story), story, now - days{100}));
-    record.stories.push_back(StoryRecord{story, "f", now - days{100}, "Old"});
+    record.stories.push_back(StoryRecord{story, now - days{100}, "Old"});
   }
   record.items.push_back(item("trt", "id:new", 9, now));
-  record.stories.push_back(StoryRecord{9, "f", now, "New"});
+  record.stories.push_back(StoryRecord{9, now, "New"});
   ASSERT_TRUE(store->record_poll(record));
 
   auto first = store->prune(now - days{90}, now - days{90}, 2);
@@ -508,6 +508,54 @@ TEST(StoreMemory, CreatingOrReopeningACurrentStoreReportsNoMigration) {
   EXPECT_EQ(reports, 0);
 }
 
+TEST(StoreMemory, MigratesVersionFiveStoriesOutOfTheirFingerprintsKeepingEverythingElse) {
+  TempDir dir;
+  {
+    auto store = open_store(dir.path());
+    ASSERT_TRUE(store);
+    PollRecord record;
+    record.now = now - 2h;
+    record.state = state_of("trt");
+    record.items = {item("trt", "id:1", 7, now - 2h), item("trt", "id:2", 8, now - 2h)};
+    record.stories = {StoryRecord{7, now - 2h, "Story seven"}, StoryRecord{8, now - 2h, "Story eight"}};
+    ASSERT_TRUE(store->record_poll(record));
+  }
+  ASSERT_EQ(run_raw_sql(dir.path(), testing::store_as_version_5), "");
+  ASSERT_EQ(run_raw_sql(dir.path(), "SELECT fingerprint FROM stories"), "");
+  int reports = 0;
+  auto opened = SqliteStore::open(dir.path(), [&reports] { ++reports; });
+  ASSERT_TRUE(opened) << opened.error().message;
+  EXPECT_GE(reports, 1) << "an upgrade says that it started";
+  auto& store = *opened;
+  EXPECT_NE(run_raw_sql(dir.path(), "SELECT fingerprint FROM stories"), "") << "the column is gone";
+  auto stories = store->list_stories(now - 3h, 10);
+  ASSERT_TRUE(stories) << stories.error().message;
+  ASSERT_EQ(stories->size(), 2U);
+  std::sort(stories->begin(), stories->end(),
+            [](const StoryOverview& x, const StoryOverview& y) { return x.story.id < y.story.id; });
+  EXPECT_EQ((*stories)[0].story.id, 7U);
+  EXPECT_EQ((*stories)[0].story.title, "Story seven");
+  EXPECT_EQ((*stories)[0].story.first_seen, now - 2h);
+  ASSERT_EQ((*stories)[0].members.size(), 1U);
+  EXPECT_EQ((*stories)[0].members[0].identity, "id:1");
+  EXPECT_EQ((*stories)[1].story.title, "Story eight");
+  // The members keep their fingerprints, which the story index is loaded from.
+  std::size_t fingerprints = 0;
+  ASSERT_TRUE(store->scan_fingerprints(now - 3h, [&fingerprints](const FingerprintRecord&) { ++fingerprints; }));
+  EXPECT_EQ(fingerprints, 2U);
+  // New stories are written without one.
+  PollRecord next;
+  next.now = now;
+  next.state = state_of("trt");
+  next.items = {item("trt", "id:3", 9, now)};
+  next.stories = {StoryRecord{9, now, "Story nine"}};
+  ASSERT_TRUE(store->record_poll(next));
+  auto listed = store->list_stories(now - 1h, 10);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1U);
+  EXPECT_EQ(listed->front().story.title, "Story nine");
+}
+
 TEST(StoreMemory, MigratesVersionFourSeenItemsIntoTheRowidTableWithEverythingKept) {
   TempDir dir;
   const auto a1 = item("trt", "id:1", 7, now - 2h, "https://trt.example/a");
@@ -519,12 +567,12 @@ TEST(StoreMemory, MigratesVersionFourSeenItemsIntoTheRowidTableWithEverythingKep
     record.state = state_of("trt");
     record.items = {a1, item("trt", "id:2", 8, now - 2h)};
     record.items[1].source_hash = 99;
-    record.stories = {StoryRecord{7, "f1", now - 2h, "Story seven"}, StoryRecord{8, "f2", now - 2h, "Story eight"}};
+    record.stories = {StoryRecord{7, now - 2h, "Story seven"}, StoryRecord{8, now - 2h, "Story eight"}};
     ASSERT_TRUE(store->record_poll(record));
   }
   {
     // Back to the version 4 layout, as a store written before this version has it.
-    ASSERT_EQ(run_raw_sql(dir.path(), testing::seen_items_as_version_4), "");
+    ASSERT_EQ(run_raw_sql(dir.path(), testing::store_as_version_4), "");
     ASSERT_NE(run_raw_sql(dir.path(), "SELECT rowid FROM seen_items"), "") << "a WITHOUT ROWID table has no rowid";
   }
   int reports = 0;

@@ -43,7 +43,6 @@ struct KnownItem {
 /// A story: items from one or more outlets that report the same thing.
 struct StoryRecord {
   std::uint64_t id = 0;
-  std::string fingerprint;  ///< Of its first member, encoded.
   TimePoint first_seen{};
   std::string title;  ///< Of its first member.
 };
