@@ -48,9 +48,8 @@ void FeedPoller::poll(const Feed& feed, FeedState state, Done done) {
   }
   const std::size_t id = next_id_++;
   auto host = schedule::host_key(state.url);
-  auto& job =
-      jobs_.emplace(id, Job{feed, std::move(state), std::move(host), {}, stages_, settings_, std::move(done), {}})
-          .first->second;
+  auto& job = jobs_.emplace(id, Job{feed, std::move(state), std::move(host), stages_, settings_, std::move(done), {}})
+                  .first->second;
   if (limiter_.try_acquire(id, job.host)) {
     start_fetch(id);
   }
@@ -93,8 +92,10 @@ void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
   for (const auto next : limiter_.release(job.host)) {
     start_fetch(next);
   }
-  if (result.outcome != fetch::FetchOutcome::ok) {
-    job.result = std::move(result);
+  job.answered = std::make_unique<Answered>();
+  fetch::FetchResult& fetched = job.answered->result;
+  fetched = std::move(result);
+  if (fetched.outcome != fetch::FetchOutcome::ok) {
     on_worked(id, FeedWork{});
     return;
   }
@@ -102,17 +103,15 @@ void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
   if (parts_.readers == nullptr) {
     auto loaded = parts_.recorder.known_items(job.feed);
     if (!loaded) {
-      job.result = std::move(result);
       fail_on_store(id, loaded.error().message);
       return;
     }
     known = std::move(*loaded);
   }
-  std::string body = std::move(result.body);
-  result.body.clear();
-  std::string content_type = result.content_type;
-  std::string url = result.final_url.empty() ? job.state.url : result.final_url;
-  job.result = std::move(result);
+  std::string body = std::move(fetched.body);
+  fetched.body.clear();
+  std::string content_type = fetched.content_type;
+  std::string url = fetched.final_url.empty() ? job.state.url : fetched.final_url;
   // The worker gets its own copies and the immutable stage functions; nothing it touches is shared
   // with the loop, and its result comes back as a posted message.
   boost::asio::post(parts_.workers, [this, id, feed = job.feed, body = std::move(body),
@@ -142,8 +141,8 @@ void FeedPoller::fail_on_store(std::size_t id, const std::string& message) {
       FeedReport{job.feed.name, job.state.url, PollVerdict::failed, message, {}, false, job.state.next_poll};
   failed.state = job.state;
   failed.store_error = message;
-  failed.fetch_elapsed = job.result.elapsed;
-  failed.fetch_outcome = job.result.outcome;
+  failed.fetch_elapsed = job.answered->result.elapsed;
+  failed.fetch_outcome = job.answered->result.outcome;
   finish(id, std::move(failed));
 }
 
@@ -165,11 +164,12 @@ void FeedPoller::on_worked(std::size_t id, FeedWork work) {
   }
   auto& job = jobs_.at(id);
   const TimePoint now = now_seconds();
-  const auto change = update_feed_state(job.state, job.result, work.parse_error, now);
+  const fetch::FetchResult& fetched = job.answered->result;
+  const auto change = update_feed_state(job.state, fetched, work.parse_error, now);
 
   schedule::PollHints hints = std::move(work.hints);
   hints.feed_interval = job.feed.interval.value_or(job.settings.default_interval);
-  hints = with_response_hints(std::move(hints), job.result, job.state);
+  hints = with_response_hints(std::move(hints), fetched, job.state);
   auto policy = job.settings.policy;
   policy.adaptive = job.feed.adaptive.value_or(policy.adaptive);
   const auto next = schedule::next_poll(job.feed.name, now, hints, policy);
@@ -177,8 +177,8 @@ void FeedPoller::on_worked(std::size_t id, FeedWork work) {
 
   FeedPollResult result;
   result.next = next;
-  result.fetch_elapsed = job.result.elapsed;
-  result.fetch_outcome = job.result.outcome;
+  result.fetch_elapsed = fetched.elapsed;
+  result.fetch_outcome = fetched.outcome;
   result.parse_failed = work.parse_error.has_value();
   auto& report = result.report;
   report.feed = job.feed.name;
@@ -194,7 +194,7 @@ void FeedPoller::on_worked(std::size_t id, FeedWork work) {
     spdlog::error("fetch: feed={} url={}: {}", job.feed.name, report.url, change.error);
   }
 
-  job.pending = std::move(result);
+  job.answered->pending = std::move(result);
   parts_.recorder.stage(job.feed, job.state, std::move(work), change.verdict, now);
   staged_.push_back(id);
   if (staged_.size() == 1 && !parts_.recorder.writing()) {
@@ -233,7 +233,7 @@ void FeedPoller::finish_committed(const std::vector<std::size_t>& ids, std::vect
   for (std::size_t index = 0; index < ids.size(); ++index) {
     auto& job = jobs_.at(ids[index]);
     auto& outcome = outcomes.at(index);
-    FeedPollResult result = std::move(job.pending);
+    FeedPollResult result = std::move(job.answered->pending);
     if (outcome.store_error) {
       spdlog::error("{}", *outcome.store_error);
       result.store_error = outcome.store_error;
