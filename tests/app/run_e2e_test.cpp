@@ -270,7 +270,8 @@ TEST_F(RunEndToEnd, UpgradesAnOlderStoreTellingSystemdItIsStillStartingAndForget
     ASSERT_EQ(daemon->wait_for(deadline), 0) << daemon->err();
   }
   // As a newswatch of schema version 4 left it.
-  ASSERT_EQ(testing::run_raw_sql(dir_.path() / "state", testing::store_as_version_4), "");
+  ASSERT_EQ(testing::run_raw_sql(dir_.path() / "state", testing::store_down_to_version_5), "");
+  ASSERT_EQ(testing::run_raw_sql(dir_.path() / "state", testing::store_down_to_version_4), "");
 
   auto daemon = start(config, "run2");
   const auto extended = notify_.wait_for("EXTEND_TIMEOUT_USEC=", deadline);

@@ -520,7 +520,7 @@ TEST(StoreMemory, MigratesVersionFiveStoriesOutOfTheirFingerprintsKeepingEveryth
     record.stories = {StoryRecord{7, now - 2h, "Story seven"}, StoryRecord{8, now - 2h, "Story eight"}};
     ASSERT_TRUE(store->record_poll(record));
   }
-  ASSERT_EQ(run_raw_sql(dir.path(), testing::store_as_version_5), "");
+  ASSERT_EQ(run_raw_sql(dir.path(), testing::store_down_to_version_5), "");
   ASSERT_EQ(run_raw_sql(dir.path(), "SELECT fingerprint FROM stories"), "");
   int reports = 0;
   auto opened = SqliteStore::open(dir.path(), [&reports] { ++reports; });
@@ -572,7 +572,8 @@ TEST(StoreMemory, MigratesVersionFourSeenItemsIntoTheRowidTableWithEverythingKep
   }
   {
     // Back to the version 4 layout, as a store written before this version has it.
-    ASSERT_EQ(run_raw_sql(dir.path(), testing::store_as_version_4), "");
+    ASSERT_EQ(run_raw_sql(dir.path(), testing::store_down_to_version_5), "");
+    ASSERT_EQ(run_raw_sql(dir.path(), testing::store_down_to_version_4), "");
     ASSERT_NE(run_raw_sql(dir.path(), "SELECT rowid FROM seen_items"), "") << "a WITHOUT ROWID table has no rowid";
   }
   int reports = 0;

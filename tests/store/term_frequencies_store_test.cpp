@@ -71,13 +71,13 @@ TEST(TermFrequencyStore, MigratesAVersionTwoFileKeepingItsFeedStates) {
     ASSERT_TRUE(store->save_feed_state(state));
   }
   {
-    // Back to what schema 2 wrote: no term_frequencies table, no source_hash column, a fingerprint
-    // column in stories.
+    // Back to what schema 2 wrote: a fingerprint column in stories, no term_frequencies table, no
+    // source_hash column.
+    ASSERT_EQ(testing::run_raw_sql(dir.path(), testing::store_down_to_version_5), "");
     auto database = Database::open(SqliteStore::database_path(dir.path()));
     ASSERT_TRUE(database);
     ASSERT_TRUE(database->execute(
-        "DROP TABLE term_frequencies; ALTER TABLE seen_items DROP COLUMN source_hash; "
-        "ALTER TABLE stories ADD COLUMN fingerprint BLOB NOT NULL DEFAULT x''; PRAGMA user_version = 2"));
+        "DROP TABLE term_frequencies; ALTER TABLE seen_items DROP COLUMN source_hash; PRAGMA user_version = 2"));
   }
   auto store = open_store(dir.path());
   ASSERT_TRUE(store);

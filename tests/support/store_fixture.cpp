@@ -36,15 +36,14 @@ std::string run_raw_sql(const std::filesystem::path& state_dir, const char* sql)
   return error;
 }
 
-const char* const store_as_version_5 =
+const char* const store_down_to_version_5 =
     "BEGIN;"
     "ALTER TABLE stories ADD COLUMN fingerprint BLOB NOT NULL DEFAULT x'';"
     "PRAGMA user_version = 5;"
     "COMMIT;";
 
-const char* const store_as_version_4 =
+const char* const store_down_to_version_4 =
     "BEGIN;"
-    "ALTER TABLE stories ADD COLUMN fingerprint BLOB NOT NULL DEFAULT x'';"
     "CREATE TABLE v4 (feed TEXT NOT NULL, identity TEXT NOT NULL, canonical_url TEXT NOT NULL, content_hash "
     "INTEGER NOT NULL, fingerprint BLOB NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, "
     "published INTEGER, story INTEGER NOT NULL, title TEXT NOT NULL, link TEXT NOT NULL, rules TEXT NOT NULL, "

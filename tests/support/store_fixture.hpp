@@ -19,12 +19,12 @@ FeedState feed_state(const std::string& name);
 /// newswatch (or a hand) would; the error SQLite gave, empty when none.
 std::string run_raw_sql(const std::filesystem::path& state_dir, const char* sql);
 
-/// SQL that turns a current store back into schema version 5 (stories with a fingerprint column,
-/// filled with empty ones), everything kept, and sets user_version to 5.
-extern const char* const store_as_version_5;
+/// SQL that undoes migration 6 on a current store: stories get their fingerprint column back
+/// (filled with empty ones), everything kept; user_version 5.
+extern const char* const store_down_to_version_5;
 
-/// SQL that turns a current store back into schema version 4: as version 5, and seen_items a WITHOUT
-/// ROWID table keyed by feed and identity, items kept; sets user_version to 4.
-extern const char* const store_as_version_4;
+/// SQL that undoes migration 5 on a version 5 store (store_down_to_version_5 first): seen_items
+/// becomes a WITHOUT ROWID table keyed by feed and identity again, items kept; user_version 4.
+extern const char* const store_down_to_version_4;
 
 }  // namespace newswatch::testing
