@@ -8,7 +8,6 @@
 #include <csignal>
 #include <iostream>
 #include <set>
-#include <thread>
 #include <utility>
 
 #include "newswatch/app/exit_code.hpp"
@@ -54,7 +53,6 @@ void apply_log_settings(const GlobalOptions& globals, const config::DaemonSettin
 Daemon::Daemon(GlobalOptions globals)
     : globals_(std::move(globals)),
       config_path_(resolve_config_path(globals_)),
-      workers_(std::max(1U, std::thread::hardware_concurrency())),
       signals_(io_),
       watchdog_timer_(io_),
       maintenance_timer_(io_),

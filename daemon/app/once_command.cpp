@@ -8,7 +8,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <future>
@@ -16,7 +15,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <thread>
 
 #include "newswatch/alert/dispatcher.hpp"
 #include "newswatch/alert/http_courier.hpp"
@@ -30,6 +28,7 @@
 #include "newswatch/pipeline/poll_cycle.hpp"
 #include "newswatch/pipeline/recorder.hpp"
 #include "newswatch/pipeline/stages.hpp"
+#include "newswatch/pipeline/worker_pool.hpp"
 #include "newswatch/rules/term_frequencies.hpp"
 #include "newswatch/store/checkpointer.hpp"
 #include "newswatch/store/sqlite_store.hpp"
@@ -248,7 +247,7 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
     writer.emplace(store::SqliteStore::writer_opener(config.daemon.state_dir, checkpointer != nullptr));
   }
   // Parsing and matching are the CPU work; the loop thread only drives sockets.
-  boost::asio::thread_pool workers(std::max(1U, std::thread::hardware_concurrency()));
+  pipeline::WorkerPool workers;
   net::HttpClientOptions client_options;
   client_options.user_agent = config.daemon.user_agent;
   if (!config.daemon.proxy.empty()) {

@@ -3,14 +3,22 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "newswatch/pipeline/worker_pool.hpp"
 #include "newswatch/rules/term_frequencies.hpp"
 #include "newswatch/store/sqlite_store.hpp"
 #include "support/child_process.hpp"
@@ -48,6 +56,21 @@ std::string xml_escaped(const std::string& text) {
     }
   }
   return out;
+}
+
+/// The nice value of each thread of process `pid`, from /proc (field 19 of each task's stat).
+std::map<pid_t, int> thread_nices(pid_t pid) {
+  std::map<pid_t, int> nices;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    const std::string stat = testing::read_file(task.path() / "stat");
+    // After the command name, which may hold anything, up to its closing parenthesis.
+    std::istringstream fields(stat.substr(stat.rfind(')') + 1));
+    std::string field;
+    for (int index = 3; index <= 19 && fields >> field; ++index) {
+    }
+    nices[std::stoi(task.path().filename().string())] = std::stoi(field);
+  }
+  return nices;
 }
 
 /// A feed whose items the test changes while the daemon polls it; answers 304 to its own ETag.
@@ -178,6 +201,30 @@ TEST_F(RunEndToEnd, AFeedThatChangesAlertsAndSystemdHearsEveryState) {
   const auto frequencies = rules::TermFrequencies::deserialize(**saved);
   ASSERT_TRUE(frequencies);
   EXPECT_EQ(frequencies->documents(), 2U);
+}
+
+TEST_F(RunEndToEnd, ItsWorkerThreadsRunBelowTheLoopThread) {
+  const auto config = write_config(config_text());
+  auto daemon = start(config, "run1");
+  ASSERT_TRUE(notify_.wait_for("READY=1", deadline)) << daemon->err();
+  ASSERT_TRUE(wait_for_polls(2)) << daemon->err();
+  const auto nices = thread_nices(daemon->pid());
+  // The child inherits this process's priority and seccomp filters (under which nothing changes).
+  errno = 0;
+  const int base = getpriority(PRIO_PROCESS, 0);
+  ASSERT_EQ(errno, 0);
+  EXPECT_EQ(nices.at(daemon->pid()), base) << "the loop thread keeps the process's priority";
+  const bool filtered = pipeline::seccomp_filtered(testing::read_file("/proc/self/status"));
+  const int worker_nice = filtered ? base : std::min(19, base + pipeline::WorkerPool::nice_steps);
+  const auto workers = std::count_if(nices.begin(), nices.end(), [&](const auto& thread) {
+    return thread.first != daemon->pid() && thread.second == worker_nice;
+  });
+  EXPECT_GE(static_cast<unsigned>(workers), std::max(1U, std::thread::hardware_concurrency()))
+      << ::testing::PrintToString(nices);
+  daemon->signal(SIGTERM);
+  const auto exit_code = daemon->wait_for(deadline);
+  ASSERT_TRUE(exit_code) << "still running after SIGTERM";
+  EXPECT_EQ(*exit_code, 0) << daemon->err();
 }
 
 TEST_F(RunEndToEnd, SighupSwapsInANewRuleAndKeepsTheOldConfigWhenTheNewOneIsBroken) {

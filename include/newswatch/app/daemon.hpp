@@ -3,7 +3,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -22,6 +21,7 @@
 #include "newswatch/net/http_client.hpp"
 #include "newswatch/pipeline/feed_poller.hpp"
 #include "newswatch/pipeline/recorder.hpp"
+#include "newswatch/pipeline/worker_pool.hpp"
 #include "newswatch/rules/live_rule_set.hpp"
 #include "newswatch/rules/rule_set.hpp"
 #include "newswatch/rules/term_frequencies.hpp"
@@ -107,7 +107,7 @@ class Daemon {
   GlobalOptions globals_;
   std::string config_path_;
   boost::asio::io_context io_;
-  boost::asio::thread_pool workers_;
+  pipeline::WorkerPool workers_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer watchdog_timer_;
   boost::asio::steady_timer maintenance_timer_;
