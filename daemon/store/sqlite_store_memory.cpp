@@ -309,9 +309,12 @@ Expected<PruneResult, StoreError> SqliteStore::prune(TimePoint items_before, Tim
     std::size_t* count;
   };
   PruneResult result;
-  // Each step takes at most ?2 rows, found through the index on its time column.
+  // Each step takes at most ?2 rows, found through the index on a time column.
   const std::array<Step, 3> steps{{
-      {"DELETE FROM seen_items WHERE rowid IN (SELECT rowid FROM seen_items WHERE last_seen < ?1 LIMIT ?2)",
+      // Gone since the cut-off means first seen before it too: the first_seen index finds these,
+      // passing over the items first seen that long ago and still listed (a feed's few evergreens).
+      {"DELETE FROM seen_items WHERE rowid IN "
+       "(SELECT rowid FROM seen_items WHERE first_seen < ?1 AND last_seen < ?1 LIMIT ?2)",
        items_before, &result.items},
       // An alert still on its way keeps its story; a finished one goes once it is old enough.
       // "+state": each alert's rows by the primary key, not every pending row.

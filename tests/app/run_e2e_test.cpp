@@ -317,6 +317,7 @@ TEST_F(RunEndToEnd, UpgradesAnOlderStoreTellingSystemdItIsStillStartingAndForget
     ASSERT_EQ(daemon->wait_for(deadline), 0) << daemon->err();
   }
   // As a newswatch of schema version 4 left it.
+  ASSERT_EQ(testing::run_raw_sql(dir_.path() / "state", testing::store_down_to_version_6), "");
   ASSERT_EQ(testing::run_raw_sql(dir_.path() / "state", testing::store_down_to_version_5), "");
   ASSERT_EQ(testing::run_raw_sql(dir_.path() / "state", testing::store_down_to_version_4), "");
 
@@ -325,7 +326,7 @@ TEST_F(RunEndToEnd, UpgradesAnOlderStoreTellingSystemdItIsStillStartingAndForget
   ASSERT_TRUE(extended) << daemon->err();
   EXPECT_THAT(*extended, HasSubstr("STATUS=upgrading the store's schema"));
   ASSERT_TRUE(notify_.wait_for("READY=1", deadline)) << daemon->err();
-  EXPECT_THAT(daemon->err(), HasSubstr("upgrading the schema from version 4 to 6"));
+  EXPECT_THAT(daemon->err(), HasSubstr("upgrading the schema from version 4 to 7"));
   // The stored items came through: the matching one does not alert as new.
   ASSERT_TRUE(wait_for_polls(2)) << daemon->err();
   EXPECT_TRUE(hook_.accepted_bodies().empty());

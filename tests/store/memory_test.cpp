@@ -238,12 +238,15 @@ TEST(StoreMemory, PruneForgetsItemsGoneLongAndEmptyStoriesButKeepsPendingAlerts)
   ASSERT_TRUE(store);
   const auto old_item = item("trt", "id:old", 1, now - days{100});
   const auto fresh_item = item("trt", "id:new", 2, now);
+  // First seen as long ago as the old one, but still listed by its feed.
+  auto evergreen = item("trt", "id:evergreen", 4, now - days{100});
+  evergreen.last_seen = now - days{1};
   PollRecord record;
   record.now = now;
   record.state = state_of("trt");
-  record.items = {old_item, fresh_item};
+  record.items = {old_item, fresh_item, evergreen};
   record.stories = {StoryRecord{1, now - days{100}, "Old"}, StoryRecord{2, now, "New"},
-                    StoryRecord{3, now - days{100}, "Alerted"}};
+                    StoryRecord{3, now - days{100}, "Alerted"}, StoryRecord{4, now - days{100}, "Evergreen"}};
   record.alerts = {alert("done", "r", 1, old_item), alert("waiting", "r", 3, old_item, {"desk"})};
   ASSERT_TRUE(store->record_poll(record));
 
@@ -254,8 +257,9 @@ TEST(StoreMemory, PruneForgetsItemsGoneLongAndEmptyStoriesButKeepsPendingAlerts)
   EXPECT_EQ(pruned->stories, 1U) << "story 1 lost its last member and alert; 3 keeps its pending alert";
   auto items = store->list_items("trt", 10);
   ASSERT_TRUE(items);
-  ASSERT_EQ(items->size(), 1U);
+  ASSERT_EQ(items->size(), 2U);
   EXPECT_EQ((*items)[0].identity, "id:new");
+  EXPECT_EQ((*items)[1].identity, "id:evergreen");
 }
 
 TEST(StoreMemory, PruneTakesAtMostItsLimitPerCallAndSaysWhenMoreIsLeft) {
@@ -508,6 +512,38 @@ TEST(StoreMemory, CreatingOrReopeningACurrentStoreReportsNoMigration) {
   EXPECT_EQ(reports, 0);
 }
 
+TEST(StoreMemory, MigratesVersionSixOutOfItsLastSeenIndexAndPrunesAsBefore) {
+  TempDir dir;
+  {
+    auto store = open_store(dir.path());
+    ASSERT_TRUE(store);
+    PollRecord record;
+    record.now = now;
+    record.state = state_of("trt");
+    record.items = {item("trt", "id:old", 7, now - days{100}), item("trt", "id:new", 8, now)};
+    record.stories = {StoryRecord{7, now - days{100}, "Old"}, StoryRecord{8, now, "New"}};
+    ASSERT_TRUE(store->record_poll(record));
+  }
+  const char* const has_index =
+      "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'seen_items_by_last_seen') "
+      "THEN 1 ELSE abs(-9223372036854775807 - 1) END";  // An integer overflow error when it is missing.
+  EXPECT_NE(run_raw_sql(dir.path(), has_index), "") << "a current store has no last_seen index";
+  ASSERT_EQ(run_raw_sql(dir.path(), testing::store_down_to_version_6), "");
+  ASSERT_EQ(run_raw_sql(dir.path(), has_index), "");
+  int reports = 0;
+  auto opened = SqliteStore::open(dir.path(), [&reports] { ++reports; });
+  ASSERT_TRUE(opened) << opened.error().message;
+  EXPECT_GE(reports, 1) << "an upgrade says that it started";
+  EXPECT_NE(run_raw_sql(dir.path(), has_index), "") << "the index is gone";
+  auto pruned = (*opened)->prune(now - days{90}, now - days{90}, 100);
+  ASSERT_TRUE(pruned) << pruned.error().message;
+  EXPECT_EQ(pruned->items, 1U);
+  auto left = (*opened)->load_known_items("trt");
+  ASSERT_TRUE(left);
+  ASSERT_EQ(left->size(), 1U);
+  EXPECT_EQ((*left)[0].identity, "id:new");
+}
+
 TEST(StoreMemory, MigratesVersionFiveStoriesOutOfTheirFingerprintsKeepingEverythingElse) {
   TempDir dir;
   {
@@ -520,6 +556,7 @@ TEST(StoreMemory, MigratesVersionFiveStoriesOutOfTheirFingerprintsKeepingEveryth
     record.stories = {StoryRecord{7, now - 2h, "Story seven"}, StoryRecord{8, now - 2h, "Story eight"}};
     ASSERT_TRUE(store->record_poll(record));
   }
+  ASSERT_EQ(run_raw_sql(dir.path(), testing::store_down_to_version_6), "");
   ASSERT_EQ(run_raw_sql(dir.path(), testing::store_down_to_version_5), "");
   ASSERT_EQ(run_raw_sql(dir.path(), "SELECT fingerprint FROM stories"), "");
   int reports = 0;
@@ -572,6 +609,7 @@ TEST(StoreMemory, MigratesVersionFourSeenItemsIntoTheRowidTableWithEverythingKep
   }
   {
     // Back to the version 4 layout, as a store written before this version has it.
+    ASSERT_EQ(run_raw_sql(dir.path(), testing::store_down_to_version_6), "");
     ASSERT_EQ(run_raw_sql(dir.path(), testing::store_down_to_version_5), "");
     ASSERT_EQ(run_raw_sql(dir.path(), testing::store_down_to_version_4), "");
     ASSERT_NE(run_raw_sql(dir.path(), "SELECT rowid FROM seen_items"), "") << "a WITHOUT ROWID table has no rowid";

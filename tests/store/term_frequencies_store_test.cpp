@@ -73,6 +73,7 @@ TEST(TermFrequencyStore, MigratesAVersionTwoFileKeepingItsFeedStates) {
   {
     // Back to what schema 2 wrote: a fingerprint column in stories, no term_frequencies table, no
     // source_hash column.
+    ASSERT_EQ(testing::run_raw_sql(dir.path(), testing::store_down_to_version_6), "");
     ASSERT_EQ(testing::run_raw_sql(dir.path(), testing::store_down_to_version_5), "");
     auto database = Database::open(SqliteStore::database_path(dir.path()));
     ASSERT_TRUE(database);

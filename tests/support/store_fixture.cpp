@@ -36,6 +36,12 @@ std::string run_raw_sql(const std::filesystem::path& state_dir, const char* sql)
   return error;
 }
 
+const char* const store_down_to_version_6 =
+    "BEGIN;"
+    "CREATE INDEX seen_items_by_last_seen ON seen_items (last_seen);"
+    "PRAGMA user_version = 6;"
+    "COMMIT;";
+
 const char* const store_down_to_version_5 =
     "BEGIN;"
     "ALTER TABLE stories ADD COLUMN fingerprint BLOB NOT NULL DEFAULT x'';"

@@ -19,8 +19,12 @@ FeedState feed_state(const std::string& name);
 /// newswatch (or a hand) would; the error SQLite gave, empty when none.
 std::string run_raw_sql(const std::filesystem::path& state_dir, const char* sql);
 
-/// SQL that undoes migration 6 on a current store: stories get their fingerprint column back
-/// (filled with empty ones), everything kept; user_version 5.
+/// SQL that undoes migration 7 on a current store: seen_items is indexed by last_seen again;
+/// user_version 6.
+extern const char* const store_down_to_version_6;
+
+/// SQL that undoes migration 6 on a version 6 store (store_down_to_version_6 first): stories get
+/// their fingerprint column back (filled with empty ones), everything kept; user_version 5.
 extern const char* const store_down_to_version_5;
 
 /// SQL that undoes migration 5 on a version 5 store (store_down_to_version_5 first): seen_items

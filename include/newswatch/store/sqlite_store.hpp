@@ -17,7 +17,7 @@ namespace newswatch::store {
 class SqliteStore final : public Store {
  public:
   /// The schema this build writes (PRAGMA user_version); older files are migrated on open.
-  static constexpr std::int64_t schema_version = 6;
+  static constexpr std::int64_t schema_version = 7;
   /// The database file inside a state directory.
   static std::filesystem::path database_path(const std::filesystem::path& state_dir);
 
