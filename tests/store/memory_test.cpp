@@ -66,17 +66,26 @@ Alert alert(const std::string& id, const std::string& rule, std::uint64_t story,
   return result;
 }
 
+/// One poll of `feed` at `at` that records these items, stories and alerts.
+PollRecord poll_of(const std::string& feed, TimePoint at, std::vector<SeenItem> items,
+                   std::vector<StoryRecord> stories = {}, std::vector<Alert> alerts = {}) {
+  PollRecord record;
+  record.now = at;
+  record.state = state_of(feed);
+  record.items = std::move(items);
+  record.stories = std::move(stories);
+  record.alerts = std::move(alerts);
+  return record;
+}
+
 TEST(StoreMemory, RecordsAPollWholeAndReadsItBack) {
   TempDir dir;
   auto store = open_store(dir.path());
   ASSERT_TRUE(store);
-  PollRecord record;
-  record.now = now;
-  record.state = state_of("trt");
   const auto first = item("trt", "id:1", 7, now, "https://trt.example/a");
-  record.items = {first, item("trt", "id:2", 8, now)};
-  record.stories = {StoryRecord{7, now, "Story seven"}, StoryRecord{8, now, "Story eight"}};
-  record.alerts = {alert("a1", "isis-coalition", 7, first, {"desk", "ops"})};
+  const auto record = poll_of("trt", now, {first, item("trt", "id:2", 8, now)},
+                              {StoryRecord{7, now, "Story seven"}, StoryRecord{8, now, "Story eight"}},
+                              {alert("a1", "isis-coalition", 7, first, {"desk", "ops"})});
   ASSERT_TRUE(store->record_poll(record));
 
   auto state = store->load_feed_state("trt");
@@ -213,11 +222,7 @@ TEST(StoreMemory, ForgetDropsStateAndItemsOfOneFeed) {
   auto store = open_store(dir.path());
   ASSERT_TRUE(store);
   for (const std::string feed : {"trt", "bbc"}) {
-    PollRecord record;
-    record.now = now;
-    record.state = state_of(feed);
-    record.items = {item(feed, "id:1", feed == "trt" ? 1 : 2, now)};
-    ASSERT_TRUE(store->record_poll(record));
+    ASSERT_TRUE(store->record_poll(poll_of(feed, now, {item(feed, "id:1", feed == "trt" ? 1 : 2, now)})));
   }
   auto forgotten = store->forget_feed("trt");
   ASSERT_TRUE(forgotten);
@@ -241,14 +246,11 @@ TEST(StoreMemory, PruneForgetsItemsGoneLongAndEmptyStoriesButKeepsPendingAlerts)
   // First seen as long ago as the old one, but still listed by its feed.
   auto evergreen = item("trt", "id:evergreen", 4, now - days{100});
   evergreen.last_seen = now - days{1};
-  PollRecord record;
-  record.now = now;
-  record.state = state_of("trt");
-  record.items = {old_item, fresh_item, evergreen};
-  record.stories = {StoryRecord{1, now - days{100}, "Old"}, StoryRecord{2, now, "New"},
-                    StoryRecord{3, now - days{100}, "Alerted"}, StoryRecord{4, now - days{100}, "Evergreen"}};
-  record.alerts = {alert("done", "r", 1, old_item), alert("waiting", "r", 3, old_item, {"desk"})};
-  ASSERT_TRUE(store->record_poll(record));
+  ASSERT_TRUE(store->record_poll(
+      poll_of("trt", now, {old_item, fresh_item, evergreen},
+              {StoryRecord{1, now - days{100}, "Old"}, StoryRecord{2, now, "New"},
+               StoryRecord{3, now - days{100}, "Alerted"}, StoryRecord{4, now - days{100}, "Evergreen"}},
+              {alert("done", "r", 1, old_item), alert("waiting", "r", 3, old_item, {"desk"})})));
 
   auto pruned = prune_all(*store, now - days{90}, now - days{90});
   ASSERT_TRUE(pruned);
@@ -302,12 +304,7 @@ TEST(StoreMemory, DeliveriesMoveThroughTheirStates) {
   auto store = open_store(dir.path());
   ASSERT_TRUE(store);
   const auto source = item("trt", "id:1", 7, now);
-  PollRecord record;
-  record.now = now;
-  record.state = state_of("trt");
-  record.items = {source};
-  record.alerts = {alert("a1", "r", 7, source, {"desk"})};
-  ASSERT_TRUE(store->record_poll(record));
+  ASSERT_TRUE(store->record_poll(poll_of("trt", now, {source}, {}, {alert("a1", "r", 7, source, {"desk"})})));
   Delivery dead{"a1", "desk", DeliveryState::dead, 3, std::nullopt, now + 1min, "HTTP 404 Unknown Webhook"};
   ASSERT_TRUE(store->update_deliveries({dead}));
   auto dead_alerts = store->list_alerts(AlertFilter{std::nullopt, DeliveryState::dead, 10, std::nullopt});
@@ -410,12 +407,7 @@ TEST(StoreMemory, DeliveryResultsCloseAnAlertOnceNoneOfItsDeliveriesIsPending) {
   auto store = open_store(dir.path());
   ASSERT_TRUE(store);
   const auto source = item("trt", "id:1", 7, now);
-  PollRecord record;
-  record.now = now;
-  record.state = state_of("trt");
-  record.items = {source};
-  record.alerts = {alert("a1", "r", 7, source, {"desk", "ops"})};
-  ASSERT_TRUE(store->record_poll(record));
+  ASSERT_TRUE(store->record_poll(poll_of("trt", now, {source}, {}, {alert("a1", "r", 7, source, {"desk", "ops"})})));
   const auto join = [&store](const std::string& feed, TimePoint at) {
     PollRecord later;
     later.now = at;
@@ -460,19 +452,15 @@ TEST(StoreMemory, AReaderWorksBesideAWriter) {
   TempDir dir;
   auto writer = open_store(dir.path());
   ASSERT_TRUE(writer);
-  PollRecord record;
-  record.now = now;
-  record.state = state_of("trt");
-  record.items = {item("trt", "id:1", 7, now)};
-  ASSERT_TRUE(writer->record_poll(record));
+  ASSERT_TRUE(writer->record_poll(poll_of("trt", now, {item("trt", "id:1", 7, now)})));
   auto reader = SqliteStore::open_read_only(dir.path());
   ASSERT_TRUE(reader) << reader.error().message;
   auto items = (*reader)->list_items("trt", 10);
   ASSERT_TRUE(items);
   EXPECT_EQ(items->size(), 1U);
   EXPECT_FALSE((*reader)->forget_feed("trt")) << "a read-only store refuses writes";
-  record.items = {item("trt", "id:2", 8, now)};
-  EXPECT_TRUE(writer->record_poll(record)) << "the writer goes on while the reader is open";
+  EXPECT_TRUE(writer->record_poll(poll_of("trt", now, {item("trt", "id:2", 8, now)})))
+      << "the writer goes on while the reader is open";
 }
 
 TEST(StoreMemory, ReadOnlyOpenNamesAMissingStateDirectory) {
@@ -517,12 +505,9 @@ TEST(StoreMemory, MigratesVersionSixOutOfItsLastSeenIndexAndPrunesAsBefore) {
   {
     auto store = open_store(dir.path());
     ASSERT_TRUE(store);
-    PollRecord record;
-    record.now = now;
-    record.state = state_of("trt");
-    record.items = {item("trt", "id:old", 7, now - days{100}), item("trt", "id:new", 8, now)};
-    record.stories = {StoryRecord{7, now - days{100}, "Old"}, StoryRecord{8, now, "New"}};
-    ASSERT_TRUE(store->record_poll(record));
+    ASSERT_TRUE(store->record_poll(poll_of("trt", now,
+                                           {item("trt", "id:old", 7, now - days{100}), item("trt", "id:new", 8, now)},
+                                           {StoryRecord{7, now - days{100}, "Old"}, StoryRecord{8, now, "New"}})));
   }
   const char* const has_index =
       "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'seen_items_by_last_seen') "
@@ -549,12 +534,9 @@ TEST(StoreMemory, MigratesVersionFiveStoriesOutOfTheirFingerprintsKeepingEveryth
   {
     auto store = open_store(dir.path());
     ASSERT_TRUE(store);
-    PollRecord record;
-    record.now = now - 2h;
-    record.state = state_of("trt");
-    record.items = {item("trt", "id:1", 7, now - 2h), item("trt", "id:2", 8, now - 2h)};
-    record.stories = {StoryRecord{7, now - 2h, "Story seven"}, StoryRecord{8, now - 2h, "Story eight"}};
-    ASSERT_TRUE(store->record_poll(record));
+    ASSERT_TRUE(store->record_poll(
+        poll_of("trt", now - 2h, {item("trt", "id:1", 7, now - 2h), item("trt", "id:2", 8, now - 2h)},
+                {StoryRecord{7, now - 2h, "Story seven"}, StoryRecord{8, now - 2h, "Story eight"}})));
   }
   ASSERT_EQ(run_raw_sql(dir.path(), testing::store_down_to_version_6), "");
   ASSERT_EQ(run_raw_sql(dir.path(), testing::store_down_to_version_5), "");
