@@ -26,8 +26,12 @@ std::size_t one_per_core() {
   return std::max(1U, std::thread::hardware_concurrency());
 }
 
+// Also true when /proc cannot tell: without knowing, setpriority() is not worth the risk.
 bool under_seccomp_filter() {
   std::ifstream file("/proc/self/status");
+  if (!file) {
+    return true;
+  }
   const std::string status((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   return seccomp_filtered(status);
 }
@@ -61,7 +65,7 @@ WorkerPool::WorkerPool() : WorkerPool(one_per_core()) {}
 
 WorkerPool::WorkerPool(std::size_t threads) : boost::asio::thread_pool(threads), threads_(threads) {
   if (under_seccomp_filter()) {
-    spdlog::debug("workers: {} threads at the loop's priority (seccomp filter)", threads_);
+    spdlog::debug("workers: {} threads at the loop's priority (seccomp filter, or no /proc)", threads_);
     return;
   }
   const auto base = own_nice();

@@ -12,8 +12,8 @@ namespace newswatch::pipeline {
 /// have work, instead of waiting for a worker's time slice to end, and a cycle's fetches and
 /// commits keep flowing while the workers use every core that is left.
 ///
-/// A process under a seccomp filter leaves the priorities alone: a filter such as the shipped
-/// unit's (`~@resources`) kills a process that calls setpriority().
+/// A process under a seccomp filter (or without /proc to tell) leaves the priorities alone: a
+/// filter such as the shipped unit's (`~@resources`) kills a process that calls setpriority().
 class WorkerPool : public boost::asio::thread_pool {
  public:
   static constexpr int nice_steps = 5;
@@ -24,7 +24,8 @@ class WorkerPool : public boost::asio::thread_pool {
 
   /// Threads in the pool.
   [[nodiscard]] std::size_t threads() const noexcept { return threads_; }
-  /// Whether the threads' priority was lowered (false under a seccomp filter, or when refused).
+  /// Whether the threads' priority was lowered (false under a seccomp filter, without /proc, or when
+  /// refused).
   [[nodiscard]] bool lowered() const noexcept { return lowered_; }
 
  private:
