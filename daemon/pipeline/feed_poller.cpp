@@ -88,10 +88,13 @@ void FeedPoller::do_fetch(std::size_t id) {
 
 void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
   auto& job = jobs_.at(id);
-  // Free the slot first so the next fetch starts while this body is parsed.
-  for (const auto next : limiter_.release(job.host)) {
+  // The host is free for its next fetch while this body is parsed, but the body still counts
+  // against max_concurrent_fetches until a worker is done with it: when the workers fall behind,
+  // downloads wait instead of piling bodies up in memory.
+  for (const auto next : limiter_.release_host(job.host)) {
     start_fetch(next);
   }
+  job.holds_body = true;
   job.answered = std::make_unique<Answered>();
   fetch::FetchResult& fetched = job.answered->result;
   fetched = std::move(result);
@@ -133,8 +136,18 @@ void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
   });
 }
 
+void FeedPoller::body_done(Job& job) {
+  if (!std::exchange(job.holds_body, false)) {
+    return;
+  }
+  for (const auto next : limiter_.release_global()) {
+    start_fetch(next);
+  }
+}
+
 void FeedPoller::fail_on_store(std::size_t id, const std::string& message) {
   auto& job = jobs_.at(id);
+  body_done(job);
   spdlog::error("{}", message);
   FeedPollResult failed;
   failed.report =
@@ -154,6 +167,7 @@ void FeedPoller::resume_recording() {
 }
 
 void FeedPoller::on_worked(std::size_t id, FeedWork work) {
+  body_done(jobs_.at(id));
   if (work.store_error) {
     fail_on_store(id, *work.store_error);
     return;

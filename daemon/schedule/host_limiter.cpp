@@ -46,16 +46,46 @@ bool HostLimiter::try_acquire(Job job, const std::string& host) {
 }
 
 std::vector<HostLimiter::Job> HostLimiter::release(const std::string& host) {
-  std::vector<Job> started;
+  if (!free_host_slot(host)) {
+    return {};
+  }
+  --active_total_;
+  return admit();
+}
+
+std::vector<HostLimiter::Job> HostLimiter::release_host(const std::string& host) {
+  if (!free_host_slot(host)) {
+    return {};
+  }
+  ++kept_global_;
+  return admit();
+}
+
+std::vector<HostLimiter::Job> HostLimiter::release_global() {
+  if (kept_global_ == 0) {
+    return {};
+  }
+  --kept_global_;
+  --active_total_;
+  return admit();
+}
+
+bool HostLimiter::free_host_slot(const std::string& host) {
   const auto found = hosts_.find(host);
   if (found == hosts_.end() || found->second.active == 0) {
-    return started;
+    return false;
   }
   unlist(host, found->second);
   --found->second.active;
-  --active_total_;
   list(host, found->second);
+  if (found->second.active == 0 && found->second.queue.empty()) {
+    hosts_.erase(found);  // Idle: it has no queue, so ready_ does not list it.
+  }
+  return true;
+}
 
+std::vector<HostLimiter::Job> HostLimiter::admit() {
+  std::vector<Job> started;
   while (active_total_ < global_limit_ && !ready_.empty()) {
     const std::string next_host = ready_.begin()->second;
     ready_.erase(ready_.begin());
@@ -66,10 +96,6 @@ std::vector<HostLimiter::Job> HostLimiter::release(const std::string& host) {
     ++slots.active;
     ++active_total_;
     list(next_host, slots);
-  }
-  if (const auto idle = hosts_.find(host);
-      idle != hosts_.end() && idle->second.active == 0 && idle->second.queue.empty()) {
-    hosts_.erase(idle);
   }
   return started;
 }

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <chrono>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +40,14 @@ Feed feed(int number) {
   return configured;
 }
 
+fetch::FetchResult downloaded() {
+  fetch::FetchResult result;
+  result.outcome = fetch::FetchOutcome::ok;
+  result.status = 200;
+  result.body = "<rss/>";
+  return result;
+}
+
 fetch::FetchResult refused() {
   fetch::FetchResult result;
   result.outcome = fetch::FetchOutcome::transport_error;
@@ -44,19 +55,20 @@ fetch::FetchResult refused() {
   return result;
 }
 
-// A FeedPoller over a scratch store and held fetches, with room for 64 transfers at once.
+// A FeedPoller over a scratch store and held fetches, with room for 64 transfers at once unless
+// told otherwise.
 class FeedPollerTest : public ::testing::Test {
  protected:
-  void start(std::size_t per_host) {
+  void start(std::size_t per_host, std::size_t global = 64, WorkerStages stages = {}) {
     auto opened = store::SqliteStore::open_scratch();
     ASSERT_TRUE(opened) << opened.error().message;
     store_ = std::move(*opened);
     recorder_.emplace(*store_, RecorderSettings{});
     PollCycleSettings settings;
-    settings.max_concurrent_fetches = 64;
+    settings.max_concurrent_fetches = global;
     settings.per_host_concurrency = per_host;
     poller_.emplace(
-        FeedPoller::Parts{io_, workers_, *store_, *recorder_, fetches_.function(), WorkerStages{}, nullptr, nullptr},
+        FeedPoller::Parts{io_, workers_, *store_, *recorder_, fetches_.function(), std::move(stages), nullptr, nullptr},
         settings);
   }
   void poll(int count) {
@@ -66,6 +78,19 @@ class FeedPollerTest : public ::testing::Test {
       state.url = feed(i).url;
       poller_->poll(feed(i), state, [this](const FeedPollResult& result) { finished_.push_back(result.report.feed); });
     }
+  }
+  // Runs the loop, waiting for the workers' answers too, until `done` holds; false after 30 s.
+  bool run_until(const std::function<bool()>& done) {
+    const auto guard = boost::asio::make_work_guard(io_);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+    io_.restart();
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        return false;
+      }
+      io_.run_one_for(std::chrono::milliseconds{50});
+    }
+    return true;
   }
   // Runs what is left and stops the workers.
   void drain() {
@@ -128,6 +153,56 @@ TEST_F(FeedPollerTest, AFetchWaitingForItsHostStartsWhenTheSlotIsFreed) {
   drain();
   EXPECT_EQ(fetches_.urls, (std::vector<std::string>{feed(0).url, feed(1).url, feed(2).url}));
   EXPECT_EQ(finished_.size(), 3U);
+}
+
+// Parsing that waits until the test opens the gate, so bodies stay with the worker.
+struct GatedParse {
+  std::promise<void> gate;
+  std::shared_future<void> opened = gate.get_future().share();
+
+  WorkerStages stages() {
+    WorkerStages gated;
+    gated.parse = [opened = opened](std::string_view /*body*/, const std::string& /*type*/,
+                                    const std::string& /*url*/) -> Expected<ParsedBody, std::string> {
+      opened.wait();
+      return make_unexpected(std::string("not a feed"));
+    };
+    return gated;
+  }
+};
+
+TEST_F(FeedPollerTest, ABodyWaitingForAWorkerKeepsItsGlobalSlotButFreesItsHost) {
+  GatedParse parse;
+  ASSERT_NO_FATAL_FAILURE(start(1, 2, parse.stages()));
+  poll(4);  // One host: one fetch at a time on it, two bodies at most in memory.
+  io_.poll();
+  ASSERT_EQ(fetches_.urls.size(), 1U);
+  // Downloaded: the host takes its next fetch while the body waits for the (held) parser.
+  auto first = std::move(fetches_.answers[0]);
+  first(downloaded());
+  io_.restart();
+  io_.poll();
+  ASSERT_EQ(fetches_.urls.size(), 2U);
+  // The second body fills the global limit: no third download starts while both are unparsed.
+  auto second = std::move(fetches_.answers[1]);
+  second(downloaded());
+  io_.restart();
+  io_.poll();
+  EXPECT_EQ(fetches_.urls.size(), 2U);
+  EXPECT_EQ(poller_->waiting(), 2U);
+  // Once the workers are done with them, the rest start, and every poll ends.
+  parse.gate.set_value();
+  ASSERT_TRUE(run_until([&] { return fetches_.urls.size() == 3U; }));
+  auto third = std::move(fetches_.answers[2]);
+  third(refused());  // A failed fetch gives its slot back at once.
+  ASSERT_TRUE(run_until([&] { return fetches_.urls.size() == 4U; }));
+  auto fourth = std::move(fetches_.answers[3]);
+  fourth(downloaded());
+  ASSERT_TRUE(run_until([&] { return finished_.size() == 4U; }));
+  drain();
+  EXPECT_EQ(fetches_.urls, (std::vector<std::string>{feed(0).url, feed(1).url, feed(2).url, feed(3).url}));
+  EXPECT_EQ(poller_->in_flight(), 0U);
+  EXPECT_EQ(poller_->waiting(), 0U);
 }
 
 }  // namespace

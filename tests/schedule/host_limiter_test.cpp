@@ -139,5 +139,42 @@ TEST(HostLimiter, IgnoresAReleaseWithoutAnAcquire) {
   EXPECT_EQ(limiter.active(), 1U);
 }
 
+TEST(HostLimiter, AJobThatGaveItsHostBackHoldsItsGlobalSlotUntilReleased) {
+  HostLimiter limiter(2, 1);
+  EXPECT_TRUE(limiter.try_acquire(0, "a"));
+  EXPECT_TRUE(limiter.try_acquire(1, "b"));
+  EXPECT_FALSE(limiter.try_acquire(2, "a"));
+  // Job 0 is done with host a, but both global slots stay taken: job 2 waits.
+  EXPECT_EQ(limiter.release_host("a"), Jobs{});
+  EXPECT_EQ(limiter.active_on("a"), 0U);
+  EXPECT_EQ(limiter.active(), 2U);
+  EXPECT_EQ(limiter.waiting(), 1U);
+  // Job 0 gives its global slot back: job 2 starts on the host it freed.
+  EXPECT_EQ(limiter.release_global(), Jobs{2});
+  EXPECT_EQ(limiter.active_on("a"), 1U);
+  EXPECT_EQ(limiter.active(), 2U);
+  // Nothing else was kept: a second global release frees nothing.
+  EXPECT_EQ(limiter.release_global(), Jobs{});
+  EXPECT_EQ(limiter.active(), 2U);
+  EXPECT_EQ(limiter.release("a"), Jobs{});
+  EXPECT_EQ(limiter.release("b"), Jobs{});
+  EXPECT_EQ(limiter.active(), 0U);
+}
+
+TEST(HostLimiter, AFreedHostStartsItsNextJobWhileAGlobalSlotIsFree) {
+  HostLimiter limiter(3, 1);
+  EXPECT_TRUE(limiter.try_acquire(0, "a"));
+  EXPECT_FALSE(limiter.try_acquire(1, "a"));
+  EXPECT_EQ(limiter.release_host("a"), Jobs{1});
+  EXPECT_EQ(limiter.active(), 2U);  // Job 0 still holds its global slot.
+  EXPECT_EQ(limiter.active_on("a"), 1U);
+  // A host release without an acquire keeps no global slot.
+  EXPECT_EQ(limiter.release_host("nowhere"), Jobs{});
+  EXPECT_EQ(limiter.release_global(), Jobs{});
+  EXPECT_EQ(limiter.active(), 1U);
+  EXPECT_EQ(limiter.release_global(), Jobs{});
+  EXPECT_EQ(limiter.active(), 1U);
+}
+
 }  // namespace
 }  // namespace newswatch::schedule

@@ -54,6 +54,8 @@ struct FeedPollResult {
 /// commit, run as soon as the loop has handled what was already queued, on the store thread when
 /// Parts::writer is set). The feed's stored items, which the worker compares against, are read on
 /// the worker when Parts::readers is set. A poll is finished (its Done called) once it is written.
+/// A poll holds its host slot until its fetch ends and its global slot until its body is worked on,
+/// so max_concurrent_fetches also bounds the bodies waiting for a worker.
 ///
 /// Threads: poll() and every callback run on the io_context's one thread, which owns the jobs and the
 /// Recorder. Workers get a copy of what they need and post their result back.
@@ -129,6 +131,7 @@ class FeedPoller {
     PollCycleSettings settings;
     Done done;
     std::unique_ptr<Answered> answered;  ///< Set by on_fetched().
+    bool holds_body = false;             ///< Holds a global fetch slot until its body is worked on.
   };
 
   /// Queues a poll that holds its host and global slots for start_group().
@@ -138,6 +141,8 @@ class FeedPoller {
   void do_fetch(std::size_t id);
   void on_fetched(std::size_t id, fetch::FetchResult result);
   void on_worked(std::size_t id, FeedWork work);
+  /// Gives back the global fetch slot a job keeps while its body waits for a worker.
+  void body_done(Job& job);
   /// Ends a poll whose feed's stored items could not be read: without them every item would look
   /// new, so the poll stays unrecorded.
   void fail_on_store(std::size_t id, const std::string& message);

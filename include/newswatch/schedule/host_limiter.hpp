@@ -34,8 +34,13 @@ class HostLimiter {
   /// Frees the slot of a finished job on `host`; returns the waiting jobs that may start now (their
   /// slots are already taken), oldest first.
   std::vector<Job> release(const std::string& host);
+  /// Frees a job's slot on `host` but keeps its global one, for a job done with the host that still
+  /// holds what the global limit bounds (a body waiting to be parsed); returns as release() does.
+  std::vector<Job> release_host(const std::string& host);
+  /// Frees one global slot kept by release_host(); returns as release() does.
+  std::vector<Job> release_global();
 
-  /// Jobs running now.
+  /// Jobs holding a global slot now, those kept by release_host() included.
   [[nodiscard]] std::size_t active() const noexcept { return active_total_; }
   /// Jobs waiting for a slot.
   [[nodiscard]] std::size_t waiting() const noexcept { return waiting_total_; }
@@ -56,10 +61,16 @@ class HostLimiter {
   /// host's slots, list after.
   void unlist(const std::string& host, const HostSlots& slots);
   void list(const std::string& host, const HostSlots& slots);
+  /// Frees one slot on `host`, forgetting the host once it is idle; false when it holds none (a
+  /// release without an acquire).
+  bool free_host_slot(const std::string& host);
+  /// Starts waiting jobs while global slots are free, oldest first.
+  std::vector<Job> admit();
 
   std::size_t global_limit_;
   std::size_t per_host_limit_;
   std::size_t active_total_ = 0;
+  std::size_t kept_global_ = 0;  ///< Global slots of jobs that gave their host slot back.
   std::size_t waiting_total_ = 0;
   std::uint64_t next_sequence_ = 0;
   std::map<std::string, HostSlots, std::less<>> hosts_;
