@@ -92,8 +92,8 @@ TEST(HostLimiter, ServesWaitingJobsInArrivalOrder) {
   EXPECT_EQ(limiter.active(), 0U);
 }
 
-TEST(HostLimiter, ReleaseCanStartSeveralJobs) {
-  // Global 3, per host 1: "a" holds one slot with two waiting; b and c wait behind the global limit.
+TEST(HostLimiter, AFreedSlotGoesToTheOldestJobWhoseHostHasRoom) {
+  // Global 2, per host 1: a and b run; job 2 waits for host a, job 3 (host c) for a global slot.
   HostLimiter limiter(2, 1);
   EXPECT_TRUE(limiter.try_acquire(0, "a"));
   EXPECT_TRUE(limiter.try_acquire(1, "b"));
