@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "newswatch/store/sqlite_store.hpp"
+#include "support/run_loop.hpp"
 
 namespace newswatch::pipeline {
 namespace {
@@ -79,18 +80,11 @@ class FeedPollerTest : public ::testing::Test {
       poller_->poll(feed(i), state, [this](const FeedPollResult& result) { finished_.push_back(result.report.feed); });
     }
   }
-  // Runs the loop, waiting for the workers' answers too, until `done` holds; false after 30 s.
+  // Runs the loop until `done` holds (false after 30 s); the guard keeps it waiting for the
+  // workers' answers instead of spinning while none is queued.
   bool run_until(const std::function<bool()>& done) {
     const auto guard = boost::asio::make_work_guard(io_);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
-    io_.restart();
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        return false;
-      }
-      io_.run_one_for(std::chrono::milliseconds{50});
-    }
-    return true;
+    return testing::run_until(io_, done, std::chrono::seconds{30});
   }
   // Runs what is left and stops the workers.
   void drain() {
