@@ -19,6 +19,8 @@ constexpr std::uint32_t bucket_count = std::uint32_t{1} << bucket_bits;
 constexpr std::uint32_t tag_bits = 8;
 constexpr std::uint32_t tag_mask = (std::uint32_t{1} << tag_bits) - 1;
 constexpr std::uint32_t dropped = std::numeric_limits<std::uint32_t>::max();
+// A band a loaded entry waits for no posting in (an exact fingerprint's bands past the first).
+constexpr std::uint32_t not_posted = std::numeric_limits<std::uint32_t>::max();
 // How far borrow_room() looks for a bucket with free room before the band is rebuilt.
 constexpr std::uint32_t max_borrow_distance = 64;
 // Probe::kind_seen: the kind in the top two bits, seconds after the epoch below them. The epoch is
@@ -113,30 +115,56 @@ void StoryIndex::add(const StoryFingerprint& fingerprint, std::uint64_t story_id
   }
 }
 
-void StoryIndex::add_all(std::span<const Entry> entries) {
-  if (entries_ + entries.size() > max_entries) {
-    // Near the cap, add() decides what to forget as it goes.
-    for (const Entry& each : entries) {
-      add(each.fingerprint, each.story, each.seen);
-    }
+StoryIndex::Loader::Loader(StoryIndex index, std::size_t min_batch)
+    : index_(std::move(index)), min_batch_(std::max<std::size_t>(min_batch, 1)) {}
+
+void StoryIndex::Loader::add(const StoryFingerprint& fingerprint, std::uint64_t story, TimePoint seen) {
+  if (fingerprint.kind == FingerprintKind::none) {
     return;
   }
-  std::array<std::vector<NewPosting>, anchor_count> added;
-  for (const Entry& each : entries) {
-    if (each.fingerprint.kind == FingerprintKind::none) {
-      continue;
-    }
-    const std::uint32_t entry = append_entry(each.fingerprint, each.story, each.seen);
-    for (std::size_t band = 0; band < bands_of(each.fingerprint.kind); ++band) {
-      const std::uint32_t key = band_key(each.fingerprint.anchors[band]);
-      added[band].push_back(NewPosting{bucket_of(key), entry << tag_bits | tag_of(key)});
-    }
+  if (index_.entries_ >= max_entries) {
+    // At the cap, add() decides what to forget as it goes.
+    join_waiting();
+    index_.add(fingerprint, story, seen);
+    return;
+  }
+  const std::uint32_t entry = index_.append_entry(fingerprint, story, seen);
+  if (waiting_.empty()) {
+    first_waiting_ = entry;
   }
   for (std::size_t band = 0; band < anchor_count; ++band) {
-    if (!added[band].empty()) {
-      rebuild(bands_[band], {}, added[band]);
+    const std::uint32_t key = band_key(fingerprint.anchors[band]);
+    waiting_.push_back(band < bands_of(fingerprint.kind) ? bucket_of(key) << tag_bits | tag_of(key) : not_posted);
+  }
+  const std::size_t waiting = waiting_.size() / anchor_count;
+  if (waiting >= std::max(min_batch_, (index_.entries_ - waiting) / 4)) {
+    join_waiting();
+  }
+}
+
+void StoryIndex::Loader::join_waiting() {
+  const std::size_t waiting = waiting_.size() / anchor_count;
+  std::vector<NewPosting> added;
+  added.reserve(waiting);
+  for (std::size_t band = 0; band < anchor_count; ++band) {
+    added.clear();
+    for (std::size_t i = 0; i < waiting; ++i) {
+      const std::uint32_t key = waiting_[i * anchor_count + band];
+      if (key != not_posted) {
+        const auto entry = static_cast<std::uint32_t>(first_waiting_ + i);
+        added.push_back(NewPosting{key >> tag_bits, entry << tag_bits | (key & tag_mask)});
+      }
+    }
+    if (!added.empty()) {
+      index_.rebuild(index_.bands_[band], {}, added);
     }
   }
+  waiting_.clear();
+}
+
+StoryIndex StoryIndex::Loader::finish() && {
+  join_waiting();
+  return std::move(index_);
 }
 
 void StoryIndex::insert_posting(Band& band, std::uint32_t key, std::uint32_t entry) {

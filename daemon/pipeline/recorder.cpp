@@ -67,27 +67,18 @@ std::optional<std::uint64_t> sequential_story_id(std::uint64_t next, TimePoint n
 Recorder::Recorder(store::Store& store, RecorderSettings settings) : store_(store), settings_(std::move(settings)) {}
 
 Expected<dedup::StoryIndex, store::StoreError> load_story_index(store::Store& store, TimePoint since) {
-  // Added in batches: each costs a rebuild of the bands, and the batch buffer stays small beside
-  // the index however many fingerprints the window holds.
-  static constexpr std::size_t batch_size = 1U << 16U;
-  dedup::StoryIndex index;
-  std::vector<dedup::StoryIndex::Entry> batch;
-  batch.reserve(batch_size);
-  auto scanned = store.scan_fingerprints(since, [&index, &batch](const store::FingerprintRecord& entry) {
+  // Each fingerprint goes straight into the index: beside it, loading holds only a batch of postings.
+  dedup::StoryIndex::Loader loader;
+  auto scanned = store.scan_fingerprints(since, [&loader](const store::FingerprintRecord& entry) {
     // A fingerprint from an older encoding is skipped: it only ever narrows what can fold.
     if (const auto fingerprint = dedup::decode_fingerprint(entry.fingerprint)) {
-      batch.push_back(dedup::StoryIndex::Entry{*fingerprint, entry.story, entry.seen});
-      if (batch.size() == batch_size) {
-        index.add_all(batch);
-        batch.clear();
-      }
+      loader.add(*fingerprint, entry.story, entry.seen);
     }
   });
   if (!scanned) {
     return make_unexpected(std::move(scanned).error());
   }
-  index.add_all(batch);
-  return index;
+  return std::move(loader).finish();
 }
 
 Expected<std::optional<rules::TermFrequencies>, store::StoreError> load_term_frequencies(store::Store& store) {

@@ -246,11 +246,12 @@ TEST(StoryIndex, KeepsEveryEntryFindableAsItGrowsAndCompacts) {
   }
 }
 
-TEST(StoryIndex, AddAllFindsWhatAddingOneByOneFinds) {
+TEST(StoryIndex, LoadingFindsWhatAddingOneByOneFinds) {
   // Random entries, and many that share word pairs and anchors from a small pool, so that buckets
   // overflow the candidates checked per band and closeness ties are decided by age; some exact and
   // some empty fingerprints. One index takes them one by one, the other a part that way (with an
-  // expiry between) and the rest in two add_all() batches; every lookup must agree.
+  // expiry between) and the rest through a Loader whose postings join their bands in batches of
+  // at least 1,000 (the last one short); every lookup must agree.
   std::mt19937 random(2024);
   const auto make = [&random](std::uint32_t i) {
     StoryFingerprint fingerprint;
@@ -283,9 +284,11 @@ TEST(StoryIndex, AddAllFindsWhatAddingOneByOneFinds) {
       in_batches.expire(noon + seconds{first_part / 2});
     }
   }
-  const std::span<const StoryIndex::Entry> rest = std::span(entries).subspan(first_part);
-  in_batches.add_all(rest.first(rest.size() / 2));
-  in_batches.add_all(rest.subspan(rest.size() / 2));
+  StoryIndex::Loader loader(std::move(in_batches), 1000);
+  for (std::uint32_t i = first_part; i < count; ++i) {
+    loader.add(entries[i].fingerprint, entries[i].story, entries[i].seen);
+  }
+  in_batches = std::move(loader).finish();
   ASSERT_EQ(in_batches.size(), one_by_one.size());
   std::size_t found = 0;
   for (std::uint32_t i = 0; i < count + 2000; ++i) {

@@ -34,14 +34,14 @@ class StoryIndex {
     TimePoint seen;
   };
 
+  /// Fills an index with many stored fingerprints; see below.
+  class Loader;
+
   StoryIndex();
 
   /// Records that an item with this fingerprint belongs to `story`, seen at `seen`; fingerprints of
   /// kind none are not recorded.
   void add(const StoryFingerprint& fingerprint, std::uint64_t story, TimePoint seen);
-  /// As add() for each entry in turn, but each band is rebuilt once for all of them instead of
-  /// making room posting by posting: for loading many stored fingerprints at once.
-  void add_all(std::span<const Entry> entries);
   /// The story of a near-duplicate, if any (best = closest, then newest).
   [[nodiscard]] std::optional<std::uint64_t> find(const StoryFingerprint& fingerprint) const;
   /// Drops entries seen before `oldest_kept`.
@@ -111,6 +111,32 @@ class StoryIndex {
   std::optional<TimePoint> epoch_;
   std::size_t live_ = 0;
   std::size_t dead_ = 0;
+};
+
+/// Fills an index with many stored fingerprints, as add() would one by one, but faster: each
+/// entry takes its place at once, while its postings wait and join their bands in batches, each
+/// band rebuilt once per batch instead of making room posting by posting. A batch is a quarter of
+/// the entries already joined (at least `min_batch`), so loading n entries rebuilds about 5n
+/// postings per band, and holds beside the index at most 24 bytes per waiting entry.
+class StoryIndex::Loader {
+ public:
+  static constexpr std::size_t default_min_batch = std::size_t{1} << 14U;
+
+  explicit Loader(StoryIndex index = {}, std::size_t min_batch = default_min_batch);
+  /// As StoryIndex::add().
+  void add(const StoryFingerprint& fingerprint, std::uint64_t story, TimePoint seen);
+  /// The index with every entry added.
+  [[nodiscard]] StoryIndex finish() &&;
+
+ private:
+  void join_waiting();
+
+  StoryIndex index_;
+  std::size_t min_batch_;
+  std::uint32_t first_waiting_ = 0;  ///< The entry number of the first waiting entry.
+  /// anchor_count keys per waiting entry, in entry order: bucket << 8 | tag, or a mark for a band
+  /// the entry is not posted in.
+  std::vector<std::uint32_t> waiting_;
 };
 
 }  // namespace newswatch::dedup
