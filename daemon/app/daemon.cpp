@@ -196,12 +196,13 @@ void Daemon::apply_feeds(const config::Config& config) {
     wanted.insert(feed.name);
     if (const auto found = slots_.find(feed.name); found != slots_.end()) {
       auto& slot = found->second;
-      const bool url_changed = slot.feed.url != feed.url;
-      slot.feed = feed;
+      const bool url_changed = slot.feed->url != feed.url;
+      // A poll in flight keeps the feed it started with.
+      slot.feed = std::make_shared<const Feed>(feed);
       slot.removed = false;
       if (!slot.polling && url_changed) {
         // A new URL starts afresh: new validators, and a baseline when the feed asks for one.
-        slot.state = store::reconcile_feed_state(slot.state, slot.feed);
+        slot.state = store::reconcile_feed_state(slot.state, *slot.feed);
         schedule(slot);
       }
       continue;
@@ -212,7 +213,8 @@ void Daemon::apply_feeds(const config::Config& config) {
     } else {
       spdlog::error("store: feed={}: {}", feed.name, read.error().message);
     }
-    FeedSlot slot{feed, store::reconcile_feed_state(stored, feed), std::make_unique<boost::asio::steady_timer>(io_)};
+    FeedSlot slot{std::make_shared<const Feed>(feed), store::reconcile_feed_state(stored, feed),
+                  std::make_unique<boost::asio::steady_timer>(io_)};
     auto& placed = slots_.emplace(feed.name, std::move(slot)).first->second;
     metrics_->add_feed(feed.name);
     schedule(placed);
@@ -238,7 +240,7 @@ void Daemon::schedule(FeedSlot& slot) {
   slot.timer->cancel();
   const auto now = now_seconds();
   if (const auto skipped = pipeline::skip_reason(slot.state, now); skipped && slot.state.disabled) {
-    spdlog::warn("run: feed={} is not polled: {}; change its url to poll it again", slot.feed.name, *skipped);
+    spdlog::warn("run: feed={} is not polled: {}; change its url to poll it again", slot.feed->name, *skipped);
     return;
   }
   TimePoint at = slot.state.next_poll.value_or(now);
@@ -247,7 +249,7 @@ void Daemon::schedule(FeedSlot& slot) {
   }
   const auto delay = std::max(std::chrono::system_clock::duration::zero(), at - std::chrono::system_clock::now());
   slot.timer->expires_after(delay);
-  slot.timer->async_wait([this, name = slot.feed.name](const boost::system::error_code& error) {
+  slot.timer->async_wait([this, name = slot.feed->name](const boost::system::error_code& error) {
     if (!error) {
       on_due(name);
     }
@@ -284,9 +286,9 @@ void Daemon::on_polled(const std::string& name, pipeline::FeedPollResult result)
     if (slot.removed) {
       slots_.erase(found);
     } else if (!stopping_) {
-      if (slot.state.configured_url != slot.feed.url) {
+      if (slot.state.configured_url != slot.feed->url) {
         // A reload changed the URL while this poll was in flight.
-        slot.state = store::reconcile_feed_state(slot.state, slot.feed);
+        slot.state = store::reconcile_feed_state(slot.state, *slot.feed);
       }
       schedule(slot);
     }

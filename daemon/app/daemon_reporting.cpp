@@ -13,34 +13,34 @@ namespace newswatch::app {
 void Daemon::log_poll(const FeedSlot& slot, const pipeline::FeedPollResult& result) {
   const auto& report = result.report;
   const bool failed = report.verdict == pipeline::PollVerdict::failed;
-  switch (failure_log_.on_poll(slot.feed.name, failed, result.next.delay)) {
+  switch (failure_log_.on_poll(slot.feed->name, failed, result.next.delay)) {
     case FailureLogLine::first_failure:
-      spdlog::warn("fetch: feed={} url={}: {}; retrying in {} ({})", slot.feed.name, report.url, report.detail,
+      spdlog::warn("fetch: feed={} url={}: {}; retrying in {} ({})", slot.feed->name, report.url, report.detail,
                    format_duration(result.next.delay), to_string(result.next.basis));
       break;
     case FailureLogLine::backoff_step:
-      spdlog::warn("fetch: feed={} url={}: still failing ({} in a row): {}; retrying in {} ({})", slot.feed.name,
+      spdlog::warn("fetch: feed={} url={}: still failing ({} in a row): {}; retrying in {} ({})", slot.feed->name,
                    report.url, slot.state.consecutive_failures, report.detail, format_duration(result.next.delay),
                    to_string(result.next.basis));
       break;
     case FailureLogLine::recovery:
-      spdlog::info("fetch: feed={} url={}: recovered; next poll in {}", slot.feed.name, report.url,
+      spdlog::info("fetch: feed={} url={}: recovered; next poll in {}", slot.feed->name, report.url,
                    format_duration(result.next.delay));
       break;
     case FailureLogLine::none:
       if (failed) {
-        spdlog::debug("fetch: feed={} url={}: {}; retrying in {}", slot.feed.name, report.url, report.detail,
+        spdlog::debug("fetch: feed={} url={}: {}; retrying in {}", slot.feed->name, report.url, report.detail,
                       format_duration(result.next.delay));
       }
       break;
   }
   const auto& items = report.items;
   if (items.fresh + items.updated > 0) {
-    spdlog::info("poll: feed={} new={} updated={} folded={} alerts={}{} next={}", slot.feed.name, items.fresh,
+    spdlog::info("poll: feed={} new={} updated={} folded={} alerts={}{} next={}", slot.feed->name, items.fresh,
                  items.updated, items.folded, items.alerts, report.baselined ? " baseline=yes" : "",
                  format_duration(result.next.delay));
   } else {
-    spdlog::debug("poll: feed={} verdict={} next={}", slot.feed.name, to_string(report.verdict),
+    spdlog::debug("poll: feed={} verdict={} next={}", slot.feed->name, to_string(report.verdict),
                   format_duration(result.next.delay));
   }
 }
@@ -112,7 +112,7 @@ void Daemon::publish_status() {
 }
 
 void Daemon::count_poll(const FeedSlot& slot, const pipeline::FeedPollResult& result) {
-  const auto& name = slot.feed.name;
+  const auto& name = slot.feed->name;
   const auto outcome = poll_result(result);
   if (result.report.verdict == pipeline::PollVerdict::skipped) {
     return;

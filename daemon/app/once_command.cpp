@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "newswatch/alert/dispatcher.hpp"
 #include "newswatch/alert/http_courier.hpp"
@@ -183,7 +184,7 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
                              options.deliver_timeout);
     return exit_bad_input;
   }
-  const auto loaded = load_config_for_command(globals);
+  auto loaded = load_config_for_command(globals);
   if (!loaded) {
     return exit_bad_input;
   }
@@ -258,7 +259,8 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
   pipeline::PollCycle cycle({io, workers, **store, recorder, pipeline::make_fetch_function(client, config.daemon),
                              pipeline::make_worker_stages(config.daemon, *rule_set), readers ? &*readers : nullptr,
                              writer ? &*writer : nullptr},
-                            config.feeds, pipeline::poll_cycle_settings(config.daemon));
+                            // The cycle takes the feeds: nothing after it reads them from the config.
+                            std::exchange(loaded->feeds, {}), pipeline::poll_cycle_settings(config.daemon));
   ProgressLine progress(io, cycle);
   // The loop must not run dry while bodies are on the worker pool.
   auto keep_running = boost::asio::make_work_guard(io);

@@ -41,15 +41,17 @@ void FeedPoller::reconfigure(WorkerStages stages, PollCycleSettings settings) {
   }
 }
 
-void FeedPoller::poll(const Feed& feed, FeedState state, Done done) {
+void FeedPoller::poll(std::shared_ptr<const Feed> feed, FeedState state, Done done) {
   if (jobs_.empty()) {
     // Limits from a reload apply once nothing holds a slot of the old limiter.
     limiter_ = schedule::HostLimiter(settings_.max_concurrent_fetches, settings_.per_host_concurrency);
   }
   const std::size_t id = next_id_++;
   auto host = schedule::host_key(state.url);
-  auto& job = jobs_.emplace(id, Job{feed, std::move(state), std::move(host), stages_, settings_, std::move(done), {}})
-                  .first->second;
+  auto& job =
+      jobs_
+          .emplace(id, Job{std::move(feed), std::move(state), std::move(host), stages_, settings_, std::move(done), {}})
+          .first->second;
   if (limiter_.try_acquire(id, job.host)) {
     start_fetch(id);
   }
@@ -80,9 +82,9 @@ void FeedPoller::do_fetch(std::size_t id) {
   request.url = job.state.url;
   request.etag = job.state.etag;
   request.last_modified = job.state.last_modified;
-  request.headers = job.feed.headers;
+  request.headers = job.feed->headers;
   // Only a feed its operator configured as file:// may read files, never one redirected there.
-  request.allow_file = is_file_url(job.feed.url);
+  request.allow_file = is_file_url(job.feed->url);
   parts_.fetch(std::move(request), [this, id](fetch::FetchResult result) { on_fetched(id, std::move(result)); });
 }
 
@@ -104,7 +106,7 @@ void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
   }
   std::optional<std::vector<store::KnownItem>> known;
   if (parts_.readers == nullptr) {
-    auto loaded = parts_.recorder.known_items(job.feed);
+    auto loaded = parts_.recorder.known_items(*job.feed);
     if (!loaded) {
       fail_on_store(id, loaded.error().message);
       return;
@@ -115,14 +117,14 @@ void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
   fetched.body.clear();
   std::string content_type = fetched.content_type;
   std::string url = fetched.final_url.empty() ? job.state.url : fetched.final_url;
-  // The worker gets its own copies and the immutable stage functions; nothing it touches is shared
-  // with the loop, and its result comes back as a posted message.
+  // The worker gets its own copies and shares only what nothing changes (the feed and the stage
+  // functions); its result comes back as a posted message.
   boost::asio::post(parts_.workers, [this, id, feed = job.feed, body = std::move(body),
                                      content_type = std::move(content_type), url = std::move(url),
                                      known = std::move(known), stages = job.stages, now = now_seconds()]() mutable {
     FeedWork work;
     if (!known) {
-      auto loaded = read_known_items(*parts_.readers, feed.name);
+      auto loaded = read_known_items(*parts_.readers, feed->name);
       if (loaded) {
         known = std::move(*loaded);
       } else {
@@ -130,7 +132,7 @@ void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
       }
     }
     if (known) {
-      work = work_on_body(feed, body, content_type, url, *known, now, *stages);
+      work = work_on_body(*feed, body, content_type, url, *known, now, *stages);
     }
     boost::asio::post(parts_.io, [this, id, work = std::move(work)]() mutable { on_worked(id, std::move(work)); });
   });
@@ -151,7 +153,7 @@ void FeedPoller::fail_on_store(std::size_t id, const std::string& message) {
   spdlog::error("{}", message);
   FeedPollResult failed;
   failed.report =
-      FeedReport{job.feed.name, job.state.url, PollVerdict::failed, message, {}, false, job.state.next_poll};
+      FeedReport{job.feed->name, job.state.url, PollVerdict::failed, message, {}, false, job.state.next_poll};
   failed.state = job.state;
   failed.store_error = message;
   failed.fetch_elapsed = job.answered->result.elapsed;
@@ -182,11 +184,11 @@ void FeedPoller::on_worked(std::size_t id, FeedWork work) {
   const auto change = update_feed_state(job.state, fetched, work.parse_error, now);
 
   schedule::PollHints hints = std::move(work.hints);
-  hints.feed_interval = job.feed.interval.value_or(job.settings.default_interval);
+  hints.feed_interval = job.feed->interval.value_or(job.settings.default_interval);
   hints = with_response_hints(std::move(hints), fetched, job.state);
   auto policy = job.settings.policy;
-  policy.adaptive = job.feed.adaptive.value_or(policy.adaptive);
-  const auto next = schedule::next_poll(job.feed.name, now, hints, policy);
+  policy.adaptive = job.feed->adaptive.value_or(policy.adaptive);
+  const auto next = schedule::next_poll(job.feed->name, now, hints, policy);
   job.state.next_poll = next.at;
 
   FeedPollResult result;
@@ -195,21 +197,21 @@ void FeedPoller::on_worked(std::size_t id, FeedWork work) {
   result.fetch_outcome = fetched.outcome;
   result.parse_failed = work.parse_error.has_value();
   auto& report = result.report;
-  report.feed = job.feed.name;
+  report.feed = job.feed->name;
   report.url = job.state.url;
   report.verdict = change.verdict;
   report.detail = change.error;
   report.next_poll = next.at;
   if (change.moved_to) {
-    spdlog::info("fetch: feed={} moved permanently (301/308) to {}; stored the new URL", job.feed.name,
+    spdlog::info("fetch: feed={} moved permanently (301/308) to {}; stored the new URL", job.feed->name,
                  *change.moved_to);
   }
   if (change.verdict == PollVerdict::gone) {
-    spdlog::error("fetch: feed={} url={}: {}", job.feed.name, report.url, change.error);
+    spdlog::error("fetch: feed={} url={}: {}", job.feed->name, report.url, change.error);
   }
 
   job.answered->pending = std::move(result);
-  parts_.recorder.stage(job.feed, job.state, std::move(work), change.verdict, now);
+  parts_.recorder.stage(*job.feed, job.state, std::move(work), change.verdict, now);
   staged_.push_back(id);
   if (staged_.size() == 1 && !parts_.recorder.writing()) {
     // Commits once the handlers already queued have run: every poll they finish shares it.

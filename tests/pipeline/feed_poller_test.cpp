@@ -77,7 +77,8 @@ class FeedPollerTest : public ::testing::Test {
       FeedState state;
       state.feed_name = feed(i).name;
       state.url = feed(i).url;
-      poller_->poll(feed(i), state, [this](const FeedPollResult& result) { finished_.push_back(result.report.feed); });
+      poller_->poll(std::make_shared<const Feed>(feed(i)), state,
+                    [this](const FeedPollResult& result) { finished_.push_back(result.report.feed); });
     }
   }
   // Runs the loop until `done` holds (false after 30 s); the guard keeps it waiting for the

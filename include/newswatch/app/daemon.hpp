@@ -55,7 +55,7 @@ class Daemon {
  private:
   /// One configured, enabled feed and its timer.
   struct FeedSlot {
-    Feed feed;
+    std::shared_ptr<const Feed> feed;  ///< Shared with its poll in flight; a reload replaces it.
     FeedState state;
     std::unique_ptr<boost::asio::steady_timer> timer;
     bool polling = false;

@@ -58,7 +58,7 @@ struct FeedPollResult {
 /// so max_concurrent_fetches also bounds the bodies waiting for a worker.
 ///
 /// Threads: poll() and every callback run on the io_context's one thread, which owns the jobs and the
-/// Recorder. Workers get a copy of what they need and post their result back.
+/// Recorder. Workers get a copy of what they need, or share what nothing changes, and post their result back.
 class FeedPoller {
  public:
   /// Fetches that may start together (a cycle's first burst) start this many per turn of the loop,
@@ -93,8 +93,10 @@ class FeedPoller {
   ~FeedPoller() = default;
 
   /// Polls `feed` from its stored `state` (already reconciled with the config); the fetch starts now
-  /// or as soon as the host limits allow. Call on the loop thread.
-  void poll(const Feed& feed, FeedState state, Done done);
+  /// or as soon as the host limits allow, never before poll() returns, and `done` runs later still.
+  /// The poll and its worker share `feed`, which nothing may change while they hold it: a reload
+  /// hands later polls a new one. Call on the loop thread.
+  void poll(std::shared_ptr<const Feed> feed, FeedState state, Done done);
 
   /// New stages (rules) and settings for polls that start from now on; polls in flight finish with
   /// what they started with. The global and per-host limits keep their values until nothing is in
@@ -124,7 +126,7 @@ class FeedPoller {
     FeedPollResult pending;     ///< Staged with the recorder, waiting for its commit.
   };
   struct Job {
-    Feed feed;
+    std::shared_ptr<const Feed> feed;
     FeedState state;
     std::string host;
     std::shared_ptr<const WorkerStages> stages;  ///< Shared by the polls started under one configuration.

@@ -66,7 +66,7 @@ class PollCycle {
   boost::asio::io_context& io_;
   store::Store& store_;
   Recorder& recorder_;
-  std::vector<Feed> feeds_;
+  std::vector<Feed> feeds_;  ///< Until start() moves them into the polls.
   FeedPoller poller_;
   PollSummary summary_;
   std::size_t polling_ = 0;
