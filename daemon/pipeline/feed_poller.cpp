@@ -28,29 +28,27 @@ Expected<std::vector<store::KnownItem>, store::StoreError> read_known_items(stor
 
 FeedPoller::FeedPoller(Parts parts, PollCycleSettings settings)
     : parts_(std::move(parts)),
-      // The stages live on in stages_ alone: jobs and workers share them instead of copying them.
-      stages_(std::make_shared<const WorkerStages>(std::exchange(parts_.stages, {}))),
-      settings_(settings),
-      limiter_(settings_.max_concurrent_fetches, settings_.per_host_concurrency) {}
+      // The stages live on in configuration_ alone: jobs and workers share them instead of copying them.
+      configuration_(std::make_shared<const Configuration>(Configuration{std::exchange(parts_.stages, {}), settings})),
+      limiter_(settings.max_concurrent_fetches, settings.per_host_concurrency) {}
 
 void FeedPoller::reconfigure(WorkerStages stages, PollCycleSettings settings) {
-  stages_ = std::make_shared<const WorkerStages>(std::move(stages));
-  settings_ = settings;
+  configuration_ = std::make_shared<const Configuration>(Configuration{std::move(stages), settings});
   if (jobs_.empty()) {
-    limiter_ = schedule::HostLimiter(settings_.max_concurrent_fetches, settings_.per_host_concurrency);
+    limiter_ = schedule::HostLimiter(settings.max_concurrent_fetches, settings.per_host_concurrency);
   }
 }
 
 void FeedPoller::poll(std::shared_ptr<const Feed> feed, FeedState state, Done done) {
   if (jobs_.empty()) {
     // Limits from a reload apply once nothing holds a slot of the old limiter.
-    limiter_ = schedule::HostLimiter(settings_.max_concurrent_fetches, settings_.per_host_concurrency);
+    const auto& settings = configuration_->settings;
+    limiter_ = schedule::HostLimiter(settings.max_concurrent_fetches, settings.per_host_concurrency);
   }
   const std::size_t id = next_id_++;
   auto host = schedule::host_key(state.url);
   auto& job =
-      jobs_
-          .emplace(id, Job{std::move(feed), std::move(state), std::move(host), stages_, settings_, std::move(done), {}})
+      jobs_.emplace(id, Job{std::move(feed), std::move(state), std::move(host), configuration_, std::move(done), {}})
           .first->second;
   if (limiter_.try_acquire(id, job.host)) {
     start_fetch(id);
@@ -119,23 +117,24 @@ void FeedPoller::on_fetched(std::size_t id, fetch::FetchResult result) {
   std::string url = fetched.final_url.empty() ? job.state.url : fetched.final_url;
   // The worker gets its own copies and shares only what nothing changes (the feed and the stage
   // functions); its result comes back as a posted message.
-  boost::asio::post(parts_.workers, [this, id, feed = job.feed, body = std::move(body),
-                                     content_type = std::move(content_type), url = std::move(url),
-                                     known = std::move(known), stages = job.stages, now = now_seconds()]() mutable {
-    FeedWork work;
-    if (!known) {
-      auto loaded = read_known_items(*parts_.readers, feed->name);
-      if (loaded) {
-        known = std::move(*loaded);
-      } else {
-        work.store_error = loaded.error().message;
-      }
-    }
-    if (known) {
-      work = work_on_body(*feed, body, content_type, url, *known, now, *stages);
-    }
-    boost::asio::post(parts_.io, [this, id, work = std::move(work)]() mutable { on_worked(id, std::move(work)); });
-  });
+  boost::asio::post(
+      parts_.workers,
+      [this, id, feed = job.feed, body = std::move(body), content_type = std::move(content_type), url = std::move(url),
+       known = std::move(known), configuration = job.configuration, now = now_seconds()]() mutable {
+        FeedWork work;
+        if (!known) {
+          auto loaded = read_known_items(*parts_.readers, feed->name);
+          if (loaded) {
+            known = std::move(*loaded);
+          } else {
+            work.store_error = loaded.error().message;
+          }
+        }
+        if (known) {
+          work = work_on_body(*feed, body, content_type, url, *known, now, configuration->stages);
+        }
+        boost::asio::post(parts_.io, [this, id, work = std::move(work)]() mutable { on_worked(id, std::move(work)); });
+      });
 }
 
 void FeedPoller::body_done(Job& job) {
@@ -184,9 +183,9 @@ void FeedPoller::on_worked(std::size_t id, FeedWork work) {
   const auto change = update_feed_state(job.state, fetched, work.parse_error, now);
 
   schedule::PollHints hints = std::move(work.hints);
-  hints.feed_interval = job.feed->interval.value_or(job.settings.default_interval);
+  hints.feed_interval = job.feed->interval.value_or(job.configuration->settings.default_interval);
   hints = with_response_hints(std::move(hints), fetched, job.state);
-  auto policy = job.settings.policy;
+  auto policy = job.configuration->settings.policy;
   policy.adaptive = job.feed->adaptive.value_or(policy.adaptive);
   const auto next = schedule::next_poll(job.feed->name, now, hints, policy);
   job.state.next_poll = next.at;

@@ -125,12 +125,16 @@ class FeedPoller {
     fetch::FetchResult result;  ///< Body moved out to the worker.
     FeedPollResult pending;     ///< Staged with the recorder, waiting for its commit.
   };
+  /// The stages and settings polls start with.
+  struct Configuration {
+    WorkerStages stages;
+    PollCycleSettings settings;
+  };
   struct Job {
     std::shared_ptr<const Feed> feed;
     FeedState state;
     std::string host;
-    std::shared_ptr<const WorkerStages> stages;  ///< Shared by the polls started under one configuration.
-    PollCycleSettings settings;
+    std::shared_ptr<const Configuration> configuration;  ///< Shared by the polls started under it.
     Done done;
     std::unique_ptr<Answered> answered;  ///< Set by on_fetched().
     bool holds_body = false;             ///< Holds a global fetch slot until its body is worked on.
@@ -154,8 +158,7 @@ class FeedPoller {
   void finish(std::size_t id, FeedPollResult result);
 
   Parts parts_;
-  std::shared_ptr<const WorkerStages> stages_;  ///< From Parts::stages or reconfigure(): new jobs take these.
-  PollCycleSettings settings_;
+  std::shared_ptr<const Configuration> configuration_;  ///< From the constructor or reconfigure(): new jobs take it.
   schedule::HostLimiter limiter_;
   std::map<std::size_t, Job> jobs_;
   std::vector<std::size_t> staged_;  ///< Jobs staged with the recorder, in staging order.
