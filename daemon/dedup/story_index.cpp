@@ -19,7 +19,8 @@ constexpr std::uint32_t bucket_count = std::uint32_t{1} << bucket_bits;
 constexpr std::uint32_t tag_bits = 8;
 constexpr std::uint32_t tag_mask = (std::uint32_t{1} << tag_bits) - 1;
 constexpr std::uint32_t dropped = std::numeric_limits<std::uint32_t>::max();
-// A band a loaded entry waits for no posting in (an exact fingerprint's bands past the first).
+// A band a loaded entry waits for no posting in (an exact fingerprint's bands past the first);
+// no bucket << tag_bits | tag reaches it.
 constexpr std::uint32_t not_posted = std::numeric_limits<std::uint32_t>::max();
 // How far borrow_room() looks for a bucket with free room before the band is rebuilt.
 constexpr std::uint32_t max_borrow_distance = 64;

@@ -184,20 +184,19 @@ Expected<std::uint64_t, StoreError> SqliteStore::largest_story_id() {
 
 StoreStatus SqliteStore::scan_fingerprints(TimePoint since,
                                            const std::function<void(const FingerprintRecord&)>& visit) {
-  auto scanned = [&]() -> StoreStatus {
-    auto statement = database_.prepare(
-        "SELECT fingerprint, story, first_seen FROM seen_items WHERE first_seen >= ?1 ORDER BY first_seen");
-    if (!statement) {
-      return make_unexpected(std::move(statement).error());
-    }
-    statement->bind(1, std::optional<TimePoint>{since});
-    return each_row(*statement, [&visit](const Statement& row) {
-      visit(FingerprintRecord{row.column_blob_view(0), from_column(row.column_int(1)),
-                              row.column_time(2).value_or(TimePoint{})});
-    });
-  }();
+  auto statement = database_.prepare(
+      "SELECT fingerprint, story, first_seen FROM seen_items WHERE first_seen >= ?1 ORDER BY first_seen");
+  if (!statement) {
+    return make_unexpected(std::move(statement).error());
+  }
+  statement->bind(1, std::optional<TimePoint>{since});
+  auto scanned = each_row(*statement, [&visit](const Statement& row) {
+    visit(FingerprintRecord{row.column_blob_view(0), from_column(row.column_int(1)),
+                            row.column_time(2).value_or(TimePoint{})});
+  });
   // The scan read the whole window and filled the page cache with it, but the reads that follow
-  // come back to few of those pages: they go now rather than sit beside the index it fed.
+  // come back to few of those pages: they go now (the finished scan holds none of them) rather
+  // than sit beside the index it fed.
   sqlite3_db_release_memory(database_.handle());
   return scanned;
 }
