@@ -38,39 +38,43 @@ void PollCycle::start(FeedHandler on_feed, DoneHandler on_done) {
   std::ranges::sort(*stored, {}, &FeedState::feed_name);
 
   const TimePoint now = now_seconds();
-  summary_.feeds.reserve(feeds_.size());
+  std::size_t position = 0;  // In config order, among the enabled feeds.
   // The feeds move into the polls, which share each with its worker; the cycle keeps none.
   for (auto& configured : std::exchange(feeds_, {})) {
     if (!configured.enabled) {
       continue;
     }
+    const std::size_t report = position++;
     std::optional<FeedState> previous;
     if (const auto found = std::lower_bound(stored->begin(), stored->end(), configured.name, by_name);
         found != stored->end() && found->feed_name == configured.name) {
       previous = std::move(*found);
     }
     FeedState state = store::reconcile_feed_state(previous, configured);
-    FeedReport report{configured.name, state.url, PollVerdict::skipped, {}, {}, false, state.next_poll};
     if (auto reason = skip_reason(state, now)) {
-      report.detail = std::move(*reason);
-      summary_.feeds.push_back(std::move(report));
+      add_report(
+          report,
+          FeedReport{configured.name, state.url, PollVerdict::skipped, std::move(*reason), {}, false, state.next_poll});
       continue;
     }
-    summary_.feeds.push_back(std::move(report));
     // No poll finishes before start() returns (FeedPoller::poll), so polling_ is complete by then.
     ++polling_;
-    poller_.poll(
-        std::make_shared<const Feed>(std::move(configured)), std::move(state),
-        [this, report = summary_.feeds.size() - 1](FeedPollResult result) { on_polled(report, std::move(result)); });
+    poller_.poll(std::make_shared<const Feed>(std::move(configured)), std::move(state),
+                 [this, report](FeedPollResult result) { on_polled(report, std::move(result)); });
   }
   if (polling_ == 0) {
     boost::asio::post(io_, [this] { finish(); });
   }
 }
 
-void PollCycle::on_polled(std::size_t report_slot, FeedPollResult result) {
-  auto& report = summary_.feeds[report_slot];
-  report = std::move(result.report);
+void PollCycle::add_report(std::size_t position, FeedReport report) {
+  report_positions_.push_back(position);
+  summary_.feeds.push_back(std::move(report));
+}
+
+void PollCycle::on_polled(std::size_t position, FeedPollResult result) {
+  add_report(position, std::move(result.report));
+  const FeedReport& report = summary_.feeds.back();
   if (report.verdict == PollVerdict::failed) {
     spdlog::debug("fetch: feed={} url={}: {}, retrying in {} ({})", report.feed, report.url, report.detail,
                   format_duration(result.next.delay), to_string(result.next.basis));
@@ -92,6 +96,12 @@ void PollCycle::on_polled(std::size_t report_slot, FeedPollResult result) {
 
 void PollCycle::finish() {
   summary_.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
+  // Reports came in as the polls finished; the summary lists them in config order.
+  std::vector<FeedReport> ordered(summary_.feeds.size());
+  for (std::size_t i = 0; i < summary_.feeds.size(); ++i) {
+    ordered[report_positions_[i]] = std::move(summary_.feeds[i]);
+  }
+  summary_.feeds = std::move(ordered);
   if (on_done_) {
     auto done = std::move(on_done_);
     on_done_ = nullptr;

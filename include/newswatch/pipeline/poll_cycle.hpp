@@ -60,7 +60,11 @@ class PollCycle {
   [[nodiscard]] std::size_t polling() const noexcept { return polling_; }
 
  private:
-  void on_polled(std::size_t report, FeedPollResult result);
+  /// Adds the report of the enabled feed at `position` (config order) to the summary. Reports are
+  /// kept only once a feed is done: a cycle queues every poll at once, and a report held for each
+  /// from the start (10,000 of them) would sit beside the queued polls.
+  void add_report(std::size_t position, FeedReport report);
+  void on_polled(std::size_t position, FeedPollResult result);
   void finish();
 
   boost::asio::io_context& io_;
@@ -69,6 +73,7 @@ class PollCycle {
   std::vector<Feed> feeds_;  ///< Until start() moves them into the polls.
   FeedPoller poller_;
   PollSummary summary_;
+  std::vector<std::size_t> report_positions_;  ///< Each summary_.feeds report's position in config order.
   std::size_t polling_ = 0;
   std::size_t finished_ = 0;
   std::chrono::steady_clock::time_point started_;
