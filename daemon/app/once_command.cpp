@@ -283,7 +283,7 @@ int run_once(const GlobalOptions& globals, const OnceOptions& options) {
           boost::asio::post(io, [&io, &recorder, &cycle, &index_error, index = std::move(index)]() mutable {
             reserve_huge_heap(cycle_heap_bytes);
             if (!index) {
-              // Nothing is recorded without the index: the next run finds these items new.
+              // No fresh item is recorded without the index: the next run finds these items new.
               index_error = index.error().message;
               io.stop();
               return;

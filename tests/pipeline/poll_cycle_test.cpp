@@ -479,6 +479,40 @@ TEST_F(PollCycleTest, PollsHeldBackAreRecordedInFullOnResume) {
   EXPECT_EQ(result.matches[0].also.size(), 1U);
 }
 
+TEST_F(PollCycleTest, TheSummaryListsTheFeedsInConfigOrderWhicheverFinishesFirst) {
+  auto slow = feed_response(rss({"Markets calm"}));
+  slow.delay = 300ms;
+  server_.on("/slow", slow);
+  server_.on("/gone", ScriptedResponse::text(410, "gone"));
+  server_.on("/fast", feed_response(rss({"Quiet day"})));
+  auto disabled = feed("disabled", server_.url("/fast"));
+  disabled.enabled = false;
+  const std::vector<Feed> feeds{feed("slow", server_.url("/slow")), feed("gone", server_.url("/gone")), disabled,
+                                feed("refused", "http://127.0.0.1:" + std::to_string(refused_port()) + "/feed"),
+                                feed("fast", server_.url("/fast"))};
+  const auto listed = [](const PollSummary& summary) {
+    std::vector<std::pair<std::string, PollVerdict>> reports;
+    for (const auto& report : summary.feeds) {
+      reports.emplace_back(report.feed, report.verdict);
+    }
+    return reports;
+  };
+  const auto first = run(feeds);
+  ASSERT_TRUE(first.summary);
+  EXPECT_EQ(listed(*first.summary), (std::vector<std::pair<std::string, PollVerdict>>{{"slow", PollVerdict::fetched},
+                                                                                      {"gone", PollVerdict::gone},
+                                                                                      {"refused", PollVerdict::failed},
+                                                                                      {"fast", PollVerdict::fetched}}));
+  // The gone feed is skipped now: reported where it stands, without a poll.
+  const auto second = run(feeds);
+  ASSERT_TRUE(second.summary);
+  EXPECT_EQ(listed(*second.summary),
+            (std::vector<std::pair<std::string, PollVerdict>>{{"slow", PollVerdict::fetched},
+                                                              {"gone", PollVerdict::skipped},
+                                                              {"refused", PollVerdict::failed},
+                                                              {"fast", PollVerdict::fetched}}));
+}
+
 TEST_F(PollCycleTest, OnlyPollsWithFreshItemsWaitForTheStoryIndex) {
   const std::string etag = "\"v1\"";
   server_.on("/cached", [&](const ReceivedRequest& request) {
