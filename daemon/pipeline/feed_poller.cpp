@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <memory>
 #include <utility>
@@ -23,11 +22,6 @@ Expected<std::vector<store::KnownItem>, store::StoreError> read_known_items(stor
     return make_unexpected(std::move(reader).error());
   }
   return (*reader)->load_known_items(feed);
-}
-
-// Only a fresh item asks the story index (Recorder::stage()).
-bool has_fresh_items(const FeedWork& work) {
-  return std::ranges::any_of(work.items, [](const ItemWork& item) { return item.kind == ItemKind::fresh; });
 }
 
 }  // namespace
@@ -179,7 +173,7 @@ void FeedPoller::on_worked(std::size_t id, FeedWork work) {
     fail_on_store(id, *work.store_error);
     return;
   }
-  if (paused_ && has_fresh_items(work)) {
+  if (paused_ && Recorder::needs_story_index(work)) {
     held_.emplace_back(id, std::move(work));
     return;
   }

@@ -161,6 +161,10 @@ std::uint64_t Recorder::start_story(std::string_view feed, std::string_view iden
   return *id;
 }
 
+bool Recorder::needs_story_index(const FeedWork& work) {
+  return std::ranges::any_of(work.items, [](const ItemWork& item) { return item.kind == ItemKind::fresh; });
+}
+
 void Recorder::stage(const Feed& feed, FeedState state, FeedWork work, PollVerdict verdict, TimePoint now) {
   RecordOutcome outcome;
   store::PollRecord record;

@@ -105,9 +105,9 @@ class FeedPoller {
 
   /// Holds each finished poll with a fresh item back from the recorder until resume_recording(), in
   /// the order they finish: fetching and parsing go on meanwhile (while the recorder's story index
-  /// loads elsewhere). Polls without a fresh item ask nothing of the index and are recorded at once
-  /// (a 304, a failure, a feed whose items are all stored): a warm cycle would otherwise hold
-  /// thousands of finished polls, each with its answer, until the index is in.
+  /// loads elsewhere). A poll without one asks nothing of the index (Recorder::needs_story_index())
+  /// and is recorded at once (a 304, a failure, a feed whose items are all stored): a warm cycle
+  /// would otherwise hold thousands of finished polls, each with its answer, until the index is in.
   void pause_recording() noexcept { paused_ = true; }
   /// Records what was held back and, from now on, each poll as it finishes. Call on the loop thread.
   void resume_recording();

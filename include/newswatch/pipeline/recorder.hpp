@@ -117,6 +117,9 @@ class Recorder {
   void expire(TimePoint now);
   /// The store's items of a feed, for the worker to compare against.
   Expected<std::vector<store::KnownItem>, store::StoreError> known_items(const Feed& feed);
+  /// Whether stage() would consult the story index for `work`: only a fresh item does, so a poll
+  /// without one can be staged before the index is in (adopt()).
+  [[nodiscard]] static bool needs_story_index(const FeedWork& work);
   /// Decides one poll and holds it for the next write; `work` is empty unless the verdict is
   /// `fetched`. The outcome of the poll comes from that write's commit() or settle().
   void stage(const Feed& feed, FeedState state, FeedWork work, PollVerdict verdict, TimePoint now);
